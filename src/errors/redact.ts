@@ -1,0 +1,42 @@
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+const SECRET_HEADERS = new Set(["authorization", "x-api-key", "cookie", "proxy-authorization"]);
+
+/** What every secret is shown as. */
+export const REDACTED = "***";
+
+/**
+ * A URL safe to print: plan ids (UUIDs, the progress stream's only credential),
+ * query values (signed download tokens) and user info become `***`.
+ */
+export function redactUrl(url: string | URL): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(String(url));
+  } catch {
+    return String(url)
+      .replace(UUID, REDACTED)
+      .replace(/([?&][^=&#]+=)[^&#]*/g, `$1${REDACTED}`);
+  }
+  if (parsed.username) parsed.username = REDACTED;
+  if (parsed.password) parsed.password = REDACTED;
+  for (const key of [...parsed.searchParams.keys()]) parsed.searchParams.set(key, REDACTED);
+  const text = parsed.toString().replace(UUID, REDACTED);
+  return text.replaceAll(encodeURIComponent(REDACTED), REDACTED);
+}
+
+/** Replaces every occurrence of the given secrets (and any UUID) in `text` with `***`. */
+export function redactText(text: string, secrets: readonly (string | undefined)[] = []): string {
+  let out = text;
+  for (const secret of secrets)
+    if (secret && secret.length >= 4) out = out.split(secret).join(REDACTED);
+  return out.replace(UUID, REDACTED);
+}
+
+/** A plain object of headers with the secret ones shown as `***`. */
+export function redactHeaders(headers: HeadersInit | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  new Headers(headers).forEach((value, key) => {
+    out[key] = SECRET_HEADERS.has(key) ? REDACTED : value;
+  });
+  return out;
+}

@@ -1,0 +1,49 @@
+import { z } from "zod";
+
+/** Plan states as PlanExe reports them. */
+export const PlanStateSchema = z.enum(["pending", "processing", "completed", "failed", "stopped"]);
+export type PlanState = z.infer<typeof PlanStateSchema>;
+
+/** States after which a plan never changes again (until a retry or resume starts a new run). */
+export const TERMINAL_STATES: ReadonlySet<PlanState> = new Set(["completed", "failed", "stopped"]);
+
+/** True when `state` is `completed`, `failed` or `stopped`. */
+export function isTerminalState(state: PlanState): boolean {
+  return TERMINAL_STATES.has(state);
+}
+
+/** `data` of `event: status`: a full snapshot of the plan. Unknown fields are kept. */
+export const StatusEventDataSchema = z.looseObject({
+  plan_id: z.string(),
+  state: PlanStateSchema,
+  progress_percentage: z.number(),
+  elapsed_sec: z.number(),
+});
+export type StatusEventData = z.infer<typeof StatusEventDataSchema>;
+
+/** `data` of `event: complete`: the final snapshot, with `error` when the plan failed. */
+export const CompleteEventDataSchema = z.looseObject({
+  plan_id: z.string(),
+  state: PlanStateSchema,
+  progress_percentage: z.number(),
+  elapsed_sec: z.number(),
+  error: z.looseObject({ code: z.string(), message: z.string() }).optional(),
+});
+export type CompleteEventData = z.infer<typeof CompleteEventDataSchema>;
+
+/** `data` of `event: heartbeat`, sent after 20 s without a status. */
+export const HeartbeatEventDataSchema = z.looseObject({ timestamp: z.string() });
+export type HeartbeatEventData = z.infer<typeof HeartbeatEventDataSchema>;
+
+/** `data` of `event: error` (`PLAN_NOT_FOUND`, `SSE_TIMEOUT`); the stream closes after it. */
+export const ErrorEventDataSchema = z.looseObject({ code: z.string(), message: z.string() });
+export type ErrorEventData = z.infer<typeof ErrorEventDataSchema>;
+
+/** Each `event:` name of the progress stream, with the schema of its `data`. */
+export const StreamEventSchemas = {
+  status: StatusEventDataSchema,
+  complete: CompleteEventDataSchema,
+  heartbeat: HeartbeatEventDataSchema,
+  error: ErrorEventDataSchema,
+} as const;
+export type StreamEventType = keyof typeof StreamEventSchemas;

@@ -1,0 +1,1 @@
+export { type PlanSnapshot, snapshotEventId } from "../protocol/index.js";

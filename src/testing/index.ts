@@ -1,0 +1,1 @@
+export { createManualClock, type ManualClock, type ManualClockOptions } from "./manual-clock.js";

@@ -1,0 +1,120 @@
+import type { Clock } from "../transport/clock.js";
+
+/** A {@link Clock} that only moves when a test moves it. */
+export interface ManualClock extends Clock {
+  /** How many timers are scheduled. */
+  readonly pendingTimers: number;
+  /** Moves time forward by `ms`, firing every timer that falls due, in order, letting in-process I/O settle between them. */
+  advance(ms: number): Promise<void>;
+  /**
+   * Runs virtual time until `promise` settles: settles in-process I/O, then jumps
+   * to the next timer, again and again. A 120 s deploy window takes milliseconds.
+   * Rejects when `maxMs` of virtual time pass first.
+   */
+  runUntil<T>(promise: Promise<T>, options?: { maxMs?: number }): Promise<T>;
+  /** Lets pending in-process work (promises, msw handlers, stream chunks) run without moving time. */
+  settle(): Promise<void>;
+}
+
+interface Timer {
+  at: number;
+  seq: number;
+  fn: () => void;
+}
+
+/** Options of {@link createManualClock}. */
+export interface ManualClockOptions {
+  /** The initial `now()`, ms since the epoch. @default Date.parse("2026-01-01T00:00:00Z") */
+  start?: number;
+  /** Event-loop turns given to in-process I/O before time moves. @default 25 */
+  settleTurns?: number;
+}
+
+const turn: () => Promise<void> =
+  typeof setImmediate === "function"
+    ? () => new Promise((resolve) => setImmediate(resolve))
+    : () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/**
+ * A virtual clock for tests: inject it as `clock` into the PlanExe double, the
+ * deploy windows and the client, then drive it with `advance` or `runUntil`.
+ *
+ * @example
+ * const clock = createManualClock();
+ * const result = await clock.runUntil(client.getStatus(planId));
+ */
+export function createManualClock(options: ManualClockOptions = {}): ManualClock {
+  let now = options.start ?? Date.parse("2026-01-01T00:00:00Z");
+  const settleTurns = options.settleTurns ?? 25;
+  let seq = 0;
+  const timers: Timer[] = [];
+
+  const settle = async () => {
+    for (let i = 0; i < settleTurns; i++) await turn();
+  };
+
+  const fireDue = (until: number): boolean => {
+    timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
+    const next = timers[0];
+    if (!next || next.at > until) return false;
+    timers.shift();
+    now = Math.max(now, next.at);
+    next.fn();
+    return true;
+  };
+
+  const clock: ManualClock = {
+    now: () => now,
+    setTimer(fn, ms) {
+      const timer: Timer = { at: now + Math.max(0, ms), seq: seq++, fn };
+      timers.push(timer);
+      return () => {
+        const index = timers.indexOf(timer);
+        if (index >= 0) timers.splice(index, 1);
+      };
+    },
+    get pendingTimers() {
+      return timers.length;
+    },
+    settle,
+    async advance(ms) {
+      const until = now + ms;
+      await settle();
+      while (fireDue(until)) await settle();
+      now = Math.max(now, until);
+      await settle();
+    },
+    async runUntil(promise, runOptions = {}) {
+      const maxMs = runOptions.maxMs ?? 3_600_000;
+      const limit = now + maxMs;
+      let settled = false;
+      const observed = promise.then(
+        (value) => {
+          settled = true;
+          return value;
+        },
+        (error: unknown) => {
+          settled = true;
+          throw error;
+        },
+      );
+      observed.catch(() => {});
+      await settle();
+      while (!settled) {
+        if (!fireDue(limit)) {
+          if (timers.length === 0) {
+            // Nothing scheduled: only real I/O can still settle the promise.
+            for (let i = 0; i < 200 && !settled; i++) await new Promise((r) => setTimeout(r, 5));
+            if (!settled)
+              throw new Error("runUntil: the promise is still pending and no timer is scheduled");
+            break;
+          }
+          throw new Error(`runUntil: still pending after ${maxMs} ms of virtual time`);
+        }
+        await settle();
+      }
+      return observed;
+    },
+  };
+  return clock;
+}

@@ -1,0 +1,94 @@
+import type { Clock } from "./clock.js";
+
+/** What a caller may tune in the SDK's one retry policy (tool calls and progress streams alike). */
+export interface RetryOptions {
+  /** The first backoff step, in ms. @default 250 */
+  minDelayMs?: number;
+  /** The largest backoff step, in ms (full jitter picks a delay in `[0, step]`). @default 8_000 */
+  maxDelayMs?: number;
+  /** Growth of the step per attempt. @default 2 */
+  factor?: number;
+  /** Give up after this long overall, in ms; covers a 120 s deploy window. @default 180_000 */
+  deadlineMs?: number;
+  /** Abort one attempt after this long without a response, in ms. @default 30_000 */
+  attemptTimeoutMs?: number;
+  /** The longest `Retry-After` honoured, in ms; longer values are capped. @default 60_000 */
+  maxRetryAfterMs?: number;
+  /** Wait after a 429 that has no `Retry-After` (PlanExe sends none), in ms; doubles on each further 429 up to `maxRetryAfterMs`. @default 20_000 */
+  rateLimitDelayMs?: number;
+  /** Random source in `[0, 1)` for jitter; inject for determinism. @default Math.random */
+  random?: () => number;
+  /** Where time and timers come from. @default systemClock */
+  clock?: Clock;
+}
+
+/** {@link RetryOptions} with every default filled in. */
+export type ResolvedRetryOptions = Required<Omit<RetryOptions, "clock">> & {
+  clock: Clock | undefined;
+};
+
+/** The defaults of {@link RetryOptions}. */
+export const DEFAULT_RETRY = {
+  minDelayMs: 250,
+  maxDelayMs: 8_000,
+  factor: 2,
+  deadlineMs: 180_000,
+  attemptTimeoutMs: 30_000,
+  maxRetryAfterMs: 60_000,
+  rateLimitDelayMs: 20_000,
+} as const;
+
+/** Fills in defaults and rejects nonsense with a `TypeError` that says what to pass instead. */
+export function resolveRetryOptions(options: RetryOptions = {}): ResolvedRetryOptions {
+  const resolved: ResolvedRetryOptions = {
+    ...DEFAULT_RETRY,
+    random: Math.random,
+    ...stripUndefined(options),
+    clock: options.clock,
+  };
+  for (const key of Object.keys(DEFAULT_RETRY) as (keyof typeof DEFAULT_RETRY)[]) {
+    const value = resolved[key];
+    if (typeof value !== "number" || Number.isNaN(value) || value < 0) {
+      throw new TypeError(
+        `retry.${key} must be a non-negative number of milliseconds, got ${String(value)}`,
+      );
+    }
+  }
+  if (resolved.factor < 1) throw new TypeError(`retry.factor must be >= 1, got ${resolved.factor}`);
+  return resolved;
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/**
+ * Full-jitter exponential backoff: a random delay in `[0, min(maxDelayMs, minDelayMs × factor^(attempt−1))]`.
+ * `attempt` counts retries from 1.
+ */
+export function backoffDelay(attempt: number, options: ResolvedRetryOptions): number {
+  const step = Math.min(
+    options.maxDelayMs,
+    options.minDelayMs * options.factor ** Math.max(0, attempt - 1),
+  );
+  return Math.floor(options.random() * step);
+}
+
+/**
+ * A `Retry-After` header in ms from `now`: delta-seconds or an HTTP-date.
+ * `undefined` when absent or unparseable; never negative.
+ */
+export function parseRetryAfter(value: string | null | undefined, now: number): number | undefined {
+  if (value == null) return undefined;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  if (!/[a-z]/i.test(text)) return undefined;
+  const date = Date.parse(text);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - now);
+}
+
+/** HTTP statuses that mean "the server is deploying or overloaded: try again". */
+export function isTransientStatus(status: number): boolean {
+  return status === 502 || status === 503 || status === 504 || status === 429;
+}
