@@ -1,0 +1,82 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { build } from "esbuild";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+// These check what a user installs: the packed tarball and the built entries.
+// `npm test` builds dist/ before vitest runs.
+const root = join(import.meta.dirname, "..", "..");
+const bin = (name: string) => join(root, "node_modules", ".bin", name);
+let dir = "";
+let tarball = "";
+
+beforeAll(() => {
+  expect(existsSync(join(root, "dist", "index.js")), "run `npm run build` first").toBe(true);
+  dir = mkdtempSync(join(tmpdir(), "planexe-pack-"));
+  execFileSync("npm", ["pack", "--ignore-scripts", "--pack-destination", dir], {
+    cwd: root,
+    stdio: "pipe",
+  });
+  const file = readdirSync(dir).find((name) => name.endsWith(".tgz"));
+  if (!file) throw new Error("npm pack wrote no tarball");
+  tarball = join(dir, file);
+}, 60_000);
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("the packed tarball", () => {
+  it("passes publint with no errors or warnings", () => {
+    const out = execFileSync(bin("publint"), ["--strict", tarball], { encoding: "utf8" });
+    expect(out).toContain("All good!");
+  });
+
+  it("passes @arethetypeswrong/cli for Node 16+ ESM and CJS resolution and bundlers", () => {
+    // node10 resolution is not supported: the package needs Node >= 20.18 and subpath exports.
+    const out = execFileSync(bin("attw"), [tarball, "--profile", "node16", "--format", "ascii"], {
+      encoding: "utf8",
+    });
+    // attw exits non-zero (and execFileSync throws) on any problem it does not ignore.
+    expect(out).toContain("node16 (from ESM): 🟢");
+    expect(out).toContain("node16 (from CJS): 🟢");
+  });
+});
+
+describe("the root entry", () => {
+  it("bundles for the browser without any node: built-in", async () => {
+    const result = await build({
+      entryPoints: [join(root, "dist", "index.js")],
+      bundle: true,
+      platform: "browser",
+      format: "esm",
+      write: false,
+      logLevel: "silent",
+      metafile: true,
+    });
+    const inputs = Object.keys(result.metafile.inputs);
+    expect(inputs.filter((input) => input.startsWith("node:"))).toEqual([]);
+    expect(result.errors).toEqual([]);
+  });
+
+  it("loads from CommonJS and ESM alike", () => {
+    const esm = execFileSync(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        "import * as m from 'planexe-client'; console.log(typeof m.isPlanExeError)",
+      ],
+      { cwd: root, encoding: "utf8" },
+    );
+    const cjs = execFileSync(
+      process.execPath,
+      ["-e", "console.log(typeof require('planexe-client').isPlanExeError)"],
+      { cwd: root, encoding: "utf8" },
+    );
+    expect(esm.trim()).toBe("function");
+    expect(cjs.trim()).toBe("function");
+  });
+});
