@@ -1,0 +1,41 @@
+import { z } from "zod";
+import { PlanIdSchema, PlanStateSchema, TimestampSchema } from "./common.js";
+
+/** Input of `plan_status`. */
+export const PlanStatusInputSchema = z.object({ plan_id: PlanIdSchema });
+export type PlanStatusInput = z.input<typeof PlanStatusInputSchema>;
+
+/** Why a plan failed (`plan_status.error`, only when `state` is `failed`). */
+export const PlanFailureSchema = z.looseObject({
+  /** `generation_error`, `worker_error`, `inactivity_timeout`, `internal_error`, `version_mismatch`, … */
+  failure_reason: z.string().optional(),
+  failed_step: z.string().optional(),
+  message: z.string().optional(),
+  /** True when `plan_resume` may work. */
+  recoverable: z.boolean().optional(),
+});
+export type PlanFailure = z.infer<typeof PlanFailureSchema>;
+
+/** Output of `plan_status`. Unknown fields are kept. */
+export const PlanStatusOutputSchema = z.looseObject({
+  plan_id: z.string(),
+  state: PlanStateSchema,
+  /** 0–100, monotonic within a run, 100 when completed. */
+  progress_percentage: z.number().min(0).max(100),
+  steps_completed: z.number().int().nonnegative().optional(),
+  steps_total: z.number().int().nonnegative().optional(),
+  current_step: z.string().optional(),
+  timing: z.looseObject({
+    started_at: TimestampSchema.optional(),
+    elapsed_sec: z.number().nonnegative(),
+    last_progress_at: TimestampSchema.optional(),
+  }),
+  files_count: z.number().int().nonnegative(),
+  /** The newest 10 files. */
+  files: z.array(z.looseObject({ path: z.string(), updated_at: TimestampSchema })),
+  /** Only while the plan is not terminal. */
+  sse_url: z.string().optional(),
+  /** Only when `state` is `failed`. */
+  error: PlanFailureSchema.optional(),
+});
+export type PlanStatusOutput = z.infer<typeof PlanStatusOutputSchema>;

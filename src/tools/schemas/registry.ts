@@ -1,0 +1,171 @@
+import type { z } from "zod";
+import { EmptyInputSchema } from "./common.js";
+import { ExamplePlansOutputSchema, ExamplePromptsOutputSchema } from "./examples.js";
+import { ModelProfilesOutputSchema } from "./model-profiles.js";
+import {
+  PlanResumeInputSchema,
+  PlanResumeOutputSchema,
+  PlanRetryInputSchema,
+  PlanRetryOutputSchema,
+  PlanStopInputSchema,
+  PlanStopOutputSchema,
+} from "./plan-control.js";
+import { PlanCreateInputSchema, PlanCreateOutputSchema } from "./plan-create.js";
+import { PlanFileInfoInputSchema, PlanFileInfoOutputSchema } from "./plan-file-info.js";
+import { PlanListInputSchema, PlanListOutputSchema } from "./plan-list.js";
+import { PlanStatusInputSchema, PlanStatusOutputSchema } from "./plan-status.js";
+import { SendFeedbackInputSchema, SendFeedbackOutputSchema } from "./send-feedback.js";
+
+/**
+ * When a call may be sent again after a failure that leaves its fate unknown
+ * (the response was lost after the request may have reached the server):
+ * - `always`: read-only or idempotent, a resend changes nothing;
+ * - `deduplicated`: the server returns the first result for an identical call (`plan_create`, 600 s);
+ * - `confirm`: a resend may answer "already done" (`PLAN_NOT_FAILED`/`PLAN_NOT_RESUMABLE`);
+ *   the client confirms with `plan_status` instead of failing. The transport must not resend these itself.
+ */
+export type ResendPolicy = "always" | "deduplicated" | "confirm";
+
+/** What the SDK knows about one PlanExe tool. */
+export interface ToolSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  /** Zod schema of the arguments (`.shape` is a raw shape for `McpServer.registerTool`). */
+  readonly input: I;
+  /** Zod schema of `structuredContent` on success. */
+  readonly output: O;
+  /** MCP `readOnlyHint`. */
+  readonly readOnly: boolean;
+  /** MCP `idempotentHint`. */
+  readonly idempotent: boolean;
+  /** Works without an API key. */
+  readonly free: boolean;
+  readonly resend: ResendPolicy;
+  /** A one-line description, as a server would list it. */
+  readonly description: string;
+}
+
+function spec<I extends z.ZodType, O extends z.ZodType>(value: ToolSpec<I, O>): ToolSpec<I, O> {
+  return value;
+}
+
+/** Every PlanExe tool of the contract, by the name the server knows it by. */
+export const TOOLS = {
+  plan_create: spec({
+    input: PlanCreateInputSchema,
+    output: PlanCreateOutputSchema,
+    readOnly: false,
+    idempotent: false,
+    free: false,
+    resend: "deduplicated",
+    description:
+      "Start a new plan from a prompt. An identical prompt + profile within 600 s returns the same plan.",
+  }),
+  plan_status: spec({
+    input: PlanStatusInputSchema,
+    output: PlanStatusOutputSchema,
+    readOnly: true,
+    idempotent: true,
+    free: false,
+    resend: "always",
+    description: "State, progress, timing and newest files of a plan.",
+  }),
+  plan_stop: spec({
+    input: PlanStopInputSchema,
+    output: PlanStopOutputSchema,
+    readOnly: false,
+    idempotent: true,
+    free: false,
+    resend: "always",
+    description: "Ask a running plan to stop.",
+  }),
+  plan_retry: spec({
+    input: PlanRetryInputSchema,
+    output: PlanRetryOutputSchema,
+    readOnly: false,
+    idempotent: false,
+    free: false,
+    resend: "confirm",
+    description: "Re-run a failed plan from scratch (same plan id, artifacts cleared).",
+  }),
+  plan_resume: spec({
+    input: PlanResumeInputSchema,
+    output: PlanResumeOutputSchema,
+    readOnly: false,
+    idempotent: false,
+    free: false,
+    resend: "confirm",
+    description: "Continue a failed plan, keeping the steps it finished.",
+  }),
+  plan_file_info: spec({
+    input: PlanFileInfoInputSchema,
+    output: PlanFileInfoOutputSchema,
+    readOnly: true,
+    idempotent: true,
+    free: false,
+    resend: "always",
+    description: "Whether a plan's report or zip is ready, with a signed download URL.",
+  }),
+  plan_list: spec({
+    input: PlanListInputSchema,
+    output: PlanListOutputSchema,
+    readOnly: true,
+    idempotent: true,
+    free: false,
+    resend: "always",
+    description: "The caller's plans, newest first.",
+  }),
+  example_prompts: spec({
+    input: EmptyInputSchema,
+    output: ExamplePromptsOutputSchema,
+    readOnly: true,
+    idempotent: true,
+    free: true,
+    resend: "always",
+    description: "Sample prompts to start from.",
+  }),
+  example_plans: spec({
+    input: EmptyInputSchema,
+    output: ExamplePlansOutputSchema,
+    readOnly: true,
+    idempotent: true,
+    free: true,
+    resend: "always",
+    description: "Finished example plans with report and zip links.",
+  }),
+  model_profiles: spec({
+    input: EmptyInputSchema,
+    output: ModelProfilesOutputSchema,
+    readOnly: true,
+    idempotent: true,
+    free: true,
+    resend: "always",
+    description: "The model profiles a plan can use, and the default.",
+  }),
+  send_feedback: spec({
+    input: SendFeedbackInputSchema,
+    output: SendFeedbackOutputSchema,
+    readOnly: false,
+    idempotent: true,
+    free: false,
+    resend: "always",
+    description: "Send feedback about PlanExe, a plan, the code or the docs.",
+  }),
+} as const;
+
+/** The name of a PlanExe tool. */
+export type ToolName = keyof typeof TOOLS;
+/** The arguments a caller passes to `name` (defaults optional). */
+export type ToolInput<N extends ToolName> = z.input<(typeof TOOLS)[N]["input"]>;
+/** The arguments after defaults are applied (what a server receives). */
+export type ToolParsedInput<N extends ToolName> = z.output<(typeof TOOLS)[N]["input"]>;
+/** The validated `structuredContent` of a successful call of `name`. */
+export type ToolOutput<N extends ToolName> = z.output<(typeof TOOLS)[N]["output"]>;
+
+/** True for the names of PlanExe tools. */
+export function isToolName(name: unknown): name is ToolName {
+  return typeof name === "string" && Object.hasOwn(TOOLS, name);
+}
+
+/** Tool names that the transport may resend on its own after an ambiguous failure. */
+export const RESENDABLE_TOOLS: ReadonlySet<ToolName> = new Set(
+  (Object.keys(TOOLS) as ToolName[]).filter((name) => TOOLS[name].resend !== "confirm"),
+);
