@@ -1,0 +1,163 @@
+import type { PlanSnapshot } from "../protocol/index.js";
+import { type Clock, systemClock } from "../transport/clock.js";
+
+/** Options of {@link createPlanProgressStream}. */
+export interface PlanProgressStreamOptions {
+  /**
+   * Reads the plan's current snapshot (e.g. from the database); `undefined` when no
+   * such plan exists. Called once per connection up front, then every `pollIntervalMs`.
+   * Two handlers that share only this function resume each other's streams.
+   */
+  getSnapshot: (planId: string, request: Request) => Promise<PlanSnapshot | undefined>;
+  /** Where time comes from: polls, heartbeats, the stream timeout. @default systemClock */
+  clock?: Clock | undefined;
+  /** The `retry:` hint written first on every stream, in ms. @default 5000 */
+  retryMs?: number | undefined;
+  /** How often the snapshot is polled, in ms. @default 3000 */
+  pollIntervalMs?: number | undefined;
+  /** A `heartbeat` is written after this many ms without another event. @default 20000 */
+  heartbeatMs?: number | undefined;
+  /** A stream ends with `error` SSE_TIMEOUT after this many ms. @default 3_600_000 */
+  timeoutMs?: number | undefined;
+  /** Open streams allowed per `clientKey`; more get HTTP 429. @default 5 */
+  maxStreamsPerClient?: number | undefined;
+  /** Open streams allowed in all on this handler; more get HTTP 429. @default 200 */
+  maxStreams?: number | undefined;
+  /**
+   * Who a request counts against for `maxStreamsPerClient`. Behind a proxy you trust,
+   * return the client address it reports; the default trusts `X-Forwarded-For`.
+   * @default first `X-Forwarded-For` entry, else `X-Real-IP`, else `"unknown"`
+   */
+  clientKey?: ((request: Request) => string) | undefined;
+  /** The `retry:` hint written to open streams by `drain()`, in ms. @default 250 */
+  drainRetryMs?: number | undefined;
+  /**
+   * The plan id a request asks for, or `undefined` (answered with 404).
+   * @default the last path segment of `/sse/plan/:id`, URL-decoded
+   */
+  planIdFromRequest?: ((request: Request) => string | undefined) | undefined;
+  /**
+   * Speak exactly what today's PlanExe sends, for testing clients against it: no `id:`
+   * lines, `Last-Event-ID` ignored, and a connection over the limit gets 200
+   * `text/event-stream` with a body that aborts before its first byte (not a 429).
+   * @default false
+   */
+  emulateToday?: boolean | undefined;
+  /** Told about a `getSnapshot` failure (the stream then ends, or the request gets 503). @default no-op */
+  onError?: ((error: unknown, request: Request) => void) | undefined;
+}
+
+/** {@link PlanProgressStreamOptions} with every default filled in. */
+export interface ResolvedStreamOptions {
+  getSnapshot: PlanProgressStreamOptions["getSnapshot"];
+  clock: Clock;
+  retryMs: number;
+  pollIntervalMs: number;
+  heartbeatMs: number;
+  timeoutMs: number;
+  maxStreamsPerClient: number;
+  maxStreams: number;
+  clientKey: (request: Request) => string;
+  drainRetryMs: number;
+  planIdFromRequest: (request: Request) => string | undefined;
+  emulateToday: boolean;
+  onError: (error: unknown, request: Request) => void;
+}
+
+const DURATIONS = [
+  "retryMs",
+  "pollIntervalMs",
+  "heartbeatMs",
+  "timeoutMs",
+  "drainRetryMs",
+] as const;
+const COUNTS = ["maxStreamsPerClient", "maxStreams"] as const;
+const FUNCTIONS = ["clientKey", "planIdFromRequest", "onError"] as const;
+
+/** The default `clientKey`: the address a proxy reports, as PlanExe's per-IP limit counts it. */
+export function defaultClientKey(request: Request): string {
+  const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+  return forwarded || request.headers.get("x-real-ip")?.trim() || "unknown";
+}
+
+/** The default `planIdFromRequest`: the last non-empty path segment of `/sse/plan/:id`. */
+export function defaultPlanIdFromRequest(request: Request): string | undefined {
+  const match = /\/sse\/plan\/([^/]+)\/?$/.exec(new URL(request.url).pathname);
+  if (!match?.[1]) return undefined;
+  try {
+    return decodeURIComponent(match[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Validates `options` and fills in defaults; throws a `TypeError` that says how to fix the call. */
+export function resolveStreamOptions(options: PlanProgressStreamOptions): ResolvedStreamOptions {
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(
+      "createPlanProgressStream(options) needs an options object, e.g. createPlanProgressStream({ getSnapshot: (planId) => db.snapshot(planId) }).",
+    );
+  }
+  if (typeof options.getSnapshot !== "function") {
+    throw new TypeError(
+      "createPlanProgressStream: `getSnapshot` must be a function (planId, request) => Promise<PlanSnapshot | undefined>.",
+    );
+  }
+  for (const name of DURATIONS) {
+    const value = options[name];
+    if (
+      value !== undefined &&
+      !(typeof value === "number" && value >= 0 && Number.isFinite(value))
+    ) {
+      throw new TypeError(
+        `createPlanProgressStream: \`${name}\` must be a finite number of milliseconds >= 0, got ${String(value)}.`,
+      );
+    }
+  }
+  for (const name of ["retryMs", "drainRetryMs"] as const) {
+    if (options[name] !== undefined && !Number.isInteger(options[name])) {
+      throw new TypeError(
+        `createPlanProgressStream: \`${name}\` must be a whole number of ms (SSE \`retry:\` takes digits only), got ${String(options[name])}.`,
+      );
+    }
+  }
+  if (options.pollIntervalMs === 0 || options.heartbeatMs === 0) {
+    throw new TypeError(
+      "createPlanProgressStream: `pollIntervalMs` and `heartbeatMs` must be > 0 (a zero interval would spin).",
+    );
+  }
+  for (const name of COUNTS) {
+    const value = options[name];
+    if (value !== undefined && !(Number.isInteger(value) && (value as number) >= 1)) {
+      throw new TypeError(
+        `createPlanProgressStream: \`${name}\` must be an integer >= 1, got ${String(value)}.`,
+      );
+    }
+  }
+  for (const name of FUNCTIONS) {
+    if (options[name] !== undefined && typeof options[name] !== "function") {
+      throw new TypeError(`createPlanProgressStream: \`${name}\` must be a function.`);
+    }
+  }
+  const clock = options.clock ?? systemClock;
+  if (typeof clock.now !== "function" || typeof clock.setTimer !== "function") {
+    throw new TypeError(
+      "createPlanProgressStream: `clock` must have now() and setTimer(fn, ms), e.g. createManualClock() from planexe-client/testing.",
+    );
+  }
+  return {
+    getSnapshot: options.getSnapshot,
+    clock,
+    retryMs: options.retryMs ?? 5000,
+    pollIntervalMs: options.pollIntervalMs ?? 3000,
+    heartbeatMs: options.heartbeatMs ?? 20_000,
+    timeoutMs: options.timeoutMs ?? 3_600_000,
+    maxStreamsPerClient: options.maxStreamsPerClient ?? 5,
+    maxStreams: options.maxStreams ?? 200,
+    clientKey: options.clientKey ?? defaultClientKey,
+    drainRetryMs: options.drainRetryMs ?? 250,
+    planIdFromRequest: options.planIdFromRequest ?? defaultPlanIdFromRequest,
+    emulateToday: options.emulateToday ?? false,
+    onError: options.onError ?? (() => {}),
+  };
+}

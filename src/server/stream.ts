@@ -1,0 +1,170 @@
+import { isTerminalState, type PlanSnapshot, snapshotEventId } from "../protocol/index.js";
+import {
+  completeData,
+  encodeEvent,
+  encodeRetry,
+  heartbeatData,
+  planNotFoundData,
+  statusData,
+  timeoutData,
+} from "./encode.js";
+import type { ResolvedStreamOptions } from "./options.js";
+
+/** One open progress stream. */
+export interface ProgressStreamConnection {
+  /** The response body. */
+  readonly body: ReadableStream<Uint8Array>;
+  /** Ends the stream now with a `retry: <retryMs>` block, so the client reconnects soon (elsewhere). */
+  drain(retryMs: number): void;
+  /** Cuts the stream with no further byte, as a killed server does. */
+  cut(reason: unknown): void;
+}
+
+/** What one connection needs: the snapshot read up front decides its first bytes. */
+export interface ProgressStreamParams {
+  planId: string;
+  request: Request;
+  /** The snapshot read before the response started; `undefined` when the plan does not exist. */
+  first: PlanSnapshot | undefined;
+  /** The request's `Last-Event-ID`, when the resumable protocol is on. */
+  lastEventId: string | undefined;
+  options: ResolvedStreamOptions;
+  /** Called exactly once, when the stream ends for any reason (slot release, bookkeeping). */
+  onClose: () => void;
+}
+
+/** A status is written when any of these changed since the last one (today: state or progress). */
+function changeKey(snapshot: PlanSnapshot): string {
+  const progress = snapshot.state === "completed" ? 100 : snapshot.progress_percentage;
+  return `${snapshot.run ?? 0}|${snapshot.state}|${progress}`;
+}
+
+/**
+ * Opens one connection's stream: `retry:` first, then the current snapshot, then a poll
+ * every `pollIntervalMs`, a heartbeat after `heartbeatMs` of silence, `complete` and close
+ * on a terminal state, `error` SSE_TIMEOUT after `timeoutMs`. Every timer runs on the
+ * injected clock and is cancelled when the client goes away.
+ */
+export function openProgressStream(params: ProgressStreamParams): ProgressStreamConnection {
+  const { planId, request, options } = params;
+  const { clock, emulateToday } = options;
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  let closed = false;
+  let lastKey: string | undefined;
+  let cancelPoll = () => {};
+  let cancelHeartbeat = () => {};
+  let cancelTimeout = () => {};
+
+  const finish = (cutReason?: unknown) => {
+    if (closed) return;
+    closed = true;
+    cancelPoll();
+    cancelHeartbeat();
+    cancelTimeout();
+    request.signal.removeEventListener("abort", onAbort);
+    try {
+      if (cutReason === undefined) controller.close();
+      else controller.error(cutReason);
+    } catch {
+      // Already cancelled by the reader: nothing left to close.
+    }
+    params.onClose();
+  };
+
+  const onAbort = () => finish();
+
+  const write = (chunk: Uint8Array) => {
+    if (closed) return;
+    try {
+      controller.enqueue(chunk);
+    } catch {
+      finish();
+    }
+  };
+
+  const armHeartbeat = () => {
+    cancelHeartbeat();
+    cancelHeartbeat = clock.setTimer(() => {
+      write(encodeEvent("heartbeat", heartbeatData(clock.now())));
+      armHeartbeat();
+    }, options.heartbeatMs);
+  };
+
+  const eventId = (snapshot: PlanSnapshot) =>
+    emulateToday ? undefined : snapshotEventId(snapshot);
+
+  const show = (snapshot: PlanSnapshot | undefined) => {
+    if (snapshot === undefined) {
+      write(encodeEvent("error", planNotFoundData(planId)));
+      finish();
+      return;
+    }
+    if (isTerminalState(snapshot.state)) {
+      write(encodeEvent("complete", completeData(snapshot), eventId(snapshot)));
+      finish();
+      return;
+    }
+    const key = changeKey(snapshot);
+    if (key === lastKey) return;
+    lastKey = key;
+    write(encodeEvent("status", statusData(snapshot), eventId(snapshot)));
+    armHeartbeat();
+  };
+
+  const schedulePoll = () => {
+    cancelPoll = clock.setTimer(() => {
+      cancelPoll = () => {};
+      options.getSnapshot(planId, request).then(
+        (snapshot) => {
+          if (closed) return;
+          show(snapshot);
+          if (!closed) schedulePoll();
+        },
+        (error: unknown) => {
+          if (closed) return;
+          options.onError(error, request);
+          // As today, a failed read ends the stream; the client reconnects after `retry:`.
+          finish();
+        },
+      );
+    }, options.pollIntervalMs);
+  };
+
+  const body = new ReadableStream<Uint8Array>({
+    start(streamController) {
+      controller = streamController;
+    },
+    cancel() {
+      finish();
+    },
+  });
+
+  write(encodeRetry(options.retryMs));
+  const { first, lastEventId } = params;
+  // Resume: the client already holds this exact snapshot, so its status is not resent.
+  if (first && lastEventId !== undefined && lastEventId === eventId(first)) {
+    lastKey = isTerminalState(first.state) ? undefined : changeKey(first);
+  }
+  armHeartbeat();
+  show(first);
+  if (!closed) {
+    cancelTimeout = clock.setTimer(() => {
+      write(encodeEvent("error", timeoutData(options.timeoutMs)));
+      finish();
+    }, options.timeoutMs);
+    schedulePoll();
+    if (request.signal.aborted) finish();
+    else request.signal.addEventListener("abort", onAbort, { once: true });
+  }
+
+  return {
+    body,
+    drain(retryMs) {
+      write(encodeRetry(retryMs));
+      finish();
+    },
+    cut(reason) {
+      finish(reason);
+    },
+  };
+}
