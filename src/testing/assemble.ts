@@ -1,0 +1,141 @@
+import type { HttpHandler } from "msw";
+import { abortReason, type Clock } from "../transport/clock.js";
+import { createDeployScheduler, type DeployControls, type WorkerControl } from "./deploy.js";
+import { createEdge } from "./edge.js";
+import { type FailNextOptions, FaultQueue } from "./faults.js";
+import { createMswHandlers } from "./handlers.js";
+import type { ReplicaApp } from "./replica.js";
+import { ReplicaPool } from "./replica-pool.js";
+import { createRequestLog, type RequestLog } from "./request-log.js";
+
+/** A replica as a test sees it. */
+export interface ReplicaView<App extends ReplicaApp = ReplicaApp> {
+  /** 1 for the first replica, then 2, 3, … as deploys start new ones. */
+  readonly id: number;
+  readonly app: App;
+  /** True while the edge routes requests to it. */
+  readonly serving: boolean;
+  /** True once a deploy has killed it. */
+  readonly stopped: boolean;
+  /** Progress streams still open on it. */
+  readonly openStreams: number;
+}
+
+/** The PlanExe edge, replicas and deploy scripting, over any replica factory. */
+export interface EdgeDouble<App extends ReplicaApp = ReplicaApp> {
+  /** The origin the double answers for, e.g. `https://mcp.planexe.org`. */
+  readonly baseUrl: string;
+  /** msw request handlers: `setupServer(...double.handlers)`. */
+  readonly handlers: HttpHandler[];
+  /**
+   * The double as a `fetch` function, for clients that take an injected `fetch`
+   * instead of msw. A network fault rejects with `TypeError("fetch failed")`.
+   */
+  readonly fetch: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+  /** Scripted deploy windows on the double's clock. */
+  readonly deploy: DeployControls;
+  /** Every request the double saw. */
+  readonly requests: RequestLog;
+  /** Every replica started so far, oldest first. */
+  readonly replicas: readonly ReplicaView<App>[];
+  /**
+   * Makes the next request matching `options` fail at the network level, before the
+   * server sees it (`after: "reset-before"`) or after it handled it (`"response-lost"`).
+   */
+  failNext(options: FailNextOptions): void;
+  /** Stops every replica, cancels scheduled deploys and armed faults. */
+  close(): void;
+}
+
+export interface AssembleOptions<App extends ReplicaApp> {
+  baseUrl: string;
+  clock: Clock;
+  createApp: () => App;
+  worker?: WorkerControl | undefined;
+}
+
+/** Parses `baseUrl` into the origin the double serves; a path other than `/` is a misuse. */
+export function originOf(baseUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch (cause) {
+    throw new TypeError(`baseUrl must be an absolute URL like "https://mcp.planexe.org"`, {
+      cause,
+    });
+  }
+  if (url.pathname !== "/" || url.search || url.hash)
+    throw new TypeError(
+      `baseUrl must be an origin like "https://mcp.planexe.org" (PlanExe serves /mcp at the root), got a path`,
+    );
+  return url.origin;
+}
+
+export function assembleDouble<App extends ReplicaApp>(
+  options: AssembleOptions<App>,
+): EdgeDouble<App> {
+  const origin = originOf(options.baseUrl);
+  const pool = new ReplicaPool(options.createApp);
+  const deploy = createDeployScheduler(options.clock, pool, options.worker);
+  const faults = new FaultQueue();
+  const requests = createRequestLog();
+  const edge = createEdge({ clock: options.clock, pool, deploy, faults, log: requests });
+
+  const replicaView = (replica: (typeof pool.all)[number]): ReplicaView<App> => ({
+    id: replica.id,
+    app: replica.app as App,
+    get serving() {
+      return pool.serving.includes(replica);
+    },
+    get stopped() {
+      return replica.stopped;
+    },
+    get openStreams() {
+      return replica.openStreams;
+    },
+  });
+  const views = new Map<number, ReplicaView<App>>();
+
+  return {
+    baseUrl: origin,
+    handlers: createMswHandlers(origin, edge),
+    async fetch(input, init) {
+      const request = new Request(input, init);
+      if (new URL(request.url).origin !== origin)
+        throw new TypeError(
+          `fetch failed: the PlanExe double serves ${origin} only, not ${new URL(request.url).origin}`,
+        );
+      const { signal } = request;
+      const aborted = new Promise<never>((_, reject) => {
+        if (signal.aborted) reject(abortReason(signal));
+        signal.addEventListener("abort", () => reject(abortReason(signal)), { once: true });
+      });
+      aborted.catch(() => {});
+      const response = await Promise.race([edge(request), aborted]);
+      if (response.type === "error")
+        throw new TypeError("fetch failed", { cause: new Error("connection reset by the double") });
+      if (!response.body) return response;
+      // Like fetch: aborting the request later errors the body and frees the server's stream.
+      const body = response.body.pipeThrough(new TransformStream(), { signal });
+      return new Response(body, response);
+    },
+    deploy,
+    requests,
+    get replicas() {
+      return pool.all.map((replica) => {
+        let view = views.get(replica.id);
+        if (!view) {
+          view = replicaView(replica);
+          views.set(replica.id, view);
+        }
+        return view;
+      });
+    },
+    failNext: (faultOptions) => faults.arm(faultOptions),
+    close() {
+      deploy.close();
+      faults.clear();
+      pool.closeAll();
+    },
+  };
+}

@@ -1,0 +1,237 @@
+import type { Clock } from "../transport/clock.js";
+import type { ReplicaPool } from "./replica-pool.js";
+
+/** `restart`: Railway with one replica. `rolling`: Railway with two, a rolling deploy. */
+export type DeployKind = "restart" | "rolling";
+
+/** Where a window is in its life. `cancelled`: the double closed before it finished. */
+export type DeployWindowState = "scheduled" | "active" | "done" | "cancelled";
+
+/** Options of `deploy.restart`. */
+export interface RestartOptions {
+  /** Clock time the window opens. @default now */
+  at?: number;
+  /** How long no replica serves and the edge answers 502. */
+  windowMs: number;
+  /**
+   * Also restart the plan worker (a deploy of `worker_plan_database`): it drains per
+   * proposal 80 at the window's start and takes plans again at its end. mcp_cloud
+   * deploys leave the worker alone.
+   * @default false
+   */
+  restartWorker?: boolean;
+}
+
+/** Options of `deploy.rolling`. */
+export interface RollingOptions {
+  /** Clock time the new replica starts taking traffic. @default now */
+  at?: number;
+  /** How long requests alternate between the old and the new replica. @default 30_000 */
+  windowMs?: number;
+  /**
+   * The old replica drains its progress streams (ending them with a short `retry:`)
+   * when the window opens; `false` drops them like a server without drain.
+   * Streams still open on it when the window ends are cut either way.
+   * @default true
+   */
+  drain?: boolean;
+}
+
+/** A scripted deploy window on the double's clock. */
+export interface DeployWindow {
+  readonly kind: DeployKind;
+  /** Clock time the window opens. */
+  readonly at: number;
+  /** Clock time the window closes. */
+  readonly endsAt: number;
+  readonly state: DeployWindowState;
+  /** The replica that serves after the window, once it is started. */
+  readonly incomingReplica: number | undefined;
+  /** Resolves when the window opens. */
+  readonly started: Promise<void>;
+  /** Resolves when the window has closed and the new replica serves alone. */
+  readonly finished: Promise<void>;
+}
+
+/** Scripted deploys of the double; windows may not overlap. */
+export interface DeployControls {
+  /**
+   * A restart deploy: for `windowMs` every request gets Railway's 502 page; streams
+   * open when it starts are cut mid-body; afterwards a new replica serves.
+   */
+  restart(options: RestartOptions): DeployWindow;
+  /**
+   * A rolling deploy: no 502s; the old replica's streams are drained (or cut),
+   * requests alternate between old and new replica for the window, then the old one
+   * stops (cutting what is still open on it) and the new one serves alone.
+   */
+  rolling(options?: RollingOptions): DeployWindow;
+  /** The window open now, if any. */
+  readonly active: DeployWindow | undefined;
+  /** Every window scripted so far, in the order they were scripted. */
+  readonly timeline: readonly DeployWindow[];
+}
+
+/** How a restart with `restartWorker` reaches the plan worker. */
+export interface WorkerControl {
+  shutdown(): void;
+  start(): void;
+}
+
+interface WindowRecord {
+  kind: DeployKind;
+  at: number;
+  endsAt: number;
+  state: DeployWindowState;
+  incomingReplica: number | undefined;
+  started: Promise<void>;
+  finished: Promise<void>;
+}
+
+export interface DeployScheduler extends DeployControls {
+  /** Cancels scheduled windows and their timers. */
+  close(): void;
+}
+
+const DEFAULT_ROLLING_WINDOW_MS = 30_000;
+
+export function createDeployScheduler(
+  clock: Clock,
+  pool: ReplicaPool,
+  worker: WorkerControl | undefined,
+): DeployScheduler {
+  const timeline: WindowRecord[] = [];
+  const cancels = new Set<() => void>();
+  const settlers = new Map<WindowRecord, () => void>();
+  let active: { record: WindowRecord; closeNow: () => void } | undefined;
+
+  const at = (ms: number, fn: () => void) => {
+    const cancel = clock.setTimer(() => {
+      cancels.delete(cancel);
+      fn();
+    }, ms - clock.now());
+    cancels.add(cancel);
+  };
+
+  const schedule = (
+    kind: DeployKind,
+    start: number | undefined,
+    windowMs: number,
+    open: (record: WindowRecord) => void,
+    close: (record: WindowRecord) => void,
+  ): DeployWindow => {
+    const now = clock.now();
+    const begin = start ?? now;
+    if (!Number.isFinite(windowMs) || windowMs <= 0)
+      throw new TypeError(
+        `deploy.${kind}: windowMs must be a positive number of ms, got ${windowMs}`,
+      );
+    if (!Number.isFinite(begin) || begin < now)
+      throw new TypeError(
+        `deploy.${kind}: at (${begin}) is before the clock's now (${now}); omit it to start now`,
+      );
+    const end = begin + windowMs;
+    const clash = timeline.find(
+      (w) => (w.state === "scheduled" || w.state === "active") && begin < w.endsAt && w.at < end,
+    );
+    if (clash)
+      throw new TypeError(
+        `deploy.${kind}: overlaps the ${clash.kind} window [${clash.at}, ${clash.endsAt}); deploy windows may not overlap`,
+      );
+    let markStarted = () => {};
+    let markFinished = () => {};
+    const record: WindowRecord = {
+      kind,
+      at: begin,
+      endsAt: end,
+      state: "scheduled",
+      incomingReplica: undefined,
+      started: new Promise<void>((resolve) => {
+        markStarted = resolve;
+      }),
+      finished: new Promise<void>((resolve) => {
+        markFinished = resolve;
+      }),
+    };
+    settlers.set(record, () => {
+      markStarted();
+      markFinished();
+    });
+    timeline.push(record);
+    let closed = false;
+    const closeNow = () => {
+      if (closed) return;
+      closed = true;
+      close(record);
+      record.state = "done";
+      if (active?.record === record) active = undefined;
+      settlers.delete(record);
+      markFinished();
+    };
+    const openNow = () => {
+      // Back-to-back windows: the previous one's end timer may sort after this start.
+      if (active && active.record.endsAt <= clock.now()) active.closeNow();
+      record.state = "active";
+      active = { record, closeNow };
+      open(record);
+      markStarted();
+      at(end, closeNow);
+    };
+    if (begin === now) openNow();
+    else at(begin, openNow);
+    return record;
+  };
+
+  return {
+    restart(options) {
+      const restartWorker = options.restartWorker ?? false;
+      if (restartWorker && !worker)
+        throw new TypeError("deploy.restart: restartWorker needs a world with a plan worker");
+      return schedule(
+        "restart",
+        options.at,
+        options.windowMs,
+        () => {
+          pool.stopAll();
+          if (restartWorker) worker?.shutdown();
+        },
+        (record) => {
+          record.incomingReplica = pool.startFresh().id;
+          if (restartWorker) worker?.start();
+        },
+      );
+    },
+    rolling(options = {}) {
+      const drain = options.drain ?? true;
+      let incoming: ReturnType<ReplicaPool["spawn"]> | undefined;
+      return schedule(
+        "rolling",
+        options.at,
+        options.windowMs ?? DEFAULT_ROLLING_WINDOW_MS,
+        (record) => {
+          incoming = pool.beginRolling(drain).incoming;
+          record.incomingReplica = incoming.id;
+        },
+        () => {
+          if (incoming) pool.endRolling(incoming);
+        },
+      );
+    },
+    get active() {
+      return active?.record;
+    },
+    get timeline() {
+      return timeline;
+    },
+    close() {
+      for (const cancel of cancels) cancel();
+      cancels.clear();
+      for (const [record, settle] of settlers) {
+        record.state = "cancelled";
+        settle();
+      }
+      settlers.clear();
+      active = undefined;
+    },
+  };
+}
