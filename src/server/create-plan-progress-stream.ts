@@ -76,8 +76,10 @@ export function createPlanProgressStream(
       return drainingResponse();
     }
 
+    // The stream may end while it opens (unknown or finished plan), before it is registered.
     let ended = false;
-    const connection: ProgressStreamConnection = openProgressStream({
+    let connection: ProgressStreamConnection | undefined;
+    connection = openProgressStream({
       planId,
       request,
       first,
@@ -88,7 +90,7 @@ export function createPlanProgressStream(
       onClose: () => {
         ended = true;
         slot.release();
-        connections.delete(connection);
+        if (connection) connections.delete(connection);
       },
     });
     if (!ended) connections.add(connection);

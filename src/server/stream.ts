@@ -33,10 +33,14 @@ export interface ProgressStreamParams {
   onClose: () => void;
 }
 
+/** PlanExe reports 100 for every completed plan; the id must describe what is sent. */
+function normalize(snapshot: PlanSnapshot): PlanSnapshot {
+  return snapshot.state === "completed" ? { ...snapshot, progress_percentage: 100 } : snapshot;
+}
+
 /** A status is written when any of these changed since the last one (today: state or progress). */
 function changeKey(snapshot: PlanSnapshot): string {
-  const progress = snapshot.state === "completed" ? 100 : snapshot.progress_percentage;
-  return `${snapshot.run ?? 0}|${snapshot.state}|${progress}`;
+  return `${snapshot.run ?? 0}|${snapshot.state}|${snapshot.progress_percentage}`;
 }
 
 /**
@@ -93,12 +97,13 @@ export function openProgressStream(params: ProgressStreamParams): ProgressStream
   const eventId = (snapshot: PlanSnapshot) =>
     emulateToday ? undefined : snapshotEventId(snapshot);
 
-  const show = (snapshot: PlanSnapshot | undefined) => {
-    if (snapshot === undefined) {
+  const show = (read: PlanSnapshot | undefined) => {
+    if (read === undefined) {
       write(encodeEvent("error", planNotFoundData(planId)));
       finish();
       return;
     }
+    const snapshot = normalize(read);
     if (isTerminalState(snapshot.state)) {
       write(encodeEvent("complete", completeData(snapshot), eventId(snapshot)));
       finish();
@@ -142,8 +147,8 @@ export function openProgressStream(params: ProgressStreamParams): ProgressStream
   write(encodeRetry(options.retryMs));
   const { first, lastEventId } = params;
   // Resume: the client already holds this exact snapshot, so its status is not resent.
-  if (first && lastEventId !== undefined && lastEventId === eventId(first)) {
-    lastKey = isTerminalState(first.state) ? undefined : changeKey(first);
+  if (first && lastEventId !== undefined && lastEventId === eventId(normalize(first))) {
+    lastKey = changeKey(normalize(first));
   }
   armHeartbeat();
   show(first);
