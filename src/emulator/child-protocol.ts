@@ -1,0 +1,24 @@
+/** What the supervisor tells a replica or worker process (as JSON in an env var). */
+export interface ChildConfig {
+  id: string;
+  /** The shared state file: the emulator's database. */
+  stateFile: string;
+  planSeconds: number;
+  apiKey?: string | undefined;
+  rateLimit: boolean;
+  heartbeatMs: number;
+  retryMs: number;
+  drainRetryMs: number;
+  pollIntervalMs: number;
+  maxStreamsPerClient: number;
+  maxStreams: number;
+  /** Plans the worker runs at once. */
+  workerConcurrency: number;
+  /** How often the worker looks for pending plans. */
+  workerPollMs: number;
+  /** SIGTERM → exit: the longest a replica waits for in-flight requests, the worker for its plans. */
+  graceMs: number;
+}
+
+/** What a child tells the supervisor over IPC. */
+export type ChildMessage = { type: "ready"; port?: number | undefined };
