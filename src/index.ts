@@ -22,5 +22,35 @@ export {
   type PlanState,
   type StatusEventData,
 } from "./protocol/index.js";
+export {
+  type PlanCompleteEvent,
+  type PlanConnectedEvent,
+  type PlanHeartbeatEvent,
+  type PlanReconnectingEvent,
+  type PlanStatusEvent,
+  type PlanWatch,
+  type PlanWatchEnd,
+  type PlanWatchEvent,
+  type PlanWatchWarning,
+  type ReconnectCause,
+  type ReconnectCode,
+  WATCH_PLAN_DEFAULTS,
+  type WatchPlanOptions,
+  watchPlan,
+} from "./sse/index.js";
 export { type Clock, systemClock } from "./transport/clock.js";
+export {
+  createOutageEpisode,
+  createResilientFetch,
+  type FetchFunction,
+  type OutageEpisode,
+  type OutageEpisodeOptions,
+  type OutageState,
+  type ResendableHook,
+  type ResendQuery,
+  type ResilientFetch,
+  type ResilientFetchOptions,
+  type RetryInfo,
+  type TransportLogger,
+} from "./transport/index.js";
 export { DEFAULT_RETRY, type RetryOptions } from "./transport/policy.js";

@@ -1,0 +1,226 @@
+import { createParser, type EventSourceMessage, type ParseError } from "eventsource-parser";
+import { type PlanExeError, ProtocolError, redactText, TransportError } from "../errors/index.js";
+import type { Clock } from "../transport/clock.js";
+import { parseRetryAfter } from "../transport/policy.js";
+import { createEventSizeGuard } from "./event-size.js";
+import type { PlanCompleteEvent, PlanWatchWarning, ReconnectCause } from "./events.js";
+import type { RetryOutcome } from "./reconnect-decision.js";
+
+/** How one connection to the stream ended. */
+export type ConnectOutcome =
+  | { kind: "complete"; event: PlanCompleteEvent }
+  | { kind: "aborted" }
+  | { kind: "fatal"; error: PlanExeError }
+  | RetryOutcome;
+
+/** A message handler's verdict: keep reading (`undefined`), or end the connection so. */
+export type MessageVerdict = Exclude<ConnectOutcome, { kind: "aborted" }> | undefined;
+
+export interface ConnectOptions {
+  url: string;
+  fetch: typeof fetch;
+  clock: Clock;
+  /** Aborts the connection for good (the caller's signal, `close()`). */
+  signal: AbortSignal;
+  lastEventId: string | undefined;
+  attemptTimeoutMs: number;
+  heartbeatTimeoutMs: number;
+  maxEventBytes: number;
+  /** The first byte arrived. */
+  onOpen(): void;
+  onMessage(message: EventSourceMessage): MessageVerdict;
+  onRetryHint(ms: number): void;
+  onWarning(warning: PlanWatchWarning): void;
+}
+
+const EVENT_STREAM = "text/event-stream";
+
+/** Opens the stream once and reads it until it ends; never throws. */
+export async function connect(options: ConnectOptions): Promise<ConnectOutcome> {
+  const controller = new AbortController();
+  let why: "attempt-timeout" | "heartbeat-timeout" | undefined;
+  const stopOnAbort = () => controller.abort();
+  options.signal.addEventListener("abort", stopOnAbort, { once: true });
+  let cancelTimer = options.clock.setTimer(() => {
+    why = "attempt-timeout";
+    controller.abort();
+  }, options.attemptTimeoutMs);
+  const secrets = [options.url];
+  try {
+    if (options.signal.aborted) return { kind: "aborted" };
+    let response: Response;
+    try {
+      response = await options.fetch(options.url, {
+        headers: requestHeaders(options.lastEventId),
+        signal: controller.signal,
+      });
+    } catch (error) {
+      if (options.signal.aborted) return { kind: "aborted" };
+      if (why === "attempt-timeout")
+        return retry("ATTEMPT_TIMEOUT", "No response before the attempt timeout", false, error);
+      return retry("NETWORK_ERROR", networkMessage(error, secrets), false, error);
+    } finally {
+      cancelTimer();
+    }
+    const rejected = checkResponse(response, options.clock.now());
+    if (rejected) {
+      void response.body?.cancel().catch(() => {});
+      return rejected;
+    }
+    const arm = () => {
+      cancelTimer();
+      if (Number.isFinite(options.heartbeatTimeoutMs))
+        cancelTimer = options.clock.setTimer(() => {
+          why = "heartbeat-timeout";
+          controller.abort();
+        }, options.heartbeatTimeoutMs);
+    };
+    arm();
+    return await readStream(response, options, arm, secrets);
+  } finally {
+    cancelTimer();
+    options.signal.removeEventListener("abort", stopOnAbort);
+    controller.abort();
+  }
+
+  async function readStream(
+    response: Response,
+    opts: ConnectOptions,
+    onBytes: () => void,
+    redact: string[],
+  ): Promise<ConnectOutcome> {
+    let verdict: MessageVerdict;
+    let messages = 0;
+    let bytes = 0;
+    let endsWithCR = false;
+    const decoder = new TextDecoder();
+    const guard = createEventSizeGuard(opts.maxEventBytes);
+    const parser = createParser({
+      maxBufferSize: opts.maxEventBytes,
+      onEvent(message) {
+        if (verdict) return;
+        messages += 1;
+        verdict = opts.onMessage(message);
+        // An `event: error` that ends a stream which delivered before it ends a healthy connection.
+        if (verdict?.kind === "retry") verdict.productive = messages > 1;
+      },
+      onRetry: (ms) => opts.onRetryHint(ms),
+      onError: (error: ParseError) => {
+        if (error.type === "max-buffer-size-exceeded") verdict ??= tooLarge(opts.maxEventBytes);
+        else opts.onWarning({ code: "INVALID_FIELD", message: redactText(error.message) });
+      },
+    });
+    const feed = (text: string) => {
+      if (text === "" || verdict) return;
+      endsWithCR = text.endsWith("\r");
+      parser.feed(text);
+    };
+    const reader = response.body?.getReader();
+    if (!reader) return retry("EMPTY_RESPONSE", "The stream answered with no body", false);
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        if (value.length === 0) continue;
+        if (bytes === 0) opts.onOpen();
+        bytes += value.length;
+        onBytes();
+        const over = guard.push(value);
+        feed(decoder.decode(over >= 0 ? value.subarray(0, over) : value, { stream: true }));
+        if (!verdict && over >= 0) verdict = tooLarge(opts.maxEventBytes);
+        if (verdict) return verdict;
+      }
+      feed(decoder.decode());
+      // A lone CR ends a line, but the parser waits for a possible LF; at the end there is none.
+      if (endsWithCR) feed("\n");
+      if (verdict) return verdict;
+      if (bytes === 0)
+        return retry("EMPTY_RESPONSE", "The stream ended before sending anything", false);
+      return retry("STREAM_ENDED", "The server closed the stream", messages > 0);
+    } catch (error) {
+      if (opts.signal.aborted) return { kind: "aborted" };
+      if (verdict) return verdict;
+      if (why === "heartbeat-timeout")
+        return retry(
+          "HEARTBEAT_TIMEOUT",
+          `No byte for ${opts.heartbeatTimeoutMs} ms`,
+          messages > 0,
+          error,
+        );
+      if (bytes === 0)
+        return retry("EMPTY_RESPONSE", "The stream was cut before sending anything", false, error);
+      return retry("NETWORK_ERROR", networkMessage(error, redact), messages > 0, error);
+    } finally {
+      reader.cancel().catch(() => {});
+    }
+  }
+}
+
+function requestHeaders(lastEventId: string | undefined): Headers {
+  const headers = new Headers({ accept: EVENT_STREAM, "cache-control": "no-cache" });
+  if (lastEventId) headers.set("last-event-id", lastEventId);
+  return headers;
+}
+
+/** The status and content type decide whether to read, retry or fail; `undefined` means read. */
+function checkResponse(response: Response, now: number): ConnectOutcome | undefined {
+  const { status } = response;
+  if (status === 200) {
+    const essence = (response.headers.get("content-type") ?? "")
+      .split(";")[0]
+      ?.trim()
+      .toLowerCase();
+    if (essence === EVENT_STREAM) return undefined;
+    return {
+      kind: "fatal",
+      error: new ProtocolError(
+        "WRONG_CONTENT_TYPE",
+        `The progress stream answered with content type "${essence || "(none)"}", not ${EVENT_STREAM}`,
+        { status },
+      ),
+    };
+  }
+  if (status === 429) {
+    const outcome = retry("RATE_LIMITED", "The server answered HTTP 429", false);
+    outcome.cause.status = status;
+    outcome.retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), now);
+    return outcome;
+  }
+  if (status === 502 || status === 503 || status === 504) {
+    const outcome = retry("HTTP_ERROR", `The server answered HTTP ${status}`, false);
+    outcome.cause.status = status;
+    return outcome;
+  }
+  return {
+    kind: "fatal",
+    error: new TransportError("HTTP_ERROR", `The progress stream answered HTTP ${status}`, {
+      status,
+    }),
+  };
+}
+
+function retry(
+  code: ReconnectCause["code"],
+  message: string,
+  productive: boolean,
+  error?: unknown,
+): RetryOutcome {
+  return { kind: "retry", cause: { code, message }, productive, error };
+}
+
+function tooLarge(maxEventBytes: number): { kind: "fatal"; error: ProtocolError } {
+  return {
+    kind: "fatal",
+    error: new ProtocolError(
+      "EVENT_TOO_LARGE",
+      `An event of the progress stream is larger than maxEventBytes (${maxEventBytes} bytes)`,
+    ),
+  };
+}
+
+function networkMessage(error: unknown, secrets: string[]): string {
+  const detail = error instanceof Error ? error.message : String(error);
+  const cause =
+    error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : "";
+  return redactText(`Network error: ${detail}${cause}`, secrets).slice(0, 200);
+}

@@ -1,0 +1,73 @@
+import type { PlanExeError } from "../errors/index.js";
+import type { CompleteEventData, HeartbeatEventData, StatusEventData } from "../protocol/index.js";
+
+/** A new snapshot of the plan (`event: status`), with the server's own fields. Each distinct snapshot is delivered once, in order. */
+export type PlanStatusEvent = StatusEventData & { type: "status" };
+
+/** The plan reached a final state (`event: complete`). Delivered exactly once; the watch ends after it. */
+export type PlanCompleteEvent = CompleteEventData & { type: "complete" };
+
+/**
+ * The server is alive but had nothing new for a while (`event: heartbeat`, every
+ * 20 s on PlanExe). Passed through as received, never deduplicated, and carries no
+ * id; ignore it unless you show liveness.
+ */
+export type PlanHeartbeatEvent = HeartbeatEventData & { type: "heartbeat" };
+
+/** A connection to the stream started delivering bytes. */
+export interface PlanConnectedEvent {
+  type: "connected";
+  /** 0 for the first connection, else the number of the reconnect attempt that got through. */
+  attempt: number;
+}
+
+/** Why the watcher is about to reconnect. */
+export type ReconnectCode =
+  | "NETWORK_ERROR"
+  | "HTTP_ERROR"
+  | "RATE_LIMITED"
+  | "EMPTY_RESPONSE"
+  | "STREAM_ENDED"
+  | "ATTEMPT_TIMEOUT"
+  | "HEARTBEAT_TIMEOUT"
+  | "SSE_TIMEOUT"
+  | "SSE_CONNECTION_LIMIT"
+  | "SERVER_ERROR";
+
+/** What ended the last connection. Safe to show and log: no URL, plan id or key. */
+export interface ReconnectCause {
+  code: ReconnectCode;
+  message: string;
+  /** The HTTP status, when the server answered with an error status. */
+  status?: number;
+}
+
+/** The stream dropped; the watcher waits `delayMs`, then connects again. */
+export interface PlanReconnectingEvent {
+  type: "reconnecting";
+  /** 1 for the first reconnect after a healthy connection, then 2, 3, … while the outage lasts. */
+  attempt: number;
+  delayMs: number;
+  cause: ReconnectCause;
+}
+
+/** Everything a {@link PlanWatch} yields. */
+export type PlanWatchEvent =
+  | PlanStatusEvent
+  | PlanCompleteEvent
+  | PlanHeartbeatEvent
+  | PlanConnectedEvent
+  | PlanReconnectingEvent;
+
+/** Why a watch ended. `closed` resolves with it and never rejects. */
+export type PlanWatchEnd =
+  | { reason: "complete"; event: PlanCompleteEvent }
+  /** The caller's signal aborted (`error` is its reason) or `close()` / `break` ended the watch (no `error`). */
+  | { reason: "aborted"; error?: unknown }
+  | { reason: "error"; error: PlanExeError };
+
+/** Something odd in the stream that the watcher skipped; the stream goes on. */
+export interface PlanWatchWarning {
+  code: "INVALID_JSON" | "INVALID_EVENT" | "UNKNOWN_EVENT" | "INVALID_FIELD" | "SLOW_CONSUMER";
+  message: string;
+}

@@ -1,0 +1,35 @@
+const UUID_ONLY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The absolute stream URL, or a `TypeError` that says how to fix the call. A
+ * relative URL is resolved against the page in a browser.
+ */
+export function resolveWatchUrl(sseUrl: unknown, options: unknown): string {
+  if (options instanceof AbortSignal) {
+    throw new TypeError(
+      "watchPlan: options must be an object. Did you mean `watchPlan(url, { signal })`?",
+    );
+  }
+  if (options !== undefined && (typeof options !== "object" || options === null)) {
+    throw new TypeError("watchPlan: options must be an object, e.g. `watchPlan(url, { signal })`.");
+  }
+  if (typeof sseUrl === "string" && UUID_ONLY.test(sseUrl.trim())) {
+    throw new TypeError(
+      "watchPlan needs the stream URL (`sse_url` from plan_create/plan_status, e.g. " +
+        "`https://mcp.planexe.org/sse/plan/<plan_id>`), not a plan id. " +
+        "To watch by id, use `client.watch(planId)`.",
+    );
+  }
+  if (typeof sseUrl !== "string" && !(sseUrl instanceof URL)) {
+    throw new TypeError("watchPlan: the first argument must be the stream URL (a string or URL).");
+  }
+  const base = (globalThis as { location?: { href?: string } }).location?.href;
+  try {
+    return new URL(String(sseUrl), base).toString();
+  } catch (cause) {
+    throw new TypeError(
+      "watchPlan: the stream URL is not a valid absolute URL (pass `sse_url` as the server gave it).",
+      { cause },
+    );
+  }
+}
