@@ -53,4 +53,18 @@ export {
   type RetryInfo,
   type TransportLogger,
 } from "./transport/index.js";
+export {
+  createOutageEpisode,
+  createResilientFetch,
+  type FetchFunction,
+  type OutageEpisode,
+  type OutageEpisodeOptions,
+  type OutageState,
+  type ResendableHook,
+  type ResendQuery,
+  type ResilientFetch,
+  type ResilientFetchOptions,
+  type RetryInfo,
+  type TransportLogger,
+} from "./transport/index.js";
 export { DEFAULT_RETRY, type RetryOptions } from "./transport/policy.js";

@@ -1,0 +1,148 @@
+import { isPlanExeError } from "../errors/planexe-error.js";
+import {
+  classifyNetworkError,
+  isJsonType,
+  isOutageStatus,
+  statusDelivery,
+  type TransientFailure,
+} from "./classify.js";
+import { abortReason, type Clock } from "./clock.js";
+import {
+  type FetchFunction,
+  fetchWithRedirects,
+  isFinalError,
+  type RedirectOptions,
+} from "./redirect.js";
+import type { ReplayableRequest } from "./request.js";
+import { raceSignal } from "./signals.js";
+
+/** What one attempt came to: a response to hand back, or a transient failure. */
+export type AttemptOutcome =
+  | { ok: true; response: Response }
+  | { ok: false; failure: TransientFailure; retryAfter: string | null };
+
+/** Options of {@link runAttempt}. */
+export interface AttemptOptions extends RedirectOptions {
+  clock: Clock;
+  /** Time for the headers and, for JSON, the whole body. */
+  timeoutMs: number;
+}
+
+const MAX_TIMER_MS = 2_147_483_647;
+
+/**
+ * One attempt: sends `request` (following safe redirects) and, for a JSON answer,
+ * reads the whole body within `timeoutMs`, so a body that stalls after the headers
+ * is a retryable timeout rather than a hang; the buffered bytes come back as a new
+ * `Response`. An event stream or a download is returned as it arrives (only its
+ * headers are timed) and stays tied to the caller's signal.
+ * 502/503/504 and 429 bodies are cancelled unread (the edge's 502 is an HTML page).
+ * Rejects with `signal.reason` when the caller aborts; rethrows errors that are
+ * not network failures.
+ */
+export async function runAttempt(
+  inner: FetchFunction,
+  request: ReplayableRequest,
+  options: AttemptOptions,
+): Promise<AttemptOutcome> {
+  const caller = request.signal;
+  if (caller?.aborted) throw abortReason(caller);
+  const controller = new AbortController();
+  const onCallerAbort = () => controller.abort(abortReason(caller as AbortSignal));
+  caller?.addEventListener("abort", onCallerAbort, { once: true });
+  let timedOut = false;
+  const cancelTimer =
+    options.timeoutMs < MAX_TIMER_MS
+      ? options.clock.setTimer(() => {
+          timedOut = true;
+          controller.abort(
+            new DOMException(`Attempt timed out after ${options.timeoutMs} ms`, "TimeoutError"),
+          );
+        }, options.timeoutMs)
+      : () => {};
+  const finish = (keepCallerLink: boolean) => {
+    cancelTimer();
+    if (!keepCallerLink) caller?.removeEventListener("abort", onCallerAbort);
+  };
+  try {
+    const response = await raceSignal(
+      fetchWithRedirects(inner, request, controller.signal, options),
+      controller.signal,
+    );
+    const { status } = response;
+    if (isOutageStatus(status) || status === 429) {
+      response.body?.cancel().catch(() => {});
+      finish(false);
+      return {
+        ok: false,
+        failure: {
+          kind: status === 429 ? "rate-limited" : "status",
+          delivery: statusDelivery(status),
+          status,
+        },
+        retryAfter: response.headers.get("retry-after"),
+      };
+    }
+    if (response.body && isJsonType(response.headers.get("content-type"))) {
+      const bytes = await readAll(response.body, controller.signal);
+      finish(false);
+      return { ok: true, response: rebuild(response, bytes) };
+    }
+    finish(true);
+    return { ok: true, response };
+  } catch (error) {
+    finish(false);
+    if (caller?.aborted) throw abortReason(caller);
+    if (isPlanExeError(error) || isFinalError(error)) throw error;
+    if (timedOut)
+      return {
+        ok: false,
+        failure: { kind: "timeout", delivery: "maybe", error },
+        retryAfter: null,
+      };
+    const failure = classifyNetworkError(error);
+    if (failure) return { ok: false, failure, retryAfter: null };
+    throw error;
+  }
+}
+
+async function readAll(
+  body: ReadableStream<Uint8Array>,
+  signal: AbortSignal,
+): Promise<Uint8Array<ArrayBuffer>> {
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await raceSignal(reader.read(), signal);
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+    }
+  } catch (error) {
+    reader.cancel(error).catch(() => {});
+    throw error;
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
+/** A response with the same status and headers over already-read bytes (decoded, so no `content-encoding`). */
+function rebuild(response: Response, bytes: Uint8Array<ArrayBuffer>): Response {
+  const headers = new Headers(response.headers);
+  headers.delete("content-encoding");
+  headers.delete("content-length");
+  const rebuilt = new Response(bytes, {
+    status: response.status,
+    statusText: response.statusText,
+    headers,
+  });
+  if (response.url) Object.defineProperty(rebuilt, "url", { value: response.url });
+  return rebuilt;
+}

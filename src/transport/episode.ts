@@ -1,0 +1,229 @@
+import { isOutageStatus } from "./classify.js";
+import { abortReason, type Clock, sleep, systemClock, timeoutSignal } from "./clock.js";
+import { type Deferred, deferred } from "./deferred.js";
+import type { RetryOptions } from "./policy.js";
+import type { FetchFunction } from "./redirect.js";
+import { raceSignal } from "./signals.js";
+
+/** Options of {@link createOutageEpisode}. */
+export interface OutageEpisodeOptions {
+  /** The fetch the probe goes through (not the resilient one). @default globalThis.fetch, looked up at each probe */
+  fetch?: FetchFunction;
+  /** What to probe. @default `healthcheckPath` on the origin of the first request seen failing */
+  probeUrl?: string | URL;
+  /** The probe's path when `probeUrl` is not given. @default "/healthcheck" */
+  healthcheckPath?: string;
+  /** Time between two probes while the server is down, in ms. @default 1_000 */
+  probeIntervalMs?: number;
+  /** A probe without an answer after this long counts as "still down", in ms. @default 5_000 */
+  probeTimeoutMs?: number;
+  /** The first probe comes after a random delay in `[0, firstProbeMaxDelayMs]` (jitter: clients do not probe in step). @default retry.minDelayMs ?? 250 */
+  firstProbeMaxDelayMs?: number;
+  /** Where time and timers come from. @default retry.clock ?? systemClock */
+  clock?: Clock;
+  /** Random source in `[0, 1)`. @default retry.random ?? Math.random */
+  random?: () => number;
+  /** The retry policy whose clock, random source and first step the episode shares. */
+  retry?: RetryOptions;
+  /** Told when the episode goes down or back up. */
+  onStateChange?: (state: OutageState, info: { probes: number; downForMs: number }) => void;
+}
+
+/** `up`: requests go straight out. `down`: they wait for a probe to see the server answer. */
+export type OutageState = "up" | "down";
+
+/**
+ * What the calls and streams of one client learn together about their server.
+ * Once one of them sees the server down (a network failure, 502/503/504), the
+ * others stop retrying one by one: they `waitForRecovery()` while a single jittered
+ * probe (`GET /healthcheck`) runs every `probeIntervalMs`; when it answers, all
+ * resume together. A 429 opens a shared gate instead (no probe): nobody sends
+ * before the server's delay has passed.
+ */
+export interface OutageEpisode {
+  /** `down` while an outage is being probed. */
+  readonly state: OutageState;
+  /** Probes sent so far (over the episode's whole life). */
+  readonly probes: number;
+  /** The origin this episode speaks for, once known. */
+  readonly origin: string | undefined;
+  /** When the next probe is due (epoch ms), while down. */
+  readonly nextProbeAt: number | undefined;
+  /** When requests may be sent again after a 429 (epoch ms). */
+  readonly rateLimitedUntil: number;
+  /** Whether requests to `url` share this episode (same origin). */
+  covers(url: string | URL): boolean;
+  /** A request to `url` met an outage: go down and start probing. Ignored for other origins. */
+  reportDown(url: string | URL): void;
+  /** A request got an answer: the server is up (wakes every waiter, ends a 429 streak). */
+  reportUp(): void;
+  /**
+   * A request sent at `sentAt` got a 429: returns how many 429s in a row this is
+   * (answers to requests sent before the last 429 count as the same one).
+   */
+  noteRateLimited(sentAt: number): number;
+  /** Hold every request until `until` (epoch ms). */
+  holdUntil(until: number): void;
+  /** Resolves at once while up and not rate limited; else when the server is back. Rejects with `signal.reason` on abort. */
+  waitForRecovery(signal?: AbortSignal): Promise<void>;
+  /** Stops probing; waiters are released. */
+  close(): void;
+}
+
+/**
+ * Creates the {@link OutageEpisode} a client's calls and streams share. Pass the
+ * same one to `createResilientFetch({ episode })` and to the progress subscriber.
+ *
+ * @example
+ * const episode = createOutageEpisode({ probeUrl: "https://mcp.planexe.org/healthcheck" });
+ * const fetch = createResilientFetch({ episode });
+ */
+export function createOutageEpisode(options: OutageEpisodeOptions = {}): OutageEpisode {
+  const clock = options.clock ?? options.retry?.clock ?? systemClock;
+  const random = options.random ?? options.retry?.random ?? Math.random;
+  const interval = options.probeIntervalMs ?? 1_000;
+  const probeTimeout = options.probeTimeoutMs ?? 5_000;
+  const firstMax = options.firstProbeMaxDelayMs ?? options.retry?.minDelayMs ?? 250;
+  const healthcheckPath = options.healthcheckPath ?? "/healthcheck";
+  const inner: FetchFunction = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  let probeUrl = options.probeUrl === undefined ? undefined : new URL(String(options.probeUrl));
+  let origin = probeUrl?.origin;
+
+  let state: OutageState = "up";
+  let recovery: Deferred<void> | undefined;
+  let downSince = 0;
+  let probes = 0;
+  let waiters = 0;
+  let nextProbeAt: number | undefined;
+  let cancelProbe: (() => void) | undefined;
+  let probing = false;
+  let closed = false;
+  let rateLimitedUntil = 0;
+  let streak = 0;
+  let lastRateLimitAt = Number.NEGATIVE_INFINITY;
+
+  const setState = (next: OutageState) => {
+    if (state === next) return;
+    state = next;
+    options.onStateChange?.(next, { probes, downForMs: clock.now() - downSince });
+  };
+
+  const markUp = () => {
+    cancelProbe?.();
+    cancelProbe = undefined;
+    nextProbeAt = undefined;
+    if (state === "down") {
+      setState("up");
+      recovery?.resolve();
+      recovery = undefined;
+    }
+  };
+
+  const schedule = (delay: number) => {
+    if (closed || cancelProbe || probing || state !== "down") return;
+    nextProbeAt = clock.now() + delay;
+    cancelProbe = clock.setTimer(() => {
+      cancelProbe = undefined;
+      // Nobody waiting: stop; the next waiter starts the probing again.
+      if (waiters === 0) nextProbeAt = undefined;
+      else void probe();
+    }, delay);
+  };
+
+  const probe = async () => {
+    if (!probeUrl) return;
+    probing = true;
+    probes++;
+    const started = clock.now();
+    const timeout = timeoutSignal(probeTimeout, { clock });
+    let answered = false;
+    try {
+      const response = await raceSignal(
+        inner(probeUrl.toString(), {
+          method: "GET",
+          redirect: "manual",
+          headers: { accept: "application/json" },
+          signal: timeout.signal,
+        }),
+        timeout.signal,
+      );
+      response.body?.cancel().catch(() => {});
+      // Anything but an edge's outage answer means the server itself is answering.
+      answered = !isOutageStatus(response.status);
+    } catch {
+      answered = false;
+    } finally {
+      timeout.dispose();
+      probing = false;
+    }
+    if (state !== "down" || closed) return;
+    if (answered) markUp();
+    else schedule(Math.max(0, started + interval - clock.now()));
+  };
+
+  return {
+    get state() {
+      return state;
+    },
+    get probes() {
+      return probes;
+    },
+    get origin() {
+      return origin;
+    },
+    get nextProbeAt() {
+      return nextProbeAt;
+    },
+    get rateLimitedUntil() {
+      return rateLimitedUntil;
+    },
+    covers(url) {
+      return origin === undefined || new URL(String(url)).origin === origin;
+    },
+    reportDown(url) {
+      const target = new URL(String(url));
+      if (origin === undefined) origin = target.origin;
+      else if (target.origin !== origin) return;
+      probeUrl ??= new URL(healthcheckPath, origin);
+      if (closed || state === "down") return;
+      downSince = clock.now();
+      recovery = deferred();
+      setState("down");
+      schedule(Math.floor(random() * firstMax));
+    },
+    reportUp() {
+      streak = 0;
+      markUp();
+    },
+    noteRateLimited(sentAt) {
+      if (sentAt >= lastRateLimitAt) streak++;
+      lastRateLimitAt = clock.now();
+      return streak;
+    },
+    holdUntil(until) {
+      rateLimitedUntil = Math.max(rateLimitedUntil, until);
+    },
+    async waitForRecovery(signal) {
+      for (;;) {
+        if (signal?.aborted) throw abortReason(signal);
+        if (state === "down" && recovery && !closed) {
+          waiters++;
+          if (!cancelProbe && !probing) schedule(Math.floor(random() * firstMax));
+          try {
+            await (signal ? raceSignal(recovery.promise, signal) : recovery.promise);
+          } finally {
+            waiters--;
+          }
+          continue;
+        }
+        const gate = rateLimitedUntil - clock.now();
+        if (gate <= 0) return;
+        await sleep(gate, { clock, signal });
+      }
+    },
+    close() {
+      closed = true;
+      markUp();
+    },
+  };
+}

@@ -1,0 +1,130 @@
+import { ErrorCode } from "../errors/codes.js";
+import { redactUrl } from "../errors/redact.js";
+import { type RequestContext, transportError } from "./failure.js";
+import { attemptInit, type ReplayableRequest } from "./request.js";
+
+/** A `fetch` with the standard signature. */
+export type FetchFunction = (
+  input: string | URL | Request,
+  init?: RequestInit,
+) => Promise<Response>;
+
+const finalErrors = new WeakSet<object>();
+
+/** True for an error that ends the request as `fetch` would (not a network failure to retry). */
+export function isFinalError(error: unknown): boolean {
+  return typeof error === "object" && error !== null && finalErrors.has(error);
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const SECRET_HEADERS = ["x-api-key", "authorization", "cookie", "proxy-authorization"];
+
+/** Options of {@link fetchWithRedirects}. */
+export interface RedirectOptions {
+  /** Most redirects followed for one request. @default 5 */
+  maxRedirects?: number;
+  /** Follow a redirect to another origin, without the secret headers. @default false */
+  followCrossOriginRedirects?: boolean;
+  secrets: readonly string[];
+}
+
+/**
+ * Same scheme, host and port — or the `https` form of an `http` origin on default
+ * ports (an upgrade never leaks the key to another host).
+ */
+export function isSameOrigin(from: URL, to: URL): boolean {
+  if (from.protocol === to.protocol && from.host === to.host) return true;
+  return (
+    from.hostname === to.hostname &&
+    from.protocol === "http:" &&
+    to.protocol === "https:" &&
+    from.port === "" &&
+    to.port === ""
+  );
+}
+
+/**
+ * Sends `request` through `inner` with `redirect: "manual"` and follows redirects
+ * itself: Node's built-in fetch would carry `X-API-Key` to any origin a server
+ * redirects to. Same-origin redirects are followed (up to `maxRedirects`); one to
+ * another origin throws `CROSS_ORIGIN_REDIRECT`, or with `followCrossOriginRedirects`
+ * is followed without `X-API-Key`, `Authorization` and cookies.
+ * A caller's `redirect: "manual"` gets the redirect response as is.
+ */
+export async function fetchWithRedirects(
+  inner: FetchFunction,
+  request: ReplayableRequest,
+  signal: AbortSignal,
+  options: RedirectOptions,
+): Promise<Response> {
+  const maxRedirects = options.maxRedirects ?? 5;
+  let hop = {
+    url: request.url,
+    method: request.method,
+    headers: request.headers,
+    body: request.body,
+  };
+  for (let followed = 0; ; followed++) {
+    const response = await inner(hop.url, attemptInit({ ...request, ...hop }, signal));
+    const location = REDIRECTS.has(response.status) ? response.headers.get("location") : null;
+    if (location === null || request.redirect === "manual") return response;
+    await response.body?.cancel().catch(() => {});
+    const context: RequestContext = {
+      method: request.method,
+      url: request.url,
+      secrets: options.secrets,
+    };
+    if (request.redirect === "error") {
+      const error = new TypeError(
+        `fetch failed: redirect mode is "error" (HTTP ${response.status})`,
+      );
+      finalErrors.add(error);
+      throw error;
+    }
+    let target: URL;
+    try {
+      target = new URL(location, hop.url);
+    } catch (cause) {
+      throw transportError(ErrorCode.HTTP_ERROR, "redirect to an invalid Location", context, {
+        cause,
+        status: response.status,
+      });
+    }
+    if (followed >= maxRedirects)
+      throw transportError(ErrorCode.HTTP_ERROR, `more than ${maxRedirects} redirects`, context, {
+        status: response.status,
+      });
+    let headers = hop.headers;
+    if (!isSameOrigin(new URL(hop.url), target)) {
+      if (!options.followCrossOriginRedirects)
+        throw transportError(
+          ErrorCode.CROSS_ORIGIN_REDIRECT,
+          `redirect to another origin (${redactUrl(target.origin)}) not followed, so the API key stays with this server; pass followCrossOriginRedirects to follow it without credentials`,
+          context,
+          { status: response.status },
+        );
+      headers = new Headers(headers);
+      for (const name of SECRET_HEADERS) headers.delete(name);
+    }
+    const toGet =
+      (response.status === 303 && hop.method !== "HEAD") ||
+      ((response.status === 301 || response.status === 302) && hop.method === "POST");
+    if (toGet) {
+      headers = new Headers(headers);
+      for (const name of [
+        "content-type",
+        "content-length",
+        "content-encoding",
+        "content-language",
+        "content-location",
+      ])
+        headers.delete(name);
+    }
+    hop = {
+      url: target.toString(),
+      method: toGet ? "GET" : hop.method,
+      headers,
+      body: toGet ? undefined : hop.body,
+    };
+  }
+}

@@ -1,0 +1,140 @@
+import { isJsonType } from "./classify.js";
+import { type Clock, systemClock } from "./clock.js";
+import { createOutageEpisode, type OutageEpisode } from "./episode.js";
+import { type RetryOptions, resolveRetryOptions } from "./policy.js";
+import type { FetchFunction } from "./redirect.js";
+import { type ReplayableRequest, toReplayable } from "./request.js";
+import type { ResendableHook } from "./resend.js";
+import { type RetryInfo, sendWithRetry, type TransportLogger } from "./retry-loop.js";
+import { createSessionKeeper } from "./session.js";
+import { anySignal } from "./signals.js";
+import { createToolAnnotationsRegistry } from "./tool-annotations.js";
+
+/** Options of {@link createResilientFetch}. */
+export interface ResilientFetchOptions {
+  /** The fetch that does the I/O. @default globalThis.fetch, looked up at each request (so msw and other interceptors see every attempt) */
+  fetch?: FetchFunction;
+  /** The retry policy: backoff, attempt timeout, overall deadline, 429 handling. @default DEFAULT_RETRY */
+  retry?: RetryOptions;
+  /** Where time and timers come from. @default retry.clock ?? systemClock */
+  clock?: Clock;
+  /** Aborts every request made through this fetch (e.g. on client close), with its reason. */
+  signal?: AbortSignal;
+  /** Told before each wait; every field is safe to log. */
+  onRetry?: (info: RetryInfo) => void;
+  /** Gets one redacted line per retry. @default none */
+  logger?: TransportLogger;
+  /** More strings to show as `***` in errors and logs (the request's `X-API-Key` and `Authorization` always are). @default [] */
+  secrets?: readonly (string | undefined)[];
+  /**
+   * The outage episode shared with other fetches and streams of the same client;
+   * `false` for none (each call then backs off on its own).
+   * @default a new episode probing `healthcheckPath` on the first failing origin
+   */
+  episode?: OutageEpisode | false;
+  /** What the default episode probes. @default `healthcheckPath` on the first failing origin */
+  probeUrl?: string | URL;
+  /** The default episode's probe path. @default "/healthcheck" */
+  healthcheckPath?: string;
+  /** The default episode's time between probes, in ms. @default 1_000 */
+  probeIntervalMs?: number;
+  /**
+   * Whether a request that may already have reached the server may be sent again
+   * (return `undefined` for the default: idempotent HTTP methods, JSON-RPC methods
+   * other than `tools/call`, and `tools/call` of tools whose `tools/list` annotations
+   * say `readOnlyHint` or `idempotentHint`). A request that never left (connection
+   * refused, DNS) is always sent again.
+   * @default undefined
+   */
+  resendable?: ResendableHook;
+  /** Follow a redirect to another origin, with `X-API-Key`, `Authorization` and cookies removed, instead of failing with `CROSS_ORIGIN_REDIRECT`. @default false */
+  followCrossOriginRedirects?: boolean;
+  /** Most redirects followed for one request. @default 5 */
+  maxRedirects?: number;
+  /** Re-initialize a lost MCP session once and replay the request. @default true */
+  sessionRecovery?: boolean;
+}
+
+/** A `fetch` with the SDK's retry policy; pass it to the MCP SDK's `StreamableHTTPClientTransport`. */
+export interface ResilientFetch {
+  (input: string | URL | Request, init?: RequestInit): Promise<Response>;
+  /** The outage episode its requests share (hand it to the progress subscriber), if any. */
+  readonly episode: OutageEpisode | undefined;
+}
+
+/**
+ * A `fetch` that survives server deploys: network errors, 502/503/504, stalled
+ * responses and 429s are retried under one policy (full-jitter backoff,
+ * `Retry-After`, a per-attempt timeout, an overall deadline covering a 120 s
+ * window); while the server is down, all requests wait on one shared probe and
+ * resume together; redirects are followed within the origin only, so the API key
+ * never reaches another host; a lost MCP session is re-initialized once. Answers
+ * that are not transient (2xx, 400/401/403/404, JSON-RPC errors) are returned as
+ * is; when the policy gives up it throws a `TransportError` with no secret in it.
+ * The caller's signal ends any wait at once, rejecting with `signal.reason`.
+ *
+ * @example
+ * import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+ * import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+ * const transport = new StreamableHTTPClientTransport(new URL("https://mcp.planexe.org/mcp"), {
+ *   fetch: createResilientFetch(),
+ *   requestInit: { headers: { "X-API-Key": apiKey } },
+ * });
+ * await new Client({ name: "me", version: "1.0.0" }).connect(transport);
+ */
+export function createResilientFetch(options: ResilientFetchOptions = {}): ResilientFetch {
+  const inner: FetchFunction = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const clock = options.clock ?? options.retry?.clock ?? systemClock;
+  const retry = resolveRetryOptions({ ...options.retry, clock });
+  const episode =
+    options.episode === false
+      ? undefined
+      : (options.episode ??
+        createOutageEpisode({
+          fetch: inner,
+          clock,
+          random: retry.random,
+          firstProbeMaxDelayMs: retry.minDelayMs,
+          ...(options.probeUrl !== undefined && { probeUrl: options.probeUrl }),
+          ...(options.healthcheckPath !== undefined && {
+            healthcheckPath: options.healthcheckPath,
+          }),
+          ...(options.probeIntervalMs !== undefined && {
+            probeIntervalMs: options.probeIntervalMs,
+          }),
+        }));
+  const annotations = createToolAnnotationsRegistry();
+  const secrets = (options.secrets ?? []).filter((s): s is string => typeof s === "string");
+  const send = (request: ReplayableRequest) =>
+    sendWithRetry(request, {
+      inner,
+      retry,
+      clock,
+      episode,
+      annotations,
+      resendable: options.resendable,
+      secrets,
+      maxRedirects: options.maxRedirects ?? 5,
+      followCrossOriginRedirects: options.followCrossOriginRedirects ?? false,
+      onRetry: options.onRetry,
+      logger: options.logger,
+    });
+  const handle = options.sessionRecovery === false ? send : createSessionKeeper(send);
+
+  const resilientFetch = async (input: string | URL | Request, init?: RequestInit) => {
+    const request = await toReplayable(input, init);
+    if (!options.signal) return handle(request);
+    const linked = anySignal([request.signal, options.signal]);
+    try {
+      const response = await handle({ ...request, signal: linked.signal });
+      // A streamed body stays tied to the client's signal; anything else is done with it.
+      if (!response.body || isJsonType(response.headers.get("content-type"))) linked.dispose();
+      return response;
+    } catch (error) {
+      linked.dispose();
+      throw error;
+    }
+  };
+  Object.defineProperty(resilientFetch, "episode", { value: episode, enumerable: true });
+  return resilientFetch as ResilientFetch;
+}
