@@ -88,6 +88,7 @@ export function openProgressStream(params: ProgressStreamParams): ProgressStream
 
   const armHeartbeat = () => {
     cancelHeartbeat();
+    if (closed) return;
     cancelHeartbeat = clock.setTimer(() => {
       write(encodeEvent("heartbeat", heartbeatData(clock.now())));
       armHeartbeat();
@@ -119,19 +120,26 @@ export function openProgressStream(params: ProgressStreamParams): ProgressStream
   const schedulePoll = () => {
     cancelPoll = clock.setTimer(() => {
       cancelPoll = () => {};
-      options.getSnapshot(planId, request).then(
-        (snapshot) => {
-          if (closed) return;
-          show(snapshot);
-          if (!closed) schedulePoll();
-        },
-        (error: unknown) => {
-          if (closed) return;
-          options.onError(error, request);
-          // As today, a failed read ends the stream; the client reconnects after `retry:`.
-          finish();
-        },
-      );
+      // Through a promise so a getSnapshot that throws synchronously ends this stream only.
+      Promise.resolve()
+        .then(() => options.getSnapshot(planId, request))
+        .then(
+          (snapshot) => {
+            if (closed) return;
+            show(snapshot);
+            if (!closed) schedulePoll();
+          },
+          (error: unknown) => {
+            if (closed) return;
+            // As today, a failed read ends the stream; the client reconnects after `retry:`.
+            finish();
+            try {
+              options.onError(error, request);
+            } catch {
+              // A throwing logger must not become an unhandled rejection that stops the server.
+            }
+          },
+        );
     }, options.pollIntervalMs);
   };
 

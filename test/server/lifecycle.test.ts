@@ -118,6 +118,23 @@ describe("one connection's life", () => {
     expect(handler.openStreams).toBe(0);
   });
 
+  it("ends only that stream when getSnapshot throws synchronously mid-stream", async () => {
+    const rows = createSnapshotStore([snapshot()]);
+    let broken = false;
+    const { handler, clock } = setup([], {
+      getSnapshot: (planId) => {
+        if (broken) throw new Error("bad query");
+        return rows.getSnapshot(planId);
+      },
+    });
+    const body = collect(await handler(streamRequest()));
+    broken = true;
+    await clock.advance(3_000);
+    expect(body.done).toBe(true);
+    expect(handler.openStreams).toBe(0);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
   it("answers HTTP 503 when the snapshot cannot be read before the stream starts", async () => {
     const onError = vi.fn();
     const { handler } = setup([], {
