@@ -1,0 +1,114 @@
+import {
+  createPlanProgressStream,
+  type PlanProgressStreamHandler,
+  type PlanProgressStreamOptions,
+} from "../../server/index.js";
+import { apiKeyFromHeaders, userIdForKey } from "../auth.js";
+import type { Caller } from "../types.js";
+import type { PlanExeWorld } from "../world.js";
+import { handleMcp } from "./mcp-route.js";
+import { detail, rateLimited } from "./responses.js";
+import { callTool, download, healthcheck, listTools } from "./rest-routes.js";
+
+/** Options of {@link createPlanExeApp}. */
+export interface PlanExeAppOptions {
+  /** The public origin put in `sse_url` / `download_url`. @default the request's origin */
+  baseUrl?: string;
+  /**
+   * Who a request counts against for the rate limit.
+   * @default first `X-Forwarded-For` entry, else `X-Real-IP`, else the API key's user, else `"unknown"`
+   */
+  clientKey?: (request: Request) => string;
+  /** Options for this replica's progress stream (`getSnapshot` and `clock` come from the world). */
+  stream?: Omit<PlanProgressStreamOptions, "getSnapshot" | "clock">;
+}
+
+/** One HTTP replica of PlanExe over a shared {@link PlanExeWorld}. */
+export interface PlanExeApp {
+  fetch(request: Request): Promise<Response>;
+  /** SIGTERM: end this replica's open progress streams with a short `retry:`. */
+  drain(): void;
+  /** Stop serving: drains streams; later requests get 503. */
+  close(): void;
+  /** Progress streams open on this replica. */
+  readonly openStreams: number;
+}
+
+function defaultClientKey(request: Request): string {
+  const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+  const key = apiKeyFromHeaders(request.headers);
+  return (
+    forwarded || request.headers.get("x-real-ip")?.trim() || (key ? userIdForKey(key) : "unknown")
+  );
+}
+
+/**
+ * A web-standard PlanExe replica: `POST /mcp` (+ `/mcp/`), `GET /mcp/tools`,
+ * `POST /mcp/tools/call`, `GET /healthcheck`, `GET /sse/plan/:id`,
+ * `GET /download/:id/:file`. msw handlers and node:http replicas both call `fetch`.
+ *
+ * @example
+ * const app = createPlanExeApp(createPlanExeWorld({ clock }));
+ * const response = await app.fetch(new Request("http://localhost:8001/healthcheck"));
+ */
+export function createPlanExeApp(world: PlanExeWorld, options: PlanExeAppOptions = {}): PlanExeApp {
+  const clientKey = options.clientKey ?? defaultClientKey;
+  const progress: PlanProgressStreamHandler = createPlanProgressStream({
+    ...options.stream,
+    clock: world.clock,
+    getSnapshot: async (planId) => world.snapshot(planId),
+  });
+  let closed = false;
+
+  const callerOf = (request: Request): Caller => {
+    const auth = world.authenticate(request.headers);
+    return {
+      userId: auth.ok ? auth.userId : "anonymous",
+      baseUrl: (options.baseUrl ?? new URL(request.url).origin).replace(/\/+$/, ""),
+    };
+  };
+
+  const route = async (request: Request): Promise<Response> => {
+    const url = new URL(request.url);
+    const path = url.pathname;
+    const method = request.method;
+    if (path === "/mcp" || path === "/mcp/") {
+      if (method === "POST" && !world.takeRateLimit(clientKey(request), "mcp"))
+        return rateLimited();
+      return handleMcp(world, request, callerOf(request));
+    }
+    if (path === "/mcp/tools" && method === "GET") return listTools(world);
+    if (path === "/mcp/tools/call" && method === "POST") {
+      if (!world.takeRateLimit(clientKey(request), "mcp")) return rateLimited();
+      return callTool(world, request, callerOf(request));
+    }
+    if (path === "/healthcheck" && method === "GET") return healthcheck(world);
+    if (path.startsWith("/sse/plan/")) return progress(request);
+    const file = /^\/download\/([^/]+)\/([^/]+)$/.exec(path);
+    if (file && method === "GET") {
+      if (!world.takeRateLimit(clientKey(request), "download")) return rateLimited();
+      return download(
+        world,
+        decodeURIComponent(file[1] as string),
+        file[2] as string,
+        url.searchParams.get("token"),
+      );
+    }
+    return detail(404, "Not Found");
+  };
+
+  return {
+    fetch(request) {
+      if (closed) return Promise.resolve(detail(503, "Service unavailable"));
+      return route(request);
+    },
+    drain: () => progress.drain(),
+    close() {
+      closed = true;
+      progress.drain();
+    },
+    get openStreams() {
+      return progress.openStreams;
+    },
+  };
+}

@@ -1,0 +1,39 @@
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { CallToolRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import type { Caller } from "../types.js";
+import type { PlanExeWorld } from "../world.js";
+import { toCallToolResult } from "./responses.js";
+
+/** The `serverInfo` PlanExe's MCP server reports. */
+export const SERVER_INFO = { name: "planexe-mcp-cloud", version: "1.0.0" } as const;
+
+/**
+ * PlanExe's tools on a real `McpServer`, for one request (the server is stateless).
+ * `tools/list` comes from the SDK (zod → JSON Schema, annotations); `tools/call` is
+ * routed to the world so that bad arguments get PlanExe's structured
+ * `INVALID_ARGUMENTS` error instead of the SDK's plain-text validation message.
+ */
+export function createPlanExeMcpServer(world: PlanExeWorld, caller: Caller): McpServer {
+  const server = new McpServer(SERVER_INFO, {
+    capabilities: { tools: {} },
+    instructions:
+      "PlanExe turns a prompt into a project plan. Call plan_create, follow sse_url or poll plan_status, then plan_file_info to download.",
+  });
+  const call = (name: string, args: unknown) =>
+    toCallToolResult(world.callTool(name, args, caller));
+  for (const tool of world.tools) {
+    server.registerTool(
+      tool.name,
+      {
+        description: tool.description,
+        inputSchema: tool.inputSchema,
+        annotations: tool.annotations,
+      },
+      (args) => call(tool.name, args),
+    );
+  }
+  server.server.setRequestHandler(CallToolRequestSchema, (request) =>
+    call(request.params.name, request.params.arguments ?? {}),
+  );
+  return server;
+}

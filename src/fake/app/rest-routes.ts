@@ -1,0 +1,72 @@
+import { z } from "zod";
+import { authFailureMessage } from "../auth.js";
+import type { Caller } from "../types.js";
+import type { PlanExeWorld } from "../world.js";
+import { detail } from "./responses.js";
+
+/** `GET /healthcheck`. */
+export function healthcheck(world: PlanExeWorld): Response {
+  return Response.json({
+    status: "healthy",
+    service: "planexe-mcp-cloud",
+    authentication_required: world.authRequired,
+  });
+}
+
+/** `GET /mcp/tools`: the tool list without MCP framing. */
+export function listTools(world: PlanExeWorld): Response {
+  return Response.json({
+    tools: world.tools.map((tool) => ({
+      name: tool.name,
+      description: tool.description,
+      inputSchema: z.toJSONSchema(tool.inputSchema, { io: "input" }),
+      annotations: tool.annotations,
+    })),
+  });
+}
+
+const CallBody = z.object({
+  tool: z.string(),
+  arguments: z.record(z.string(), z.unknown()).default({}),
+});
+
+/** `POST /mcp/tools/call` `{tool, arguments}` → `{content: [{text}], error}`; 401/403 for keys. */
+export async function callTool(
+  world: PlanExeWorld,
+  request: Request,
+  caller: Caller,
+): Promise<Response> {
+  const parsed = CallBody.safeParse(await request.json().catch(() => undefined));
+  if (!parsed.success) return detail(422, 'Body must be {"tool": string, "arguments": object}');
+  const tool = world.tools.find((t) => t.name === parsed.data.tool);
+  if (world.authRequired && !tool?.free) {
+    const auth = world.authenticate(request.headers);
+    if (!auth.ok)
+      return detail(auth.reason === "missing" ? 401 : 403, authFailureMessage(auth.reason));
+  }
+  const outcome = world.callTool(parsed.data.tool, parsed.data.arguments, caller);
+  const structured = outcome.ok ? outcome.result : { error: outcome.error };
+  return Response.json({
+    content: [{ type: "text", text: JSON.stringify(structured) }],
+    error: outcome.ok ? null : outcome.error,
+  });
+}
+
+/** `GET /download/:id/report.html|run.zip?token=…`. */
+export function download(
+  world: PlanExeWorld,
+  planId: string,
+  fileName: string,
+  token: string | null,
+): Response {
+  const result = world.download(planId, fileName, token);
+  if (result.status !== 200) return detail(result.status, result.detail);
+  const { artifact } = result;
+  return new Response(artifact.bytes as Uint8Array<ArrayBuffer>, {
+    headers: {
+      "content-type": artifact.contentType,
+      "content-length": String(artifact.bytes.length),
+      "content-disposition": `attachment; filename="${artifact.fileName}"`,
+    },
+  });
+}

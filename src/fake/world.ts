@@ -1,0 +1,220 @@
+import { randomUUID } from "node:crypto";
+import type { PlanSnapshot } from "../protocol/index.js";
+import { type Clock, systemClock } from "../transport/clock.js";
+import { type Artifact, buildArtifact } from "./artifacts.js";
+import { type AuthResult, apiKeyFromHeaders, checkApiKey } from "./auth.js";
+import { failPlan as failRecord } from "./plans.js";
+import { createRateLimiter, type RateBucket, type RateLimitOptions } from "./rate-limit.js";
+import { PLAN_STEPS } from "./steps.js";
+import { createMemoryPlanStore, type PlanExeState, type PlanStore } from "./store.js";
+import { verifyDownloadToken } from "./tokens.js";
+import { PLANEXE_TOOLS, runTool, type ToolDefinition, type ToolSettings } from "./tools/index.js";
+import type { Caller, FeedbackRecord, PlanFailure, PlanRecord, ToolOutcome } from "./types.js";
+import { snapshotOf } from "./views.js";
+import { createWorkerService, type PlanExeWorker } from "./worker.js";
+
+/** A scripted pipeline failure: every plan's first run fails while running step `step` (1-based). */
+export interface FailAtStep {
+  step: number;
+  /** @default "generation_error" */
+  failure_reason?: PlanFailure["failure_reason"];
+  /** @default "Step <name> failed." */
+  message?: string;
+  /** @default true */
+  recoverable?: boolean;
+  /** Fail on every run, not only the first (so retry and resume fail again). @default false */
+  everyRun?: boolean;
+}
+
+/** Options of {@link createPlanExeWorld}. */
+export interface PlanExeWorldOptions {
+  /** Where time comes from. @default systemClock */
+  clock?: Clock;
+  /** How long a plan runs, start to finish, in seconds of clock time (split over 20 steps). @default 60 */
+  planSeconds?: number;
+  /** Plans the worker runs at once; 0 runs no worker in this world (an HTTP-only replica). @default 1 */
+  workers?: number;
+  /** How often an idle worker polls the store for pending plans. @default 1000 */
+  workerPollMs?: number;
+  /** Start the worker at once. @default true */
+  startWorker?: boolean;
+  /** Where plans live. @default an in-memory store */
+  store?: PlanStore;
+  /** Accepted API keys. When set, every tool but the free ones needs one. @default undefined (no auth) */
+  apiKeys?: readonly string[];
+  /** The 60 / 60 s per-client limit (`true`), or custom numbers. @default false */
+  rateLimit?: boolean | RateLimitOptions;
+  /** plan_create, plan_retry and plan_resume answer INSUFFICIENT_CREDITS. @default false */
+  insufficientCredits?: boolean;
+  /** Make plans fail at a step (a number is `{ step }`). @default undefined */
+  failAtStep?: number | FailAtStep;
+  /** The plan_create dedup window. @default 600_000 */
+  dedupWindowMs?: number;
+  /** The pipeline version stamped on plans; plan_resume refuses other versions. @default 1 */
+  pipelineVersion?: number;
+  /** HMAC secret of download tokens; replicas of one deployment share it. @default "planexe-fake-download-secret" */
+  downloadSecret?: string;
+  /** Public origin for sse_url and download_url when a call has none. @default "http://localhost:8001" */
+  baseUrl?: string;
+  /** Plan and feedback ids. @default crypto.randomUUID */
+  newId?: () => string;
+}
+
+/** A download, as the `/download/:id/:file` route answers it. */
+export type DownloadResult =
+  | { status: 200; artifact: Artifact }
+  | { status: 401 | 404; detail: string };
+
+/** The PlanExe domain: "Postgres + worker". One world serves many app replicas. */
+export interface PlanExeWorld {
+  readonly clock: Clock;
+  readonly store: PlanStore;
+  readonly worker: PlanExeWorker;
+  readonly tools: readonly ToolDefinition[];
+  /** Feedback received by send_feedback, oldest first. */
+  readonly feedback: readonly FeedbackRecord[];
+  /** True when `apiKeys` is set. */
+  readonly authRequired: boolean;
+  readonly baseUrl: string;
+  /** Checks the request's `X-API-Key` / `Authorization: Bearer`. */
+  authenticate(headers: Headers): AuthResult;
+  /** Runs a tool as `caller` (no auth check: the front door does that). */
+  callTool(name: string, args: unknown, caller?: Partial<Caller>): ToolOutcome;
+  /** The plan's progress-stream snapshot now, or `undefined` for an unknown plan. */
+  snapshot(planId: string): PlanSnapshot | undefined;
+  /** The stored row (a copy). */
+  getPlan(planId: string): PlanRecord | undefined;
+  /** Fails a pending or processing plan now, as the pipeline would. False when it was not running. */
+  failPlan(planId: string, failure?: Partial<PlanFailure>): boolean;
+  setInsufficientCredits(on: boolean): void;
+  /** Spends one request of `clientKey`'s budget; false when over the limit. */
+  takeRateLimit(clientKey: string, bucket: RateBucket): boolean;
+  /** Checks a download token and returns the artifact bytes. */
+  download(planId: string, fileName: string, token: string | null): DownloadResult;
+  exportState(): PlanExeState;
+  /** Replaces (by plan_id) the plans in the store with `state`'s. */
+  importState(state: PlanExeState): void;
+  /** Stops the worker's timers without touching plans (test teardown). */
+  close(): void;
+}
+
+function scriptedFailure(option: PlanExeWorldOptions["failAtStep"]) {
+  if (option === undefined) return () => undefined;
+  const spec = typeof option === "number" ? { step: option } : option;
+  return (plan: PlanRecord) => {
+    if (plan.steps_completed !== spec.step - 1 || (plan.run > 0 && !spec.everyRun))
+      return undefined;
+    return {
+      failure_reason: spec.failure_reason ?? "generation_error",
+      message: spec.message ?? `Step ${PLAN_STEPS[spec.step - 1] ?? spec.step} failed.`,
+      recoverable: spec.recoverable ?? true,
+    };
+  };
+}
+
+/**
+ * The PlanExe double's domain: plans on an injectable clock, every tool of the
+ * contract, dedup, auth, rate limit, a worker with a graceful drain, downloads.
+ *
+ * @example
+ * const clock = createManualClock();
+ * const world = createPlanExeWorld({ clock, planSeconds: 60 });
+ * const app = createPlanExeApp(world);
+ */
+export function createPlanExeWorld(options: PlanExeWorldOptions = {}): PlanExeWorld {
+  const clock = options.clock ?? systemClock;
+  const store = options.store ?? createMemoryPlanStore();
+  const baseUrl = (options.baseUrl ?? "http://localhost:8001").replace(/\/+$/, "");
+  const newId = options.newId ?? (() => randomUUID());
+  const apiKeys = options.apiKeys ? new Set(options.apiKeys) : undefined;
+  const rateLimit = options.rateLimit === true ? {} : options.rateLimit || undefined;
+  const limiter = createRateLimiter(clock, rateLimit);
+  const feedback: FeedbackRecord[] = [];
+  const settings: ToolSettings = {
+    dedupWindowMs: options.dedupWindowMs ?? 600_000,
+    pipelineVersion: options.pipelineVersion ?? 1,
+    downloadSecret: options.downloadSecret ?? "planexe-fake-download-secret",
+    insufficientCredits: options.insufficientCredits ?? false,
+    apiKeys,
+  };
+  const worker = createWorkerService({
+    clock,
+    store,
+    stepMs: ((options.planSeconds ?? 60) * 1000) / PLAN_STEPS.length,
+    pollMs: options.workerPollMs ?? 1000,
+    concurrency: options.workers ?? 1,
+    scriptedFailure: scriptedFailure(options.failAtStep),
+  });
+
+  const world: PlanExeWorld = {
+    clock,
+    store,
+    worker,
+    tools: PLANEXE_TOOLS,
+    feedback,
+    authRequired: apiKeys !== undefined,
+    baseUrl,
+    authenticate: (headers) => checkApiKey(apiKeyFromHeaders(headers), apiKeys),
+    callTool(name, args, caller = {}) {
+      return runTool(name, args, {
+        clock,
+        store,
+        settings,
+        feedback,
+        newId,
+        caller: { userId: caller.userId ?? "anonymous", baseUrl: caller.baseUrl ?? baseUrl },
+        queued: () => worker.kick(),
+        stopped: (planId) => worker.release(planId),
+      });
+    },
+    snapshot(planId) {
+      const plan = store.get(planId);
+      return plan ? snapshotOf(plan, clock.now()) : undefined;
+    },
+    getPlan: (planId) => store.get(planId),
+    failPlan(planId, failure = {}) {
+      let failed = false;
+      store.update(planId, (plan) => {
+        if (plan.state !== "pending" && plan.state !== "processing") return undefined;
+        failed = true;
+        return failRecord(
+          plan,
+          {
+            failure_reason: failure.failure_reason ?? "generation_error",
+            message: failure.message ?? "Plan generation failed.",
+            recoverable: failure.recoverable ?? true,
+            ...(failure.failed_step ? { failed_step: failure.failed_step } : {}),
+          },
+          clock.now(),
+        );
+      });
+      if (failed) worker.release(planId);
+      return failed;
+    },
+    setInsufficientCredits(on) {
+      settings.insufficientCredits = on;
+    },
+    takeRateLimit: (clientKey, bucket) => limiter.take(clientKey, bucket),
+    download(planId, fileName, token) {
+      const kind =
+        fileName === "report.html" ? "report" : fileName === "run.zip" ? "zip" : undefined;
+      const plan = store.get(planId);
+      if (!kind || !plan) return { status: 404, detail: "Not found" };
+      if (
+        !token ||
+        !verifyDownloadToken(settings.downloadSecret, planId, fileName, token, clock.now())
+      ) {
+        return { status: 401, detail: "Invalid or expired download token" };
+      }
+      if (plan.state !== "completed") return { status: 404, detail: "Artifact not available" };
+      return { status: 200, artifact: buildArtifact(plan, kind) };
+    },
+    exportState: () => ({ version: 1, plans: store.list() }),
+    importState(state) {
+      for (const plan of state.plans) store.insert(plan);
+    },
+    close: () => worker.halt(),
+  };
+  if (options.startWorker !== false) worker.start();
+  return world;
+}
