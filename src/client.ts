@@ -1,0 +1,342 @@
+import { CallSignals } from "./tools/call-signals.js";
+import { closedError, LazyConnection } from "./tools/connection.js";
+import { type DownloadedArtifact, downloadArtifact } from "./tools/download.js";
+import { parseInput, pick, readOptions, requirePlanId, requireString } from "./tools/input.js";
+import { invokeTool } from "./tools/invoke.js";
+import type { CallOptions, PlanExeClientOptions } from "./tools/options.js";
+import {
+  type RerunContext,
+  type ResumePlanResult,
+  type RetryPlanResult,
+  rerunPlan,
+} from "./tools/rerun.js";
+import { planexeResendable } from "./tools/resendable.js";
+import type { ExamplePlansOutput, ExamplePromptsOutput } from "./tools/schemas/examples.js";
+import type { ModelProfilesOutput } from "./tools/schemas/model-profiles.js";
+import type {
+  PlanResumeInput,
+  PlanRetryInput,
+  PlanStopOutput,
+} from "./tools/schemas/plan-control.js";
+import type { PlanCreateInput, PlanCreateOutput } from "./tools/schemas/plan-create.js";
+import type {
+  Artifact,
+  PlanFileInfoInput,
+  PlanFileInfoOutput,
+} from "./tools/schemas/plan-file-info.js";
+import type { PlanListInput, PlanListOutput } from "./tools/schemas/plan-list.js";
+import type { PlanStatusOutput } from "./tools/schemas/plan-status.js";
+import type { ToolName, ToolOutput } from "./tools/schemas/registry.js";
+import type {
+  FeedbackCategory,
+  SendFeedbackInput,
+  SendFeedbackOutput,
+} from "./tools/schemas/send-feedback.js";
+import { type Clock, systemClock } from "./transport/clock.js";
+import type { OutageEpisode } from "./transport/episode.js";
+import { resolveRetryOptions } from "./transport/policy.js";
+import { createResilientFetch } from "./transport/resilient-fetch.js";
+
+/** Options of {@link PlanExeClient.createPlan}. */
+export type CreatePlanOptions = Omit<PlanCreateInput, "prompt"> & CallOptions;
+/** Options of {@link PlanExeClient.retryPlan} and {@link PlanExeClient.resumePlan}. */
+export type RerunPlanOptions = Omit<PlanRetryInput & PlanResumeInput, "plan_id"> & CallOptions;
+/** Options of {@link PlanExeClient.getFileInfo} and {@link PlanExeClient.download}. */
+export type FileOptions = Omit<PlanFileInfoInput, "plan_id"> & CallOptions;
+/** Options of {@link PlanExeClient.listPlans}. */
+export type ListPlansOptions = PlanListInput & CallOptions;
+/** Options of {@link PlanExeClient.sendFeedback}. */
+export type SendFeedbackOptions = Omit<SendFeedbackInput, "category" | "message"> & CallOptions;
+
+const DEFAULT_CLIENT_INFO = { name: "planexe-client", version: "0.1.0" };
+
+/**
+ * A typed PlanExe client that survives server deploys. Each method calls one PlanExe
+ * tool over the official MCP SDK (`Client` + `StreamableHTTPClientTransport` on
+ * `{baseUrl}/mcp`), whose every request goes through the SDK's one retry policy:
+ * during a restart window calls wait on one shared health probe and resume when the
+ * server is back; only calls that are safe to repeat are sent again. Inputs and
+ * outputs are checked against the PlanExe contract; failures are typed errors
+ * (`PlanNotFoundError`, `AuthError`, `TransportError`, …) with no secret in them.
+ *
+ * @example
+ * const client = new PlanExeClient({ baseUrl: "https://mcp.planexe.org", apiKey: process.env.PLANEXE_API_KEY });
+ * const plan = await client.createPlan("Open a bakery in Lisbon");
+ * const status = await client.getStatus(plan.plan_id);
+ * await client.close();
+ */
+export class PlanExeClient {
+  /** The server's base URL (without `/mcp`). */
+  readonly baseUrl: URL;
+  /** The outage episode shared by this client's requests (hand it to `watchPlan` to share the probe). */
+  readonly episode: OutageEpisode | undefined;
+  readonly #lifetime = new AbortController();
+  readonly #context: RerunContext;
+  readonly #fetch: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+  constructor(options: PlanExeClientOptions) {
+    const { baseUrl, apiKey } = checkOptions(options);
+    this.baseUrl = baseUrl;
+    const clock: Clock = options.clock ?? options.retry?.clock ?? systemClock;
+    const retry = resolveRetryOptions({ ...options.retry, clock });
+    if (options.signal?.aborted) this.#lifetime.abort(options.signal.reason);
+    options.signal?.addEventListener("abort", () => void this.close(), { once: true });
+    const resilient = createResilientFetch({
+      ...(options.fetch && { fetch: options.fetch }),
+      retry: { ...options.retry, clock },
+      clock,
+      signal: this.#lifetime.signal,
+      ...(options.logger && { logger: options.logger }),
+      secrets: [apiKey],
+      resendable: planexeResendable,
+      probeUrl: new URL("healthcheck", baseUrl),
+    });
+    this.#fetch = resilient;
+    this.episode = resilient.episode;
+    const signals = new CallSignals();
+    const url = new URL("mcp", baseUrl);
+    const connection = new LazyConnection({
+      url,
+      fetch: signals.wrap(resilient),
+      headers: apiKey ? { "X-API-Key": apiKey } : {},
+      clientInfo: options.clientInfo ?? DEFAULT_CLIENT_INFO,
+      logger: options.logger,
+    });
+    this.#context = {
+      connection,
+      signals,
+      lifetime: this.#lifetime.signal,
+      secrets: apiKey ? [apiKey] : [],
+      logger: options.logger,
+      clock,
+      retry,
+      episode: resilient.episode,
+      url,
+    };
+  }
+
+  /**
+   * Starts a plan (`plan_create`). Safe to call through a deploy: a resend after a
+   * lost answer returns the same plan (the server deduplicates an identical prompt +
+   * profile for 600 s; `deduplicated` is then `true`), never a second one.
+   */
+  createPlan(prompt: string, options?: CreatePlanOptions): Promise<PlanCreateOutput> {
+    const text = requireString(
+      "createPlan",
+      "a prompt string",
+      prompt,
+      'client.createPlan("Open a bakery in Lisbon")',
+    );
+    const opts = readOptions<CreatePlanOptions>(
+      "createPlan",
+      options,
+      'client.createPlan(prompt, { model_profile: "premium" })',
+    );
+    const args = { prompt: text, ...pick(opts, ["model_profile", "user_api_key", "start_date"]) };
+    return this.#call("createPlan", "plan_create", args, opts.signal);
+  }
+
+  /** The plan's state, progress, timing and newest files (`plan_status`). */
+  getStatus(planId: string, options?: CallOptions): Promise<PlanStatusOutput> {
+    const id = requirePlanId("getStatus", planId);
+    const opts = readOptions<CallOptions>(
+      "getStatus",
+      options,
+      "client.getStatus(planId, { signal })",
+    );
+    return this.#call("getStatus", "plan_status", { plan_id: id }, opts.signal);
+  }
+
+  /** Asks a running plan to stop (`plan_stop`, idempotent: `stop_requested` is false when it had already ended). */
+  stopPlan(planId: string, options?: CallOptions): Promise<PlanStopOutput> {
+    const id = requirePlanId("stopPlan", planId);
+    const opts = readOptions<CallOptions>(
+      "stopPlan",
+      options,
+      "client.stopPlan(planId, { signal })",
+    );
+    return this.#call("stopPlan", "plan_stop", { plan_id: id }, opts.signal);
+  }
+
+  /**
+   * Runs a failed plan again from scratch (`plan_retry`). If the answer is lost in a
+   * deploy, it is sent again; when the server then says `PLAN_NOT_FAILED` and
+   * `plan_status` shows the plan queued or running anew, the result is a
+   * `ConfirmedRerun` (`confirmed_by_status: true`) instead of an error.
+   */
+  retryPlan(planId: string, options?: RerunPlanOptions): Promise<RetryPlanResult> {
+    const id = requirePlanId("retryPlan", planId);
+    const opts = readOptions<RerunPlanOptions>(
+      "retryPlan",
+      options,
+      'client.retryPlan(planId, { model_profile: "premium" })',
+    );
+    const args = parseInput("retryPlan", "plan_retry", {
+      plan_id: id,
+      ...pick(opts, ["model_profile"]),
+    });
+    return rerunPlan(this.#context, "plan_retry", args, opts.signal) as Promise<RetryPlanResult>;
+  }
+
+  /** Continues a failed plan, keeping its finished steps (`plan_resume`); lost answers are handled as in {@link retryPlan}. */
+  resumePlan(planId: string, options?: RerunPlanOptions): Promise<ResumePlanResult> {
+    const id = requirePlanId("resumePlan", planId);
+    const opts = readOptions<RerunPlanOptions>(
+      "resumePlan",
+      options,
+      'client.resumePlan(planId, { model_profile: "premium" })',
+    );
+    const args = parseInput("resumePlan", "plan_resume", {
+      plan_id: id,
+      ...pick(opts, ["model_profile"]),
+    });
+    return rerunPlan(this.#context, "plan_resume", args, opts.signal) as Promise<ResumePlanResult>;
+  }
+
+  /** Whether the plan's report (default) or zip is ready, with its checksum and a signed URL (`plan_file_info`). */
+  getFileInfo(planId: string, options?: FileOptions): Promise<PlanFileInfoOutput> {
+    const id = requirePlanId("getFileInfo", planId);
+    const opts = readOptions<FileOptions>(
+      "getFileInfo",
+      options,
+      'client.getFileInfo(planId, { artifact: "zip" })',
+    );
+    return this.#call(
+      "getFileInfo",
+      "plan_file_info",
+      { plan_id: id, ...pick(opts, ["artifact"]) },
+      opts.signal,
+    );
+  }
+
+  /** The caller's plans, newest first (`plan_list`). */
+  listPlans(options?: ListPlansOptions): Promise<PlanListOutput> {
+    const opts = readOptions<ListPlansOptions>(
+      "listPlans",
+      options,
+      "client.listPlans({ limit: 20 })",
+    );
+    return this.#call("listPlans", "plan_list", pick(opts, ["limit", "user_api_key"]), opts.signal);
+  }
+
+  /** Sample prompts (`example_prompts`; works without an API key). */
+  examplePrompts(options?: CallOptions): Promise<ExamplePromptsOutput> {
+    const opts = readOptions<CallOptions>(
+      "examplePrompts",
+      options,
+      "client.examplePrompts({ signal })",
+    );
+    return this.#call("examplePrompts", "example_prompts", {}, opts.signal);
+  }
+
+  /** Finished example plans with report and zip links (`example_plans`; works without an API key). */
+  examplePlans(options?: CallOptions): Promise<ExamplePlansOutput> {
+    const opts = readOptions<CallOptions>(
+      "examplePlans",
+      options,
+      "client.examplePlans({ signal })",
+    );
+    return this.#call("examplePlans", "example_plans", {}, opts.signal);
+  }
+
+  /** The model profiles a plan can use (`model_profiles`; works without an API key). */
+  modelProfiles(options?: CallOptions): Promise<ModelProfilesOutput> {
+    const opts = readOptions<CallOptions>(
+      "modelProfiles",
+      options,
+      "client.modelProfiles({ signal })",
+    );
+    return this.#call("modelProfiles", "model_profiles", {}, opts.signal);
+  }
+
+  /** Sends feedback (`send_feedback`, idempotent). */
+  sendFeedback(
+    category: FeedbackCategory,
+    message: string,
+    options?: SendFeedbackOptions,
+  ): Promise<SendFeedbackOutput> {
+    const example = 'client.sendFeedback("plan", "Great plan", { plan_id, rating: 5 })';
+    const opts = readOptions<SendFeedbackOptions>("sendFeedback", options, example);
+    const args = { category, message, ...pick(opts, ["plan_id", "rating", "user_api_key"]) };
+    return this.#call("sendFeedback", "send_feedback", args, opts.signal);
+  }
+
+  /**
+   * Downloads the plan's report (default) or zip: asks `plan_file_info`, fetches the
+   * signed `download_url` through the retry policy, refreshes the URL once if it
+   * expired, and checks the bytes against `sha256` and `download_size`.
+   * Not ready yet → `ProtocolError` `NOT_READY`; a mismatch → `CHECKSUM_MISMATCH`.
+   */
+  async download(planId: string, options?: FileOptions): Promise<DownloadedArtifact> {
+    const id = requirePlanId("download", planId);
+    const opts = readOptions<FileOptions>(
+      "download",
+      options,
+      'client.download(planId, { artifact: "zip" })',
+    );
+    const { artifact } = parseInput("download", "plan_file_info", {
+      plan_id: id,
+      ...pick(opts, ["artifact"]),
+    });
+    if (this.#lifetime.signal.aborted) throw closedError();
+    return downloadArtifact(
+      {
+        fetch: this.#fetch,
+        clock: this.#context.clock,
+        baseUrl: this.baseUrl,
+        fileInfo: (signal) =>
+          invokeTool(this.#context, "plan_file_info", { plan_id: id, artifact }, signal),
+      },
+      artifact as Artifact,
+      opts.signal,
+    );
+  }
+
+  /** Closes the connection. Pending calls reject with an `AbortError`; later calls too. */
+  async close(): Promise<void> {
+    if (!this.#lifetime.signal.aborted) this.#lifetime.abort(closedError());
+    await this.#context.connection.close();
+  }
+
+  #call<N extends ToolName>(
+    method: string,
+    name: N,
+    args: Record<string, unknown>,
+    signal: AbortSignal | undefined,
+  ): Promise<ToolOutput<N>> {
+    try {
+      const parsed = parseInput(method, name, args);
+      return invokeTool(this.#context, name, parsed, signal);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+}
+
+function checkOptions(options: PlanExeClientOptions): { baseUrl: URL; apiKey: string | undefined } {
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(
+      'new PlanExeClient(options) needs an options object, e.g. `new PlanExeClient({ baseUrl: "https://mcp.planexe.org", apiKey })`',
+    );
+  }
+  let baseUrl: URL;
+  try {
+    baseUrl = new URL(String(options.baseUrl));
+  } catch {
+    throw new TypeError(
+      'new PlanExeClient({ baseUrl }) needs the server\'s URL, e.g. "https://mcp.planexe.org" or "http://localhost:8001"',
+    );
+  }
+  if (baseUrl.protocol !== "http:" && baseUrl.protocol !== "https:")
+    throw new TypeError(`PlanExeClient baseUrl must be http or https, got ${baseUrl.protocol}`);
+  // Accept ".../mcp" too: the client adds "/mcp" itself.
+  baseUrl.pathname = `${baseUrl.pathname.replace(/\/+$/, "").replace(/\/mcp$/, "")}/`;
+  baseUrl.search = "";
+  baseUrl.hash = "";
+  const { apiKey } = options;
+  if (apiKey !== undefined && (typeof apiKey !== "string" || apiKey.trim() === ""))
+    throw new TypeError(
+      "PlanExeClient apiKey must be a non-empty string (a `pex_…` key) or left out",
+    );
+  return { baseUrl, apiKey };
+}

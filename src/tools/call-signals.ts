@@ -1,0 +1,60 @@
+import { anySignal } from "../transport/signals.js";
+
+/** A `fetch` with the standard signature. */
+export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+/** The `_meta` key that tags a tool call's JSON-RPC request with its caller's signal; never sent to the server. */
+export const CALL_TAG = "planexe-client/call";
+
+/**
+ * Lets each tool call's `signal` reach the `fetch` that carries it. The MCP SDK
+ * only gives `fetch` its own transport-wide signal, so a caller's abort would
+ * leave the retry loop running; a call is tagged in `params._meta`, and this
+ * wrapper strips the tag and aborts that request's `fetch` with the caller's signal.
+ */
+export class CallSignals {
+  private readonly signals = new Map<string, AbortSignal>();
+  private next = 0;
+
+  /** Registers `signal` for one call; returns the `_meta` to send and a release function. */
+  register(signal: AbortSignal): { meta: Record<string, string>; release: () => void } {
+    const tag = String(++this.next);
+    this.signals.set(tag, signal);
+    return { meta: { [CALL_TAG]: tag }, release: () => this.signals.delete(tag) };
+  }
+
+  /** `inner`, with tagged requests untagged and bound to their caller's signal. */
+  wrap(inner: FetchLike): FetchLike {
+    return async (input, init) => {
+      const body = init?.body;
+      if (typeof body !== "string" || !body.includes(CALL_TAG)) return inner(input, init);
+      const { text, tag } = untag(body);
+      const callSignal = tag === undefined ? undefined : this.signals.get(tag);
+      const combined = anySignal([init?.signal ?? undefined, callSignal]);
+      try {
+        return await inner(input, { ...init, body: text, signal: combined.signal });
+      } finally {
+        combined.dispose();
+      }
+    };
+  }
+}
+
+function untag(body: string): { text: string; tag: string | undefined } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return { text: body, tag: undefined };
+  }
+  let tag: string | undefined;
+  for (const message of Array.isArray(parsed) ? parsed : [parsed]) {
+    const meta = (message as { params?: { _meta?: Record<string, unknown> } })?.params?._meta;
+    if (!meta || typeof meta[CALL_TAG] !== "string") continue;
+    tag = meta[CALL_TAG] as string;
+    delete meta[CALL_TAG];
+    if (Object.keys(meta).length === 0)
+      delete (message as { params: { _meta?: unknown } }).params._meta;
+  }
+  return { text: JSON.stringify(parsed), tag };
+}

@@ -1,0 +1,81 @@
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { raceSignal } from "../transport/signals.js";
+import type { FetchLike } from "./call-signals.js";
+import type { Logger } from "./options.js";
+
+/**
+ * The MCP SDK's request timeout runs on real timers, outside the injected clock; the
+ * retry policy's own deadline governs instead, so this one is set as far out as a
+ * timer allows (about 24.8 days).
+ */
+export const NO_SDK_TIMEOUT = 2_147_483_647;
+
+/** What a {@link LazyConnection} needs. */
+export interface ConnectionOptions {
+  url: URL;
+  fetch: FetchLike;
+  headers: Record<string, string>;
+  clientInfo: { name: string; version: string };
+  logger?: Logger | undefined;
+}
+
+/**
+ * One MCP SDK `Client` over `StreamableHTTPClientTransport`, connected on first use.
+ * Concurrent first calls share one `initialize`; a failed connect is forgotten so
+ * the next call tries again; a caller's abort leaves the shared connect running.
+ */
+export class LazyConnection {
+  private connecting: Promise<Client> | undefined;
+  private client: Client | undefined;
+  private closed = false;
+
+  constructor(private readonly options: ConnectionOptions) {}
+
+  /** The connected client. Rejects with `signal.reason` when `signal` aborts first. */
+  get(signal: AbortSignal): Promise<Client> {
+    if (this.closed) return Promise.reject(closedError());
+    this.connecting ??= this.connect();
+    return raceSignal(this.connecting, signal);
+  }
+
+  /** Closes the transport: in-flight requests abort, later calls reject. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const client = this.client;
+    this.client = undefined;
+    this.connecting = undefined;
+    await client?.close().catch(() => {});
+  }
+
+  private async connect(): Promise<Client> {
+    const { url, fetch, headers, clientInfo, logger } = this.options;
+    const client = new Client(clientInfo, { capabilities: {} });
+    const transport = new StreamableHTTPClientTransport(url, {
+      fetch,
+      requestInit: { headers },
+    });
+    client.onerror = (error) => {
+      logger?.debug?.(`planexe-client: MCP transport error (${error.name})`);
+    };
+    try {
+      await client.connect(transport, { timeout: NO_SDK_TIMEOUT });
+    } catch (error) {
+      this.connecting = undefined;
+      await client.close().catch(() => {});
+      throw error;
+    }
+    if (this.closed) {
+      await client.close().catch(() => {});
+      throw closedError();
+    }
+    this.client = client;
+    logger?.debug?.("planexe-client: connected");
+    return client;
+  }
+}
+
+/** What calls on a closed client reject with, like an aborted signal. */
+export function closedError(): DOMException {
+  return new DOMException("The PlanExeClient was closed", "AbortError");
+}

@@ -1,0 +1,56 @@
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { anySignal, raceSignal } from "../transport/signals.js";
+import { callError } from "./call-error.js";
+import type { CallSignals } from "./call-signals.js";
+import { type LazyConnection, NO_SDK_TIMEOUT } from "./connection.js";
+import type { Logger } from "./options.js";
+import { parseToolOutput } from "./parse-output.js";
+import { TOOLS, type ToolName, type ToolOutput, type ToolParsedInput } from "./schemas/registry.js";
+import { toolErrorFromResult } from "./tool-error.js";
+
+/** What one tool call needs from its client. */
+export interface InvokeContext {
+  connection: LazyConnection;
+  signals: CallSignals;
+  /** Aborts when the client closes. */
+  lifetime: AbortSignal;
+  /** Values never shown in an error (the API key). */
+  secrets: readonly string[];
+  logger?: Logger | undefined;
+}
+
+/**
+ * Calls tool `name` with already validated `args`: connects if needed, resends per
+ * the retry policy (in the transport), and returns the validated output. Rejects
+ * with a typed error (`ToolError` and subclasses for `isError` results, `AuthError`,
+ * `TransportError`, `ProtocolError`) or, when `signal` aborts, with `signal.reason`.
+ */
+export async function invokeTool<N extends ToolName>(
+  context: InvokeContext,
+  name: N,
+  args: ToolParsedInput<N>,
+  signal?: AbortSignal,
+): Promise<ToolOutput<N>> {
+  const combined = anySignal([signal, context.lifetime]);
+  const registration = context.signals.register(combined.signal);
+  try {
+    let result: CallToolResult;
+    try {
+      const client = await context.connection.get(combined.signal);
+      const call = client.callTool(
+        { name, arguments: args as Record<string, unknown>, _meta: registration.meta },
+        undefined,
+        { timeout: NO_SDK_TIMEOUT },
+      ) as Promise<CallToolResult>;
+      result = await raceSignal(call, combined.signal);
+    } catch (error) {
+      if (combined.signal.aborted) throw error;
+      throw callError(error, name, context.secrets);
+    }
+    if (result.isError) throw toolErrorFromResult(name, result, context.secrets);
+    return parseToolOutput(name, TOOLS[name].output, result) as ToolOutput<N>;
+  } finally {
+    registration.release();
+    combined.dispose();
+  }
+}

@@ -1,0 +1,133 @@
+import { ErrorCode, isPlanExeError } from "../errors/index.js";
+import { type Clock, sleep } from "../transport/clock.js";
+import type { OutageEpisode } from "../transport/episode.js";
+import { backoffDelay, type ResolvedRetryOptions } from "../transport/policy.js";
+import { type InvokeContext, invokeTool } from "./invoke.js";
+import type { PlanResumeOutput, PlanRetryOutput } from "./schemas/plan-control.js";
+import type { PlanStatusOutput } from "./schemas/plan-status.js";
+import type { ToolParsedInput } from "./schemas/registry.js";
+
+/**
+ * What `retryPlan` / `resumePlan` return when the first request's answer was lost,
+ * the resend was refused as already done (`PLAN_NOT_FAILED` / `PLAN_NOT_RESUMABLE`),
+ * and `plan_status` confirmed that the first request took effect.
+ */
+export interface ConfirmedRerun {
+  confirmed_by_status: true;
+  plan_id: string;
+  state: PlanStatusOutput["state"];
+  model_profile: string;
+  sse_url?: string | undefined;
+  /** The `plan_status` that confirmed it. */
+  status: PlanStatusOutput;
+}
+
+/** The answer of `retryPlan`: the server's, or a {@link ConfirmedRerun}. */
+export type RetryPlanResult = (PlanRetryOutput & { confirmed_by_status?: false }) | ConfirmedRerun;
+/** The answer of `resumePlan`: the server's, or a {@link ConfirmedRerun}. */
+export type ResumePlanResult =
+  | (PlanResumeOutput & { confirmed_by_status?: false })
+  | ConfirmedRerun;
+
+/** What {@link rerunPlan} needs besides an {@link InvokeContext}. */
+export interface RerunContext extends InvokeContext {
+  clock: Clock;
+  retry: ResolvedRetryOptions;
+  /** The outage episode the client's fetch shares; a resend waits on its probe. */
+  episode: OutageEpisode | undefined;
+  /** The MCP endpoint, to tell the episode which server is down. */
+  url: URL;
+}
+
+/** How far the server's clock may be behind ours when judging "started after our first request". */
+const CLOCK_SKEW_MS = 60_000;
+
+const REFUSAL = {
+  plan_retry: ErrorCode.PLAN_NOT_FAILED,
+  plan_resume: ErrorCode.PLAN_NOT_RESUMABLE,
+} as const;
+
+/**
+ * True for a failure after which the request may or may not have reached the server:
+ * the connection broke, an attempt timed out, or a gateway answered 502/504.
+ */
+export function isAmbiguousFailure(error: unknown): boolean {
+  if (!isPlanExeError(error)) return false;
+  const delivery = (error.details as { delivery?: unknown } | undefined)?.delivery;
+  if (delivery === "no") return false;
+  if (delivery === "maybe") return true;
+  if (error.code === ErrorCode.NETWORK_ERROR || error.code === ErrorCode.ATTEMPT_TIMEOUT)
+    return true;
+  return error.code === ErrorCode.HTTP_ERROR && (error.status === 502 || error.status === 504);
+}
+
+/**
+ * Sends `plan_retry` / `plan_resume`, which the transport never resends itself. After an
+ * ambiguous failure it sends again (with backoff, within the retry deadline); if the
+ * server then refuses because the plan is no longer failed, `plan_status` decides:
+ * `pending`, or `processing` in a run started after the first request, means the
+ * first request took effect, so the call succeeds; otherwise the refusal is thrown.
+ */
+export async function rerunPlan<N extends "plan_retry" | "plan_resume">(
+  context: RerunContext,
+  name: N,
+  args: ToolParsedInput<N>,
+  signal: AbortSignal | undefined,
+): Promise<N extends "plan_retry" ? RetryPlanResult : ResumePlanResult> {
+  type Result = N extends "plan_retry" ? RetryPlanResult : ResumePlanResult;
+  const firstSentAt = context.clock.now();
+  let ambiguous = false;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return (await invokeTool(context, name, args, signal)) as Result;
+    } catch (error) {
+      if (signal?.aborted || context.lifetime.aborted) throw error;
+      if (isAmbiguousFailure(error)) {
+        ambiguous = true;
+        if (context.clock.now() - firstSentAt >= context.retry.deadlineMs) throw error;
+        context.logger?.info?.(
+          `planexe-client: ${name} answer lost (attempt ${attempt}); sending it again`,
+        );
+        await waitBeforeResend(context, attempt, signal);
+        continue;
+      }
+      if (!ambiguous || !isPlanExeError(error) || error.code !== REFUSAL[name]) throw error;
+      const status = await invokeTool(context, "plan_status", { plan_id: args.plan_id }, signal);
+      if (!tookEffect(status, firstSentAt)) throw error;
+      context.logger?.info?.(`planexe-client: ${name} confirmed by plan_status (${status.state})`);
+      const confirmed: ConfirmedRerun = {
+        confirmed_by_status: true,
+        plan_id: status.plan_id,
+        state: status.state,
+        model_profile: args.model_profile,
+        status,
+      };
+      if (status.sse_url !== undefined) confirmed.sse_url = status.sse_url;
+      return confirmed as Result;
+    }
+  }
+}
+
+function tookEffect(status: PlanStatusOutput, firstSentAt: number): boolean {
+  if (status.state === "pending") return true;
+  if (status.state !== "processing") return false;
+  const started = status.timing.started_at ? Date.parse(status.timing.started_at) : Number.NaN;
+  return Number.isNaN(started) || started >= firstSentAt - CLOCK_SKEW_MS;
+}
+
+/**
+ * The transport does not report an outage for a request it may not resend, so a
+ * lost `plan_retry` tells the shared episode itself: the resend then waits on the
+ * one probe with every other call and goes out as soon as the server answers.
+ */
+async function waitBeforeResend(
+  context: RerunContext,
+  attempt: number,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  if (context.episode?.covers(context.url)) {
+    context.episode.reportDown(context.url);
+    return;
+  }
+  await sleep(backoffDelay(attempt, context.retry), { clock: context.clock, signal });
+}

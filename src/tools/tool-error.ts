@@ -1,0 +1,81 @@
+import {
+  ErrorCode,
+  InsufficientCreditsError,
+  InvalidArgumentError,
+  PlanNotFoundError,
+  redactText,
+  ToolError,
+} from "../errors/index.js";
+import { type ToolErrorPayload, ToolErrorPayloadSchema } from "./schemas/common.js";
+
+const KNOWN_CODES = new Set<string>(Object.values(ErrorCode));
+const INVALID_ARGUMENT_CODES = new Set<string>([
+  ErrorCode.INVALID_ARGUMENT,
+  ErrorCode.INVALID_ARGUMENTS,
+  ErrorCode.INVALID_TOOL,
+  ErrorCode.INVALID_FEEDBACK,
+]);
+
+/** A tool result that may carry `isError`. */
+export interface RawToolResult {
+  isError?: boolean | undefined;
+  structuredContent?: unknown;
+  content?: unknown;
+}
+
+/** The `{ error: { code, message, details? } }` of a failed tool result, from `structuredContent` or the JSON text in `content[0]`. */
+export function readToolErrorPayload(result: RawToolResult): ToolErrorPayload | undefined {
+  const structured = ToolErrorPayloadSchema.safeParse(result.structuredContent);
+  if (structured.success) return structured.data;
+  const text = firstText(result.content);
+  if (text === undefined) return undefined;
+  try {
+    const parsed = ToolErrorPayloadSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The text of the first text block of an MCP `content` array. */
+export function firstText(content: unknown): string | undefined {
+  if (!Array.isArray(content)) return undefined;
+  const first: unknown = content[0];
+  if (typeof first !== "object" || first === null) return undefined;
+  const text = (first as { text?: unknown }).text;
+  return typeof text === "string" ? text : undefined;
+}
+
+/**
+ * The typed error for a tool result with `isError: true`, keeping the server's code:
+ * `PlanNotFoundError`, `InsufficientCreditsError`, `InvalidArgumentError`, else `ToolError`.
+ * Codes the SDK does not know become `UNKNOWN_SERVER_ERROR` with the server's code in `details.code`.
+ * Secrets (the API key, plan ids) are removed from the message.
+ */
+export function toolErrorFromResult(
+  tool: string,
+  result: RawToolResult,
+  secrets: readonly (string | undefined)[] = [],
+): ToolError {
+  const payload = readToolErrorPayload(result);
+  if (!payload) {
+    const text = firstText(result.content) ?? "the tool failed without saying why";
+    return new ToolError(
+      ErrorCode.UNKNOWN_SERVER_ERROR,
+      `${tool} failed: ${redactText(text, secrets)}`,
+      { tool },
+    );
+  }
+  const { code, message, details } = payload.error;
+  const text = `${tool} failed (${code}): ${redactText(message, secrets)}`;
+  const context = { tool, details };
+  if (code === ErrorCode.PLAN_NOT_FOUND) return new PlanNotFoundError(text, context);
+  if (code === ErrorCode.INSUFFICIENT_CREDITS) return new InsufficientCreditsError(text, context);
+  if (INVALID_ARGUMENT_CODES.has(code))
+    return new InvalidArgumentError(code as ErrorCode, text, context);
+  if (KNOWN_CODES.has(code)) return new ToolError(code as ErrorCode, text, context);
+  return new ToolError(ErrorCode.UNKNOWN_SERVER_ERROR, text, {
+    tool,
+    details: { code, details },
+  });
+}
