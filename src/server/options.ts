@@ -39,7 +39,8 @@ export interface PlanProgressStreamOptions {
   /**
    * Speak exactly what today's PlanExe sends, for testing clients against it: no `id:`
    * lines, `Last-Event-ID` ignored, and a connection over the limit gets 200
-   * `text/event-stream` with a body that aborts before its first byte (not a 429).
+   * `text/event-stream` with a body that aborts before its first byte (not a 429), and
+   * `drain()` cuts open streams with no further byte (today's server has no drain).
    * @default false
    */
   emulateToday?: boolean | undefined;
