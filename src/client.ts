@@ -120,7 +120,7 @@ export class PlanExeClient {
    * lost answer returns the same plan (the server deduplicates an identical prompt +
    * profile for 600 s; `deduplicated` is then `true`), never a second one.
    */
-  createPlan(prompt: string, options?: CreatePlanOptions): Promise<PlanCreateOutput> {
+  async createPlan(prompt: string, options?: CreatePlanOptions): Promise<PlanCreateOutput> {
     const text = requireString(
       "createPlan",
       "a prompt string",
@@ -137,7 +137,7 @@ export class PlanExeClient {
   }
 
   /** The plan's state, progress, timing and newest files (`plan_status`). */
-  getStatus(planId: string, options?: CallOptions): Promise<PlanStatusOutput> {
+  async getStatus(planId: string, options?: CallOptions): Promise<PlanStatusOutput> {
     const id = requirePlanId("getStatus", planId);
     const opts = readOptions<CallOptions>(
       "getStatus",
@@ -148,7 +148,7 @@ export class PlanExeClient {
   }
 
   /** Asks a running plan to stop (`plan_stop`, idempotent: `stop_requested` is false when it had already ended). */
-  stopPlan(planId: string, options?: CallOptions): Promise<PlanStopOutput> {
+  async stopPlan(planId: string, options?: CallOptions): Promise<PlanStopOutput> {
     const id = requirePlanId("stopPlan", planId);
     const opts = readOptions<CallOptions>(
       "stopPlan",
@@ -164,7 +164,7 @@ export class PlanExeClient {
    * `plan_status` shows the plan queued or running anew, the result is a
    * `ConfirmedRerun` (`confirmed_by_status: true`) instead of an error.
    */
-  retryPlan(planId: string, options?: RerunPlanOptions): Promise<RetryPlanResult> {
+  async retryPlan(planId: string, options?: RerunPlanOptions): Promise<RetryPlanResult> {
     const id = requirePlanId("retryPlan", planId);
     const opts = readOptions<RerunPlanOptions>(
       "retryPlan",
@@ -175,11 +175,11 @@ export class PlanExeClient {
       plan_id: id,
       ...pick(opts, ["model_profile"]),
     });
-    return rerunPlan(this.#context, "plan_retry", args, opts.signal) as Promise<RetryPlanResult>;
+    return rerunPlan(this.#context, "plan_retry", args, opts.signal);
   }
 
   /** Continues a failed plan, keeping its finished steps (`plan_resume`); lost answers are handled as in {@link retryPlan}. */
-  resumePlan(planId: string, options?: RerunPlanOptions): Promise<ResumePlanResult> {
+  async resumePlan(planId: string, options?: RerunPlanOptions): Promise<ResumePlanResult> {
     const id = requirePlanId("resumePlan", planId);
     const opts = readOptions<RerunPlanOptions>(
       "resumePlan",
@@ -190,11 +190,11 @@ export class PlanExeClient {
       plan_id: id,
       ...pick(opts, ["model_profile"]),
     });
-    return rerunPlan(this.#context, "plan_resume", args, opts.signal) as Promise<ResumePlanResult>;
+    return rerunPlan(this.#context, "plan_resume", args, opts.signal);
   }
 
   /** Whether the plan's report (default) or zip is ready, with its checksum and a signed URL (`plan_file_info`). */
-  getFileInfo(planId: string, options?: FileOptions): Promise<PlanFileInfoOutput> {
+  async getFileInfo(planId: string, options?: FileOptions): Promise<PlanFileInfoOutput> {
     const id = requirePlanId("getFileInfo", planId);
     const opts = readOptions<FileOptions>(
       "getFileInfo",
@@ -210,7 +210,7 @@ export class PlanExeClient {
   }
 
   /** The caller's plans, newest first (`plan_list`). */
-  listPlans(options?: ListPlansOptions): Promise<PlanListOutput> {
+  async listPlans(options?: ListPlansOptions): Promise<PlanListOutput> {
     const opts = readOptions<ListPlansOptions>(
       "listPlans",
       options,
@@ -220,7 +220,7 @@ export class PlanExeClient {
   }
 
   /** Sample prompts (`example_prompts`; works without an API key). */
-  examplePrompts(options?: CallOptions): Promise<ExamplePromptsOutput> {
+  async examplePrompts(options?: CallOptions): Promise<ExamplePromptsOutput> {
     const opts = readOptions<CallOptions>(
       "examplePrompts",
       options,
@@ -230,7 +230,7 @@ export class PlanExeClient {
   }
 
   /** Finished example plans with report and zip links (`example_plans`; works without an API key). */
-  examplePlans(options?: CallOptions): Promise<ExamplePlansOutput> {
+  async examplePlans(options?: CallOptions): Promise<ExamplePlansOutput> {
     const opts = readOptions<CallOptions>(
       "examplePlans",
       options,
@@ -240,7 +240,7 @@ export class PlanExeClient {
   }
 
   /** The model profiles a plan can use (`model_profiles`; works without an API key). */
-  modelProfiles(options?: CallOptions): Promise<ModelProfilesOutput> {
+  async modelProfiles(options?: CallOptions): Promise<ModelProfilesOutput> {
     const opts = readOptions<CallOptions>(
       "modelProfiles",
       options,
@@ -250,7 +250,7 @@ export class PlanExeClient {
   }
 
   /** Sends feedback (`send_feedback`, idempotent). */
-  sendFeedback(
+  async sendFeedback(
     category: FeedbackCategory,
     message: string,
     options?: SendFeedbackOptions,
@@ -304,12 +304,7 @@ export class PlanExeClient {
     args: Record<string, unknown>,
     signal: AbortSignal | undefined,
   ): Promise<ToolOutput<N>> {
-    try {
-      const parsed = parseInput(method, name, args);
-      return invokeTool(this.#context, name, parsed, signal);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return invokeTool(this.#context, name, parseInput(method, name, args), signal);
   }
 }
 

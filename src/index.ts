@@ -1,4 +1,12 @@
 export {
+  type CreatePlanOptions,
+  type FileOptions,
+  type ListPlansOptions,
+  PlanExeClient,
+  type RerunPlanOptions,
+  type SendFeedbackOptions,
+} from "./client.js";
+export {
   AuthError,
   ErrorCode,
   InsufficientCreditsError,
@@ -38,21 +46,8 @@ export {
   type WatchPlanOptions,
   watchPlan,
 } from "./sse/index.js";
+export * from "./tools/index.js";
 export { type Clock, systemClock } from "./transport/clock.js";
-export {
-  createOutageEpisode,
-  createResilientFetch,
-  type FetchFunction,
-  type OutageEpisode,
-  type OutageEpisodeOptions,
-  type OutageState,
-  type ResendableHook,
-  type ResendQuery,
-  type ResilientFetch,
-  type ResilientFetchOptions,
-  type RetryInfo,
-  type TransportLogger,
-} from "./transport/index.js";
 export {
   createOutageEpisode,
   createResilientFetch,

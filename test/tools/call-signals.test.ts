@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import { CALL_TAG, CallSignals } from "../../src/tools/call-signals.js";
+
+describe("CallSignals", () => {
+  it("strips its tag before the request leaves and binds the caller's signal", async () => {
+    const signals = new CallSignals();
+    const controller = new AbortController();
+    const { meta, release } = signals.register(controller.signal);
+    const seen: { body: string; signal: AbortSignal | null | undefined }[] = [];
+    const fetch = signals.wrap(async (_input, init) => {
+      seen.push({ body: String(init?.body), signal: init?.signal });
+      return new Response("{}");
+    });
+    const body = JSON.stringify({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "tools/call",
+      params: { name: "plan_status", arguments: { plan_id: "p" }, _meta: meta },
+    });
+    await fetch("http://x/mcp", { method: "POST", body });
+    expect(seen[0]?.body).not.toContain(CALL_TAG);
+    expect(JSON.parse(seen[0]!.body).params).toEqual({
+      name: "plan_status",
+      arguments: { plan_id: "p" },
+    });
+    expect(seen[0]?.signal?.aborted).toBe(false);
+    controller.abort(new Error("stop"));
+    release();
+  });
+
+  it("aborts the request's fetch when its caller aborts", async () => {
+    const signals = new CallSignals();
+    const controller = new AbortController();
+    const { meta } = signals.register(controller.signal);
+    const fetch = signals.wrap(
+      (_input, init) =>
+        new Promise<Response>((_, reject) =>
+          init?.signal?.addEventListener("abort", () => reject(init.signal?.reason)),
+        ),
+    );
+    const body = JSON.stringify({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "tools/call",
+      params: { _meta: meta },
+    });
+    const pending = fetch("http://x/mcp", { method: "POST", body });
+    const reason = new Error("caller gave up");
+    controller.abort(reason);
+    await expect(pending).rejects.toBe(reason);
+  });
+
+  it("leaves untagged requests alone", async () => {
+    const signals = new CallSignals();
+    let received: RequestInit | undefined;
+    const fetch = signals.wrap(async (_input, init) => {
+      received = init;
+      return new Response("{}");
+    });
+    const init = { method: "POST", body: '{"jsonrpc":"2.0","method":"notifications/initialized"}' };
+    await fetch("http://x/mcp", init);
+    expect(received).toBe(init);
+  });
+});
