@@ -110,3 +110,29 @@ export function record(watch: PlanWatch, now: () => number) {
       events.map((e) => (e.type === "status" ? `status:${e.progress_percentage}` : e.type)),
   };
 }
+
+/** A `fetch` that answers request n with `answers[n-1]()` (the last one repeats) and logs each request. */
+export function scriptedFetch(answers: ((request: Request) => Response | Promise<Response>)[]) {
+  const requests: Request[] = [];
+  const fetchImpl = async (input: RequestInfo | URL, init?: RequestInit) => {
+    const request = new Request(input, init);
+    requests.push(request);
+    const answer = answers[Math.min(requests.length, answers.length) - 1];
+    if (!answer) throw new Error("scriptedFetch: no answers");
+    return answer(request);
+  };
+  return { fetch: fetchImpl, requests };
+}
+
+/** A real `text/event-stream` Response whose body delivers exactly these chunks. */
+export function sseResponse(chunks: (string | Uint8Array)[], init: ResponseInit = {}): Response {
+  const encoder = new TextEncoder();
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (const chunk of chunks)
+        controller.enqueue(typeof chunk === "string" ? encoder.encode(chunk) : chunk);
+      controller.close();
+    },
+  });
+  return new Response(body, { status: 200, headers: SSE_HEADERS, ...init });
+}
