@@ -3,6 +3,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import {
   createPlanExeApp,
   createPlanExeWorld,
+  type PlanExeWorld,
   type PlanExeWorldOptions,
 } from "../../src/fake/index.js";
 import { createManualClock } from "../../src/testing/manual-clock.js";
@@ -36,4 +37,15 @@ export async function connectClient(
 /** `structuredContent` of a tool result, typed loosely for assertions. */
 export function structured(result: unknown): Record<string, unknown> {
   return (result as { structuredContent: Record<string, unknown> }).structuredContent;
+}
+
+/** Creates a plan straight on the world and returns its id. */
+export function createPlan(
+  world: { callTool: PlanExeWorld["callTool"] },
+  prompt: string,
+  userId?: string,
+): string {
+  const outcome = world.callTool("plan_create", { prompt }, userId ? { userId } : {});
+  if (!outcome.ok) throw new Error(`plan_create failed: ${outcome.error.code}`);
+  return outcome.result.plan_id as string;
 }
