@@ -20,6 +20,12 @@ export interface RestartOptions {
    * @default false
    */
   restartWorker?: boolean;
+  /**
+   * With `restartWorker`: how long the old worker may finish its running plan before
+   * it is marked failed ("Worker restarted during execution. Use plan_retry to re-run.").
+   * @default the world's default grace period
+   */
+  workerGraceMs?: number;
 }
 
 /** Options of `deploy.rolling`. */
@@ -74,7 +80,7 @@ export interface DeployControls {
 
 /** How a restart with `restartWorker` reaches the plan worker. */
 export interface WorkerControl {
-  shutdown(): void;
+  shutdown(graceMs: number | undefined): void;
   start(): void;
 }
 
@@ -193,7 +199,7 @@ export function createDeployScheduler(
         options.windowMs,
         () => {
           pool.stopAll();
-          if (restartWorker) worker?.shutdown();
+          if (restartWorker) worker?.shutdown(options.workerGraceMs);
         },
         (record) => {
           record.incomingReplica = pool.startFresh().id;

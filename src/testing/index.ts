@@ -1,1 +1,24 @@
+export type {
+  PlanExeApp,
+  PlanExeAppOptions,
+  PlanExeWorld,
+  PlanExeWorldOptions,
+} from "../fake/index.js";
+export type { EdgeDouble, ReplicaView } from "./assemble.js";
+export type {
+  DeployControls,
+  DeployKind,
+  DeployWindow,
+  DeployWindowState,
+  RestartOptions,
+  RollingOptions,
+} from "./deploy.js";
+export {
+  createPlanExeDouble,
+  type PlanExeDouble,
+  type PlanExeDoubleOptions,
+} from "./double.js";
+export type { FailNextOptions } from "./faults.js";
 export { createManualClock, type ManualClock, type ManualClockOptions } from "./manual-clock.js";
+export { railwayBadGateway } from "./railway-502.js";
+export type { FaultKind, LoggedRequest, RequestLog, RequestQuery } from "./request-log.js";

@@ -1,0 +1,109 @@
+import {
+  createPlanExeApp,
+  createPlanExeWorld,
+  type PlanExeApp,
+  type PlanExeAppOptions,
+  type PlanExeWorld,
+  type PlanExeWorldOptions,
+} from "../fake/index.js";
+import type { Clock } from "../transport/clock.js";
+import { assembleDouble, type EdgeDouble, originOf } from "./assemble.js";
+import { createManualClock, type ManualClock } from "./manual-clock.js";
+
+/** Options of {@link createPlanExeDouble}; the PlanExe world options (plan length, auth, …) sit beside them. */
+export interface PlanExeDoubleOptions<C extends Clock = ManualClock>
+  extends Omit<PlanExeWorldOptions, "clock" | "baseUrl"> {
+  /** The origin the double answers for. @default "https://mcp.planexe.org" */
+  baseUrl?: string;
+  /** Where the world, the progress streams and the deploy windows take time from. @default a new {@link ManualClock} */
+  clock?: C;
+  /**
+   * Serve an existing world (its clock is used; world options here are then not allowed).
+   * @default a new world built from these options
+   */
+  world?: PlanExeWorld;
+  /** Options for every replica, e.g. `{ stream: { emulateToday: true } }`. @default {} */
+  app?: Omit<PlanExeAppOptions, "baseUrl">;
+}
+
+/** The PlanExe double: a world, Railway's edge in front of its replicas, msw handlers and deploy scripting. */
+export interface PlanExeDouble<C extends Clock = ManualClock> extends EdgeDouble<PlanExeApp> {
+  /** The PlanExe domain all replicas share (plans, worker, feedback): assert on it directly. */
+  readonly world: PlanExeWorld;
+  /** The clock of the world and the deploy windows: drive it with `advance` / `runUntil`. */
+  readonly clock: C;
+  /** The app of the replica that took the latest deploy (`undefined` while a restart window is open). */
+  readonly app: PlanExeApp | undefined;
+}
+
+const DEFAULT_BASE_URL = "https://mcp.planexe.org";
+
+/**
+ * A PlanExe double for tests: msw handlers that answer like `mcp.planexe.org`
+ * (MCP over Streamable HTTP, the REST mirror, progress streams, downloads), on a
+ * virtual clock, with Railway deploy windows you can script.
+ *
+ * @example
+ * const double = createPlanExeDouble({ planSeconds: 600 });
+ * const server = setupServer(...double.handlers);
+ * server.listen();
+ * const window = double.deploy.restart({ windowMs: 120_000 });
+ * await double.clock.runUntil(window.finished);
+ */
+export function createPlanExeDouble<C extends Clock = ManualClock>(
+  options: PlanExeDoubleOptions<C> = {},
+): PlanExeDouble<C> {
+  const { baseUrl = DEFAULT_BASE_URL, clock: givenClock, world: givenWorld, app = {} } = options;
+  const { baseUrl: _b, clock: _c, world: _w, app: _a, ...worldOptions } = options;
+  if (givenWorld && Object.keys(worldOptions).length > 0)
+    throw new TypeError(
+      `createPlanExeDouble: pass either \`world\` or world options (${Object.keys(worldOptions).join(", ")}), not both`,
+    );
+  if (givenWorld && givenClock && givenWorld.clock !== givenClock)
+    throw new TypeError("createPlanExeDouble: `clock` must be the clock of the `world` you pass");
+  const origin = originOf(baseUrl);
+  const clock = (givenClock ?? givenWorld?.clock ?? createManualClock()) as C;
+  const world = givenWorld ?? createPlanExeWorld({ ...worldOptions, clock, baseUrl: origin });
+
+  const edge = assembleDouble<PlanExeApp>({
+    baseUrl: origin,
+    clock,
+    createApp: () => createPlanExeApp(world, { ...app, baseUrl: origin }),
+    worker: {
+      shutdown: (graceMs) => {
+        void world.worker.shutdown(graceMs === undefined ? {} : { graceMs });
+      },
+      start: () => world.worker.start(),
+    },
+  });
+
+  return {
+    ...bindEdge(edge),
+    world,
+    clock,
+    get app() {
+      const serving = edge.replicas.filter((replica) => replica.serving);
+      return serving[0]?.app;
+    },
+    close() {
+      edge.close();
+      if (!givenWorld) world.close();
+    },
+  };
+}
+
+/** Copies the edge's members, keeping its getters live. */
+function bindEdge(edge: EdgeDouble<PlanExeApp>): EdgeDouble<PlanExeApp> {
+  return {
+    baseUrl: edge.baseUrl,
+    handlers: edge.handlers,
+    fetch: edge.fetch,
+    deploy: edge.deploy,
+    requests: edge.requests,
+    get replicas() {
+      return edge.replicas;
+    },
+    failNext: edge.failNext,
+    close: edge.close,
+  };
+}
