@@ -1,0 +1,104 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { PlanExeWorld } from "../../src/fake/index.js";
+import { TOOLS, ToolErrorPayloadSchema, type ToolName } from "../../src/tools/schemas/index.js";
+import { createPlan, setup } from "./helpers.js";
+
+let cleanup: (() => void) | undefined;
+afterEach(() => cleanup?.());
+
+/** Every successful output the double gave, by tool, and every tool error. */
+function recorder(world: PlanExeWorld) {
+  const outputs: { name: ToolName; result: unknown }[] = [];
+  const errors: unknown[] = [];
+  const call = (name: ToolName, args: Record<string, unknown> = {}) => {
+    const outcome = world.callTool(name, args);
+    if (outcome.ok) outputs.push({ name, result: outcome.result });
+    else errors.push({ error: outcome.error });
+    return outcome;
+  };
+  return { outputs, errors, call };
+}
+
+describe("the double's outputs validate against the contract schemas (src/tools/schemas)", () => {
+  it("for every tool, in every state a plan goes through", async () => {
+    const { world, clock } = setup({ planSeconds: 60, failAtStep: 4 });
+    cleanup = () => world.close();
+    const { outputs, errors, call } = recorder(world);
+
+    const planId = createPlan(world, "Schema check");
+    const snapshotStates = async (id: string) => {
+      call("plan_status", { plan_id: id });
+      call("plan_file_info", { plan_id: id });
+      call("plan_file_info", { plan_id: id, artifact: "zip" });
+      call("plan_list", { limit: 50 });
+    };
+    await snapshotStates(planId); // pending
+    call("plan_create", { prompt: "Schema check" }); // deduplicated
+    await clock.advance(4_000);
+    await snapshotStates(planId); // processing
+    await clock.advance(10_000);
+    await snapshotStates(planId); // failed at step 4
+    call("plan_resume", { plan_id: planId, model_profile: "premium" });
+    await clock.advance(70_000);
+    await snapshotStates(planId); // completed after resume
+    call("plan_stop", { plan_id: planId }); // already completed
+    const second = createPlan(world, "second");
+    await clock.advance(2_000);
+    call("plan_stop", { plan_id: second });
+    await snapshotStates(second); // stopped
+    call("plan_retry", { plan_id: second, model_profile: "frontier" });
+    call("plan_create", { prompt: "dated", start_date: "2026-03-01T09:00:00+01:00" });
+    call("example_prompts");
+    call("example_plans");
+    call("model_profiles");
+    call("send_feedback", { category: "plan", message: "ok", plan_id: planId, rating: 4 });
+    // tool errors
+    call("plan_status", { plan_id: "missing" });
+    call("plan_retry", { plan_id: planId, model_profile: "nope" });
+    call("plan_resume", { plan_id: createPlan(world, "fresh") });
+
+    const covered = new Set(outputs.map((o) => o.name));
+    expect([...covered].sort()).toEqual(Object.keys(TOOLS).sort());
+    for (const { name, result } of outputs) {
+      const parsed = TOOLS[name].output.safeParse(result);
+      expect(parsed.success, `${name}: ${JSON.stringify(result)}\n${parsed.error?.message}`).toBe(
+        true,
+      );
+    }
+    expect(errors.length).toBeGreaterThanOrEqual(4);
+    for (const error of errors) expect(ToolErrorPayloadSchema.safeParse(error).success).toBe(true);
+  });
+
+  it("lists each tool with the read-only / idempotent / free flags the SDK expects", () => {
+    const { world } = setup({ workers: 0 });
+    const flags = world.tools.map((tool) => ({
+      name: tool.name,
+      readOnly: tool.annotations.readOnlyHint,
+      idempotent: tool.annotations.idempotentHint,
+      free: tool.free,
+    }));
+    expect(flags).toEqual(
+      (Object.keys(TOOLS) as ToolName[]).map((name) => ({
+        name,
+        readOnly: TOOLS[name].readOnly,
+        idempotent: TOOLS[name].idempotent,
+        free: TOOLS[name].free,
+      })),
+    );
+  });
+
+  it("accepts what the SDK's input schemas produce, with their defaults applied", () => {
+    const { world } = setup({ workers: 0 });
+    const samples: { [N in ToolName]?: Record<string, unknown> } = {
+      plan_create: { prompt: "p" },
+      plan_list: {},
+      send_feedback: { category: "docs", message: "m" },
+      example_prompts: {},
+    };
+    for (const [name, args] of Object.entries(samples) as [ToolName, Record<string, unknown>][]) {
+      const input = TOOLS[name].input.parse(args);
+      const outcome = world.callTool(name, input);
+      expect(outcome.ok, `${name}: ${JSON.stringify(outcome)}`).toBe(true);
+    }
+  });
+});
