@@ -1,5 +1,6 @@
 import { createParser, type EventSourceMessage, type ParseError } from "eventsource-parser";
 import { type PlanExeError, ProtocolError, redactText, TransportError } from "../errors/index.js";
+import { isOutageStatus, mimeEssence } from "../transport/classify.js";
 import type { Clock } from "../transport/clock.js";
 import { parseRetryAfter } from "../transport/policy.js";
 import { createEventSizeGuard } from "./event-size.js";
@@ -26,6 +27,8 @@ export interface ConnectOptions {
   attemptTimeoutMs: number;
   heartbeatTimeoutMs: number;
   maxEventBytes: number;
+  /** The server answered (anything but 502/503/504): it is up. */
+  onAnswer(): void;
   /** The first byte arrived. */
   onOpen(): void;
   onMessage(message: EventSourceMessage): MessageVerdict;
@@ -56,12 +59,16 @@ export async function connect(options: ConnectOptions): Promise<ConnectOutcome> 
       });
     } catch (error) {
       if (options.signal.aborted) return { kind: "aborted" };
-      if (why === "attempt-timeout")
-        return retry("ATTEMPT_TIMEOUT", "No response before the attempt timeout", false, error);
-      return retry("NETWORK_ERROR", networkMessage(error, secrets), false, error);
+      const outcome =
+        why === "attempt-timeout"
+          ? retry("ATTEMPT_TIMEOUT", "No response before the attempt timeout", false, error)
+          : retry("NETWORK_ERROR", networkMessage(error, secrets), false, error);
+      outcome.outage = true;
+      return outcome;
     } finally {
       cancelTimer();
     }
+    if (!isOutageStatus(response.status)) options.onAnswer();
     const rejected = checkResponse(response, options.clock.now());
     if (rejected) {
       void response.body?.cancel().catch(() => {});
@@ -166,16 +173,13 @@ function requestHeaders(lastEventId: string | undefined): Headers {
 function checkResponse(response: Response, now: number): ConnectOutcome | undefined {
   const { status } = response;
   if (status === 200) {
-    const essence = (response.headers.get("content-type") ?? "")
-      .split(";")[0]
-      ?.trim()
-      .toLowerCase();
+    const essence = mimeEssence(response.headers.get("content-type"));
     if (essence === EVENT_STREAM) return undefined;
     return {
       kind: "fatal",
       error: new ProtocolError(
         "WRONG_CONTENT_TYPE",
-        `The progress stream answered with content type "${essence || "(none)"}", not ${EVENT_STREAM}`,
+        `The progress stream answered with content type "${redactText(essence.slice(0, 60)) || "(none)"}", not ${EVENT_STREAM}`,
         { status },
       ),
     };
@@ -186,9 +190,10 @@ function checkResponse(response: Response, now: number): ConnectOutcome | undefi
     outcome.retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), now);
     return outcome;
   }
-  if (status === 502 || status === 503 || status === 504) {
+  if (isOutageStatus(status)) {
     const outcome = retry("HTTP_ERROR", `The server answered HTTP ${status}`, false);
     outcome.cause.status = status;
+    outcome.outage = true;
     return outcome;
   }
   return {

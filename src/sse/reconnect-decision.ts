@@ -15,6 +15,8 @@ export interface RetryOutcome {
   retryAfterMs?: number | undefined;
   /** The original error, kept as the `cause` of a final error. */
   error?: unknown;
+  /** The server looked down (no answer, 502/503/504, no headers in time): what a shared outage episode hears about. */
+  outage?: boolean;
 }
 
 /** What the reconnect loop remembers between connections. */
@@ -47,6 +49,8 @@ export function decideReconnect(
   state: ReconnectState,
   retry: ResolvedRetryOptions,
   now: number,
+  /** While a shared outage episode is down, its next probe replaces this stream's own backoff. */
+  sharedDelayMs?: number,
 ): { delayMs: number } | { error: TransportError } {
   if (outcome.productive) {
     state.attempt = 0;
@@ -55,21 +59,29 @@ export function decideReconnect(
   }
   state.attempt += 1;
   state.outageStartedAt ??= now;
-  const delayMs = delayFor(outcome, state, retry);
-  const elapsed = now - state.outageStartedAt;
-  if (elapsed + delayMs > retry.deadlineMs) {
-    const message =
-      `Gave up on the progress stream after ${state.attempt} attempts over ` +
-      `${Math.round(elapsed / 1000)} s (last: ${outcome.cause.message})`;
-    return {
-      error: new TransportError("DEADLINE_EXCEEDED", message, {
-        cause: outcome.error ?? outcome.cause,
-        attempts: state.attempt,
-        status: outcome.cause.status,
-      }),
-    };
+  const delayMs =
+    sharedDelayMs !== undefined && outcome.outage ? sharedDelayMs : delayFor(outcome, state, retry);
+  if (now - state.outageStartedAt + delayMs > retry.deadlineMs) {
+    return { error: deadlineError(outcome, state, now) };
   }
   return { delayMs };
+}
+
+/** The error a watch ends with when an outage outlasts `deadlineMs`. */
+export function deadlineError(
+  last: RetryOutcome,
+  state: ReconnectState,
+  now: number,
+): TransportError {
+  const elapsed = now - (state.outageStartedAt ?? now);
+  const message =
+    `Gave up on the progress stream after ${state.attempt} attempts over ` +
+    `${Math.round(elapsed / 1000)} s (last: ${last.cause.message})`;
+  return new TransportError("DEADLINE_EXCEEDED", message, {
+    cause: last.error ?? last.cause,
+    attempts: state.attempt,
+    status: last.cause.status,
+  });
 }
 
 function delayFor(outcome: RetryOutcome, state: ReconnectState, retry: ResolvedRetryOptions) {

@@ -1,11 +1,10 @@
-import { type PlanExeError, ProtocolError } from "../errors/index.js";
-import { abortReason, type Clock, sleep, systemClock } from "../transport/clock.js";
+import { ProtocolError } from "../errors/index.js";
+import { abortReason, type Clock, systemClock } from "../transport/clock.js";
+import type { OutageEpisode } from "../transport/episode.js";
 import { type RetryOptions, resolveRetryOptions } from "../transport/policy.js";
-import { connect } from "./connect.js";
-import type { PlanWatchEnd, PlanWatchWarning } from "./events.js";
-import { createMessageHandler } from "./handle-message.js";
+import type { PlanWatchWarning } from "./events.js";
 import { createPlanWatch, type PlanWatch } from "./plan-watch.js";
-import { clampRetryHint, decideReconnect, type ReconnectState } from "./reconnect-decision.js";
+import { runWatch } from "./run-watch.js";
 import { resolveWatchUrl } from "./watch-url.js";
 
 /** Options of {@link watchPlan}. */
@@ -20,12 +19,20 @@ export interface WatchPlanOptions {
   maxEventBytes?: number | undefined;
   /** Overrides of the SDK's retry policy: backoff, `Retry-After` cap, the deadline of one outage (`deadlineMs`), the time to get headers (`attemptTimeoutMs`). @default DEFAULT_RETRY */
   retry?: RetryOptions | undefined;
-  /** The `fetch` to use (a proxy-aware one, msw's, …). @default globalThis.fetch */
+  /** The `fetch` to use (a proxy-aware one, msw's, …). Give a plain fetch, not `createResilientFetch()`: the watcher runs the retry policy itself. @default globalThis.fetch */
   fetch?: typeof fetch | undefined;
   /** Where time and timers come from. @default retry.clock ?? systemClock */
   clock?: Clock | undefined;
   /** Told about events the watcher skipped (bad JSON, unknown type, invalid field) and a consumer that falls behind. @default ignore */
   onWarning?: ((warning: PlanWatchWarning) => void) | undefined;
+  /**
+   * The outage episode this client's calls share (`createOutageEpisode`): while the
+   * server is down the stream waits on the episode's single probe instead of
+   * reconnecting on its own, and reports what it sees. A 429 of the stream (its
+   * connection limit) is not shared: it does not hold tool calls.
+   * @default undefined (the stream backs off on its own)
+   */
+  episode?: OutageEpisode | undefined;
 }
 
 /** The defaults of {@link WatchPlanOptions}. */
@@ -52,7 +59,6 @@ const MAX_QUEUED_EVENTS = 1_000;
 export function watchPlan(sseUrl: string | URL, options: WatchPlanOptions = {}): PlanWatch {
   const url = resolveWatchUrl(sseUrl, options);
   const retry = resolveRetryOptions(options.retry);
-  const clock = options.clock ?? options.retry?.clock ?? systemClock;
   const heartbeatTimeout = positive("heartbeatTimeout", options.heartbeatTimeout);
   const maxEventBytes = positive("maxEventBytes", options.maxEventBytes);
   const onWarning = options.onWarning ?? (() => {});
@@ -75,75 +81,30 @@ export function watchPlan(sseUrl: string | URL, options: WatchPlanOptions = {}):
       });
     },
   });
-  const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  const run = async (): Promise<PlanWatchEnd> => {
-    const handler = createMessageHandler({
-      lastEventId: options.lastEventId,
-      deliver: (event, id) => sink.push(event, id),
-      warn: onWarning,
-    });
-    const state: ReconnectState = {
-      attempt: 0,
-      rateLimitHits: 0,
-      outageStartedAt: undefined,
-      retryHintMs: undefined,
-    };
-    const aborted = (): PlanWatchEnd =>
-      user?.aborted ? { reason: "aborted", error: abortReason(user) } : { reason: "aborted" };
-    for (;;) {
-      const outcome = await connect({
-        url,
-        fetch: fetchImpl,
-        clock,
-        signal: controller.signal,
-        lastEventId: handler.lastEventId,
-        attemptTimeoutMs: retry.attemptTimeoutMs,
-        heartbeatTimeoutMs: heartbeatTimeout ?? WATCH_PLAN_DEFAULTS.heartbeatTimeout,
-        maxEventBytes: maxEventBytes ?? WATCH_PLAN_DEFAULTS.maxEventBytes,
-        onOpen: () => sink.push({ type: "connected", attempt: state.attempt }, handler.lastEventId),
-        onMessage: (message) => handler.handle(message),
-        onRetryHint: (ms) => {
-          state.retryHintMs = clampRetryHint(ms);
-        },
-        onWarning,
-      });
-      if (outcome.kind === "aborted") return aborted();
-      if (outcome.kind === "fatal") return failed(outcome.error);
-      if (outcome.kind === "complete") {
-        sink.push(outcome.event, handler.lastEventId);
-        return { reason: "complete", event: outcome.event };
-      }
-      const decision = decideReconnect(outcome, state, retry, clock.now());
-      if ("error" in decision) return failed(decision.error);
-      sink.push(
-        {
-          type: "reconnecting",
-          attempt: state.attempt,
-          delayMs: decision.delayMs,
-          cause: outcome.cause,
-        },
-        handler.lastEventId,
-      );
-      try {
-        await sleep(decision.delayMs, { clock, signal: controller.signal });
-      } catch {
-        return aborted();
-      }
-    }
-  };
-  run()
-    .catch((error: unknown) =>
-      failed(new ProtocolError("STREAM_FAILED", "The progress watcher failed", { cause: error })),
-    )
+  runWatch({
+    url,
+    fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    clock: options.clock ?? options.retry?.clock ?? systemClock,
+    retry,
+    heartbeatTimeout: heartbeatTimeout ?? WATCH_PLAN_DEFAULTS.heartbeatTimeout,
+    maxEventBytes: maxEventBytes ?? WATCH_PLAN_DEFAULTS.maxEventBytes,
+    lastEventId: options.lastEventId,
+    signal: controller.signal,
+    userSignal: user,
+    episode: options.episode,
+    sink,
+    onWarning,
+  })
+    .catch((error: unknown) => ({
+      reason: "error" as const,
+      error: new ProtocolError("STREAM_FAILED", "The progress watcher failed", { cause: error }),
+    }))
     .then((end) => {
       user?.removeEventListener("abort", onUserAbort);
+      controller.abort(); // release anything still held (a timer, a body)
       sink.end(end);
     });
   return watch;
-}
-
-function failed(error: PlanExeError): PlanWatchEnd {
-  return { reason: "error", error };
 }
 
 function positive(name: string, value: number | undefined): number | undefined {
