@@ -43,6 +43,10 @@ const BROKEN_CODES = new Set([
   "UND_ERR_ABORTED",
 ]);
 
+/** How runtimes word a network failure: Node/undici, Chrome and msw, Firefox, Safari. */
+const NETWORK_MESSAGE =
+  /fetch failed|failed to fetch|networkerror|load failed|network|terminated|socket|other side closed/i;
+
 /** Every `code` on an error, its `cause` chain and an `AggregateError`'s errors. */
 function errorCodes(error: unknown, depth = 0): string[] {
   if (typeof error !== "object" || error === null || depth > 5) return [];
@@ -58,12 +62,14 @@ function errorCodes(error: unknown, depth = 0): string[] {
  * Classifies an error thrown by `fetch` (or by reading its body). `undefined`
  * means "not a network failure": the caller rethrows it as is.
  * `fetch` rejects with a `TypeError` on every network failure (Node, browsers, msw's
- * `HttpResponse.error()`); Node adds the socket error as `cause`.
+ * `HttpResponse.error()`); Node adds the socket error as `cause`. Other `TypeError`s
+ * (a bad header, a bug) are not retried.
  */
 export function classifyNetworkError(error: unknown): TransientFailure | undefined {
   const codes = errorCodes(error);
   const known = codes.some((code) => NOT_SENT_CODES.has(code) || BROKEN_CODES.has(code));
-  if (!(error instanceof TypeError) && !known) return undefined;
+  if (!known && !(error instanceof TypeError && NETWORK_MESSAGE.test(error.message)))
+    return undefined;
   const broken = codes.some((code) => BROKEN_CODES.has(code));
   const notSent = codes.length > 0 && !broken && codes.every((code) => NOT_SENT_CODES.has(code));
   return { kind: "network", delivery: notSent ? "no" : "maybe", error };

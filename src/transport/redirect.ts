@@ -66,6 +66,19 @@ export async function fetchWithRedirects(
   };
   for (let followed = 0; ; followed++) {
     const response = await inner(hop.url, attemptInit({ ...request, ...hop }, signal));
+    if (response.type === "opaqueredirect" && request.redirect !== "manual") {
+      const context: RequestContext = {
+        method: request.method,
+        url: request.url,
+        secrets: options.secrets,
+      };
+      throw transportError(
+        ErrorCode.HTTP_ERROR,
+        "redirect not followed: this runtime hides the redirect target, so it cannot be checked to be the same origin",
+        context,
+        {},
+      );
+    }
     const location = REDIRECTS.has(response.status) ? response.headers.get("location") : null;
     if (location === null || request.redirect === "manual") return response;
     await response.body?.cancel().catch(() => {});

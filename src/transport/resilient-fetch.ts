@@ -51,6 +51,13 @@ export interface ResilientFetchOptions {
   followCrossOriginRedirects?: boolean;
   /** Most redirects followed for one request. @default 5 */
   maxRedirects?: number;
+  /**
+   * Fields added to every attempt's `RequestInit`, e.g. a tuned undici `dispatcher`
+   * in Node (`{ dispatcher: new Agent({ connect: { timeout: 5_000 } }) }`). The
+   * caller's own init wins over these; `headers`, `body`, `method`, `signal` and `redirect` are not taken from here.
+   * @default {}
+   */
+  requestInit?: Record<string, unknown>;
   /** Re-initialize a lost MCP session once and replay the request. @default true */
   sessionRecovery?: boolean;
 }
@@ -122,7 +129,10 @@ export function createResilientFetch(options: ResilientFetchOptions = {}): Resil
   const handle = options.sessionRecovery === false ? send : createSessionKeeper(send);
 
   const resilientFetch = async (input: string | URL | Request, init?: RequestInit) => {
-    const request = await toReplayable(input, init);
+    const parsed = await toReplayable(input, init);
+    const request = options.requestInit
+      ? { ...parsed, extra: { ...options.requestInit, ...parsed.extra } }
+      : parsed;
     if (!options.signal) return handle(request);
     const linked = anySignal([request.signal, options.signal]);
     try {

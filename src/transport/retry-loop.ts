@@ -108,6 +108,8 @@ export async function sendWithRetry(
       }
       const failure = outcome.failure;
       last = failure;
+      // The server looks down to every call of the client, whether or not this one may be resent.
+      if (failure.kind !== "rate-limited") shared?.reportDown(request.url);
       if (failure.delivery === "maybe" && !isResendable(request, ctx.annotations, ctx.resendable))
         throw givingUp(
           failure,
@@ -131,7 +133,6 @@ export async function sendWithRetry(
       } else {
         const hinted = outageRetryAfter(outcome.retryAfter, retry, now);
         if (shared) {
-          shared.reportDown(request.url);
           if (hinted !== undefined) shared.holdUntil(now + hinted);
           delay = Math.max(0, (shared.nextProbeAt ?? now) - now, shared.rateLimitedUntil - now);
         } else {

@@ -58,6 +58,7 @@ describe("which calls are sent again (any MCP server)", () => {
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(TransportError);
       expect((error as TransportError).message).toContain("not sent again");
+      expect(fetch.episode?.state).toBe("down"); // the client's other calls now wait on the probe
       await s.clock.advance(200_000);
       expect(s.calls()).toBe(1);
     });

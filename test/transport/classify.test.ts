@@ -1,0 +1,98 @@
+import { describe, expect, it } from "vitest";
+import { classifyNetworkError } from "../../src/transport/classify.js";
+import { readRpcMessages } from "../../src/transport/jsonrpc.js";
+import { resolveRetryOptions } from "../../src/transport/policy.js";
+import { toReplayable } from "../../src/transport/request.js";
+import { rateLimitDelay } from "../../src/transport/retry-after.js";
+
+const withCode = (code: string) => Object.assign(new Error(code), { code });
+const fetchFailed = (cause: unknown) => new TypeError("fetch failed", { cause });
+
+describe("classifyNetworkError", () => {
+  it("a request that never left: refused, DNS, connect timeout, happy-eyeballs AggregateError", () => {
+    for (const cause of [
+      withCode("ECONNREFUSED"),
+      withCode("ENOTFOUND"),
+      withCode("UND_ERR_CONNECT_TIMEOUT"),
+      Object.assign(new AggregateError([withCode("ECONNREFUSED"), withCode("ECONNREFUSED")]), {
+        code: "ECONNREFUSED",
+      }),
+    ])
+      expect(classifyNetworkError(fetchFailed(cause))?.delivery).toBe("no");
+  });
+
+  it("a broken connection may have delivered the request", () => {
+    for (const cause of [withCode("ECONNRESET"), withCode("UND_ERR_SOCKET"), undefined])
+      expect(classifyNetworkError(fetchFailed(cause))?.delivery).toBe("maybe");
+    expect(classifyNetworkError(new TypeError("Failed to fetch"))?.delivery).toBe("maybe");
+  });
+
+  it("errors that are not network failures are not retried", () => {
+    expect(
+      classifyNetworkError(new TypeError("Headers.append: invalid header value")),
+    ).toBeUndefined();
+    expect(classifyNetworkError(new RangeError("x"))).toBeUndefined();
+    expect(classifyNetworkError(new DOMException("aborted", "AbortError"))).toBeUndefined();
+  });
+});
+
+describe("rateLimitDelay", () => {
+  const options = resolveRetryOptions({ rateLimitDelayMs: 20_000, maxRetryAfterMs: 60_000 });
+  it("honours seconds and dates, capped", () => {
+    expect(rateLimitDelay("3", 1, options, 0)).toBe(3_000);
+    expect(rateLimitDelay("3600", 1, options, 0)).toBe(60_000);
+    const now = Date.parse("2026-01-01T00:00:00Z");
+    expect(rateLimitDelay("Thu, 01 Jan 2026 00:00:30 GMT", 1, options, now)).toBe(30_000);
+    expect(rateLimitDelay("Wed, 31 Dec 2025 00:00:00 GMT", 1, options, now)).toBe(0);
+  });
+  it("without one, 20 s then doubling", () => {
+    expect([1, 2, 3].map((n) => rateLimitDelay(null, n, options, 0))).toEqual([
+      20_000, 40_000, 60_000,
+    ]);
+    expect(rateLimitDelay("soon", 1, options, 0)).toBe(20_000);
+  });
+});
+
+describe("replayable requests", () => {
+  it("buffers every body kind once, keeping the content type fetch would set", async () => {
+    const form = new URLSearchParams({ a: "1" });
+    const fromParams = await toReplayable("http://x.test/", { method: "POST", body: form });
+    expect(new TextDecoder().decode(fromParams.body)).toBe("a=1");
+    expect(fromParams.headers.get("content-type")).toContain("application/x-www-form-urlencoded");
+    const stream = new ReadableStream({
+      start(c) {
+        c.enqueue(new TextEncoder().encode("streamed"));
+        c.close();
+      },
+    });
+    const fromStream = await toReplayable("http://x.test/", { method: "POST", body: stream });
+    expect(new TextDecoder().decode(fromStream.body)).toBe("streamed");
+    const fromRequest = await toReplayable(
+      new Request("http://x.test/", { method: "PUT", body: "r" }),
+      undefined,
+    );
+    expect(fromRequest).toMatchObject({ method: "PUT" });
+    expect(new TextDecoder().decode(fromRequest.body)).toBe("r");
+  });
+
+  it("reads JSON-RPC messages, batches and PlanExe's REST tools/call", () => {
+    const bytes = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
+    expect(
+      readRpcMessages(
+        bytes({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "t" } }),
+      ),
+    ).toEqual([{ method: "tools/call", id: 1, toolName: "t" }]);
+    expect(
+      readRpcMessages(
+        bytes([
+          { jsonrpc: "2.0", method: "notifications/initialized" },
+          { jsonrpc: "2.0", id: 2, method: "ping" },
+        ]),
+      ),
+    ).toHaveLength(2);
+    expect(readRpcMessages(bytes({ tool: "plan_status", arguments: {} }))).toEqual([
+      { method: "tools/call", toolName: "plan_status" },
+    ]);
+    expect(readRpcMessages(bytes({ hello: 1 }))).toBeUndefined();
+  });
+});
