@@ -1,11 +1,15 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { CallToolRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import type { Caller } from "../types.js";
 import type { PlanExeWorld } from "../world.js";
 import { toCallToolResult } from "./responses.js";
 
 /** The `serverInfo` PlanExe's MCP server reports. */
 export const SERVER_INFO = { name: "planexe-mcp-cloud", version: "1.0.0" } as const;
+
+// One validator for every per-request server: building an Ajv instance per request costs more than the call.
+let sharedValidator: AjvJsonSchemaValidator | undefined;
 
 /**
  * PlanExe's tools on a real `McpServer`, for one request (the server is stateless).
@@ -16,6 +20,7 @@ export const SERVER_INFO = { name: "planexe-mcp-cloud", version: "1.0.0" } as co
 export function createPlanExeMcpServer(world: PlanExeWorld, caller: Caller): McpServer {
   const server = new McpServer(SERVER_INFO, {
     capabilities: { tools: {} },
+    jsonSchemaValidator: (sharedValidator ??= new AjvJsonSchemaValidator()),
     instructions:
       "PlanExe turns a prompt into a project plan. Call plan_create, follow sse_url or poll plan_status, then plan_file_info to download.",
   });
