@@ -1,0 +1,67 @@
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { setupServer } from "msw/node";
+import { afterEach, describe, expect, it } from "vitest";
+import { createPlanExeDouble, type PlanExeDouble } from "../../src/testing/index.js";
+import { createResilientFetch } from "../../src/transport/index.js";
+
+const BASE = "https://mcp.planexe.org";
+const teardowns: (() => void)[] = [];
+afterEach(() => {
+  for (const teardown of teardowns.splice(0)) teardown();
+});
+
+function startDouble(): PlanExeDouble {
+  const double = createPlanExeDouble({ baseUrl: BASE });
+  const server = setupServer(...double.handlers);
+  double.attach(server);
+  server.listen({ onUnhandledRequest: "error" });
+  teardowns.push(() => {
+    server.close();
+    double.close();
+  });
+  return double;
+}
+
+describe("the resilient fetch under a plain MCP SDK Client, on the msw PlanExe double", () => {
+  it("50 calls through a 120 s restart: all answered, one probe per interval, resumed within an interval", async () => {
+    const double = startDouble();
+    const { clock } = double;
+    const client = new Client({ name: "transport-test", version: "0.0.0" });
+    const fetch = createResilientFetch({ clock, probeIntervalMs: 1_000 });
+    await clock.runUntil(
+      client.connect(new StreamableHTTPClientTransport(new URL(`${BASE}/mcp`), { fetch })),
+    );
+    // The tool list's annotations (readOnlyHint) are what makes a call safe to resend.
+    await clock.runUntil(client.listTools());
+    const window = double.deploy.restart({ at: clock.now() + 1_000, windowMs: 120_000 });
+    await clock.advance(1_500);
+
+    const resolvedAt: number[] = [];
+    const calls: Promise<unknown>[] = [];
+    for (let i = 0; i < 50; i++) {
+      calls.push(
+        client.callTool({ name: "example_prompts", arguments: {} }).then((result) => {
+          resolvedAt.push(clock.now());
+          return result.isError;
+        }),
+      );
+      await clock.advance(2_000);
+    }
+    const errors = await clock.runUntil(Promise.all(calls));
+    expect(errors).toEqual(Array(50).fill(undefined));
+
+    const probes = double.requests.filter({ path: "/healthcheck" }).map((r) => r.at);
+    const gaps = probes.slice(1).map((at, i) => at - probes[i]!);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(1_000);
+    expect(probes.length).toBeLessThanOrEqual(121);
+    const duringWindow = double.requests.count({
+      path: "/mcp",
+      since: window.at,
+      until: window.endsAt,
+    });
+    expect(duringWindow).toBeLessThanOrEqual(1);
+    for (const at of resolvedAt) expect(at).toBeLessThanOrEqual(window.endsAt + 1_000);
+    expect(Math.min(...resolvedAt)).toBeGreaterThanOrEqual(window.endsAt);
+  });
+});
