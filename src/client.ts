@@ -1,3 +1,4 @@
+import { CallScope } from "./tools/call-scope.js";
 import { CallSignals } from "./tools/call-signals.js";
 import { closedError, LazyConnection } from "./tools/connection.js";
 import { type DownloadedArtifact, downloadArtifact } from "./tools/download.js";
@@ -70,7 +71,7 @@ export class PlanExeClient {
   readonly baseUrl: URL;
   /** The outage episode shared by this client's requests (hand it to `watchPlan` to share the probe). */
   readonly episode: OutageEpisode | undefined;
-  readonly #lifetime = new AbortController();
+  readonly #scope = new CallScope();
   readonly #context: RerunContext;
   readonly #fetch: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
@@ -79,13 +80,12 @@ export class PlanExeClient {
     this.baseUrl = baseUrl;
     const clock: Clock = options.clock ?? options.retry?.clock ?? systemClock;
     const retry = resolveRetryOptions({ ...options.retry, clock });
-    if (options.signal?.aborted) this.#lifetime.abort(options.signal.reason);
+    if (options.signal?.aborted) this.#scope.close(options.signal.reason);
     options.signal?.addEventListener("abort", () => void this.close(), { once: true });
     const resilient = createResilientFetch({
       ...(options.fetch && { fetch: options.fetch }),
       retry: { ...options.retry, clock },
       clock,
-      signal: this.#lifetime.signal,
       ...(options.logger && { logger: options.logger }),
       secrets: [apiKey],
       resendable: planexeResendable,
@@ -105,7 +105,7 @@ export class PlanExeClient {
     this.#context = {
       connection,
       signals,
-      lifetime: this.#lifetime.signal,
+      scope: this.#scope,
       secrets: apiKey ? [apiKey] : [],
       logger: options.logger,
       clock,
@@ -278,23 +278,27 @@ export class PlanExeClient {
       plan_id: id,
       ...pick(opts, ["artifact"]),
     });
-    if (this.#lifetime.signal.aborted) throw closedError();
-    return downloadArtifact(
-      {
-        fetch: this.#fetch,
-        clock: this.#context.clock,
-        baseUrl: this.baseUrl,
-        fileInfo: (signal) =>
-          invokeTool(this.#context, "plan_file_info", { plan_id: id, artifact }, signal),
-      },
-      artifact as Artifact,
-      opts.signal,
-    );
+    const call = this.#scope.enter(opts.signal);
+    try {
+      return await downloadArtifact(
+        {
+          fetch: this.#fetch,
+          clock: this.#context.clock,
+          baseUrl: this.baseUrl,
+          fileInfo: (signal) =>
+            invokeTool(this.#context, "plan_file_info", { plan_id: id, artifact }, signal),
+        },
+        artifact as Artifact,
+        call.signal,
+      );
+    } finally {
+      call.exit();
+    }
   }
 
   /** Closes the connection. Pending calls reject with an `AbortError`; later calls too. */
   async close(): Promise<void> {
-    if (!this.#lifetime.signal.aborted) this.#lifetime.abort(closedError());
+    this.#scope.close(closedError());
     await this.#context.connection.close();
   }
 

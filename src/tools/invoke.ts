@@ -1,6 +1,7 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { anySignal, raceSignal } from "../transport/signals.js";
+import { raceSignal } from "../transport/signals.js";
 import { callError } from "./call-error.js";
+import type { CallScope } from "./call-scope.js";
 import type { CallSignals } from "./call-signals.js";
 import { type LazyConnection, NO_SDK_TIMEOUT } from "./connection.js";
 import type { Logger } from "./options.js";
@@ -12,8 +13,8 @@ import { toolErrorFromResult } from "./tool-error.js";
 export interface InvokeContext {
   connection: LazyConnection;
   signals: CallSignals;
-  /** Aborts when the client closes. */
-  lifetime: AbortSignal;
+  /** The client's open calls (aborted together on close). */
+  scope: CallScope;
   /** Values never shown in an error (the API key). */
   secrets: readonly string[];
   logger?: Logger | undefined;
@@ -31,7 +32,7 @@ export async function invokeTool<N extends ToolName>(
   args: ToolParsedInput<N>,
   signal?: AbortSignal,
 ): Promise<ToolOutput<N>> {
-  const combined = anySignal([signal, context.lifetime]);
+  const combined = context.scope.enter(signal);
   const registration = context.signals.register(combined.signal);
   try {
     let result: CallToolResult;
@@ -51,6 +52,6 @@ export async function invokeTool<N extends ToolName>(
     return parseToolOutput(name, TOOLS[name].output, result) as ToolOutput<N>;
   } finally {
     registration.release();
-    combined.dispose();
+    combined.exit();
   }
 }

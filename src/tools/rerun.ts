@@ -81,7 +81,7 @@ export async function rerunPlan<N extends "plan_retry" | "plan_resume">(
     try {
       return (await invokeTool(context, name, args, signal)) as Result;
     } catch (error) {
-      if (signal?.aborted || context.lifetime.aborted) throw error;
+      if (signal?.aborted || context.scope.closed) throw error;
       if (isAmbiguousFailure(error)) {
         ambiguous = true;
         if (context.clock.now() - firstSentAt >= context.retry.deadlineMs) throw error;
