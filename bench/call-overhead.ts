@@ -1,0 +1,87 @@
+/**
+ * Call overhead: the same `plan_status` call, N times, through PlanExeClient and
+ * through a plain official MCP SDK Client (StreamableHTTPClientTransport with the
+ * built-in fetch), against the emulator on loopback. Calls are interleaved in
+ * pairs whose order alternates (AB, BA, AB, …) so drift on a busy machine hits
+ * both sides alike. Target: PlanExeClient's median ≤ 1.05 × the plain client's.
+ *
+ *   tsx bench/call-overhead.ts [--calls 1000] [--warmup 100]
+ */
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { startEmulator } from "../src/emulator/index.js";
+import { PlanExeClient } from "../src/index.js";
+import { numberFlags } from "./lib/args.js";
+import { machineInfo, printTable, writeResult } from "./lib/report.js";
+import { fmt, type Summary, summarize } from "./lib/stats.js";
+
+const TARGET_RATIO = 1.05;
+
+async function main(): Promise<void> {
+  const machine = machineInfo();
+  const flags = numberFlags({ calls: 1000, warmup: 100 });
+  const emulator = await startEmulator({ port: 0, replicas: 1, planSeconds: 3600 });
+  const planexe = new PlanExeClient({ baseUrl: emulator.url });
+  const plain = new Client({ name: "bench-plain-mcp", version: "1.0.0" });
+  try {
+    await plain.connect(new StreamableHTTPClientTransport(new URL("/mcp", emulator.url)));
+    const { plan_id: planId } = await planexe.createPlan("Benchmark: call overhead");
+    const calls = {
+      PlanExeClient: () => planexe.getStatus(planId),
+      "MCP SDK Client": () =>
+        plain.callTool({ name: "plan_status", arguments: { plan_id: planId } }),
+    };
+    type Name = keyof typeof calls;
+    const names = Object.keys(calls) as Name[];
+    const samples: Record<Name, number[]> = { PlanExeClient: [], "MCP SDK Client": [] };
+    const total = flags.warmup + flags.calls;
+    for (let i = 0; i < total; i++) {
+      const order = i % 2 === 0 ? names : [...names].reverse();
+      for (const name of order) {
+        const start = performance.now();
+        await calls[name]();
+        const elapsed = performance.now() - start;
+        if (i >= flags.warmup) samples[name].push(elapsed);
+      }
+    }
+    const stats = Object.fromEntries(names.map((n) => [n, summarize(samples[n])])) as Record<
+      Name,
+      Summary
+    >;
+    const ours = stats.PlanExeClient;
+    const base = stats["MCP SDK Client"];
+    const ratioMedian = ours.median / base.median;
+    const ratioP99 = ours.p99 / base.p99;
+    printTable(
+      `Call overhead: plan_status × ${flags.calls} each, interleaved, after ${flags.warmup} warm-up pairs (ms)`,
+      ["client", "median", "p95", "p99", "min", "max"],
+      names.map((n) => [
+        n,
+        fmt(stats[n].median, 3),
+        fmt(stats[n].p95, 3),
+        fmt(stats[n].p99, 3),
+        fmt(stats[n].min, 3),
+        fmt(stats[n].max, 3),
+      ]),
+    );
+    const verdict = ratioMedian <= TARGET_RATIO ? "met" : "MISSED";
+    process.stdout.write(
+      `ratio PlanExeClient / MCP SDK Client: median ${fmt(ratioMedian, 3)} (target ≤ ${TARGET_RATIO}: ${verdict}), p99 ${fmt(ratioP99, 3)}\n`,
+    );
+    writeResult(
+      "call-overhead",
+      {
+        flags,
+        target: { ratioMedianMax: TARGET_RATIO, met: ratioMedian <= TARGET_RATIO },
+        ratio: { median: ratioMedian, p99: ratioP99 },
+        stats,
+      },
+      machine,
+    );
+  } finally {
+    await Promise.allSettled([planexe.close(), plain.close()]);
+    await emulator.stop({ graceMs: 1000 });
+  }
+}
+
+await main();
