@@ -10,6 +10,10 @@ export const SERVER_INFO = { name: "planexe-mcp-cloud", version: "1.0.0" } as co
 
 // One validator for every per-request server: building an Ajv instance per request costs more than the call.
 let sharedValidator: AjvJsonSchemaValidator | undefined;
+function validator(): AjvJsonSchemaValidator {
+  sharedValidator ??= new AjvJsonSchemaValidator();
+  return sharedValidator;
+}
 
 /**
  * PlanExe's tools on a real `McpServer`, for one request (the server is stateless).
@@ -20,7 +24,7 @@ let sharedValidator: AjvJsonSchemaValidator | undefined;
 export function createPlanExeMcpServer(world: PlanExeWorld, caller: Caller): McpServer {
   const server = new McpServer(SERVER_INFO, {
     capabilities: { tools: {} },
-    jsonSchemaValidator: (sharedValidator ??= new AjvJsonSchemaValidator()),
+    jsonSchemaValidator: validator(),
     instructions:
       "PlanExe turns a prompt into a project plan. Call plan_create, follow sse_url or poll plan_status, then plan_file_info to download.",
   });
