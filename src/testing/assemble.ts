@@ -4,6 +4,7 @@ import { createDeployScheduler, type DeployControls, type WorkerControl } from "
 import { createEdge } from "./edge.js";
 import { type FailNextOptions, FaultQueue } from "./faults.js";
 import { createMswHandlers } from "./handlers.js";
+import { attachToMsw, type MswLifeCycle } from "./msw-attach.js";
 import type { ReplicaApp } from "./replica.js";
 import { ReplicaPool } from "./replica-pool.js";
 import { createRequestLog, type RequestLog } from "./request-log.js";
@@ -43,6 +44,18 @@ export interface EdgeDouble<App extends ReplicaApp = ReplicaApp> {
    * server sees it (`after: "reset-before"`) or after it handled it (`"response-lost"`).
    */
   failNext(options: FailNextOptions): void;
+  /**
+   * Connects the double to the msw server that runs its handlers, so a client's
+   * `response.body.cancel()` settles and closes the stream on the double (without
+   * it, msw's unread response clone keeps every cancelled stream open:
+   * mswjs/interceptors#712). Returns a function that detaches.
+   *
+   * @example
+   * const server = setupServer(...double.handlers);
+   * double.attach(server);
+   * server.listen();
+   */
+  attach(server: MswLifeCycle): () => void;
   /** Stops every replica, cancels scheduled deploys and armed faults. */
   close(): void;
 }
@@ -132,6 +145,7 @@ export function assembleDouble<App extends ReplicaApp>(
       });
     },
     failNext: (faultOptions) => faults.arm(faultOptions),
+    attach: (server) => attachToMsw(server, origin),
     close() {
       deploy.close();
       faults.clear();

@@ -46,6 +46,7 @@ const DEFAULT_BASE_URL = "https://mcp.planexe.org";
  * @example
  * const double = createPlanExeDouble({ planSeconds: 600 });
  * const server = setupServer(...double.handlers);
+ * double.attach(server);
  * server.listen();
  * const window = double.deploy.restart({ windowMs: 120_000 });
  * await double.clock.runUntil(window.finished);
@@ -78,23 +79,6 @@ export function createPlanExeDouble<C extends Clock = ManualClock>(
   });
 
   return {
-    ...bindEdge(edge),
-    world,
-    clock,
-    get app() {
-      const serving = edge.replicas.filter((replica) => replica.serving);
-      return serving[0]?.app;
-    },
-    close() {
-      edge.close();
-      if (!givenWorld) world.close();
-    },
-  };
-}
-
-/** Copies the edge's members, keeping its getters live. */
-function bindEdge(edge: EdgeDouble<PlanExeApp>): EdgeDouble<PlanExeApp> {
-  return {
     baseUrl: edge.baseUrl,
     handlers: edge.handlers,
     fetch: edge.fetch,
@@ -104,6 +88,15 @@ function bindEdge(edge: EdgeDouble<PlanExeApp>): EdgeDouble<PlanExeApp> {
       return edge.replicas;
     },
     failNext: edge.failNext,
-    close: edge.close,
+    attach: edge.attach,
+    world,
+    clock,
+    get app() {
+      return edge.replicas.filter((replica) => replica.serving).at(-1)?.app;
+    },
+    close() {
+      edge.close();
+      if (!givenWorld) world.close();
+    },
   };
 }

@@ -20,5 +20,6 @@ export {
 } from "./double.js";
 export type { FailNextOptions } from "./faults.js";
 export { createManualClock, type ManualClock, type ManualClockOptions } from "./manual-clock.js";
+export type { MswLifeCycle } from "./msw-attach.js";
 export { railwayBadGateway } from "./railway-502.js";
 export type { FaultKind, LoggedRequest, RequestLog, RequestQuery } from "./request-log.js";

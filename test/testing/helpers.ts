@@ -20,6 +20,7 @@ export function stopDoubles(): void {
 export function startDouble(options: PlanExeDoubleOptions = {}): PlanExeDouble {
   const double = createPlanExeDouble(options);
   const server = setupServer(...double.handlers);
+  double.attach(server);
   server.listen({ onUnhandledRequest: "error" });
   teardowns.push(() => {
     server.close();
@@ -40,20 +41,44 @@ export function structured(result: unknown): Record<string, unknown> {
   return (result as { structuredContent: Record<string, unknown> }).structuredContent;
 }
 
-/** Reads a progress stream until it ends; returns the text and how it ended. */
-export async function readAll(
-  body: ReadableStream<Uint8Array>,
-): Promise<{ text: string; error: unknown }> {
-  const reader = body.getReader();
+/** Creates a plan straight on the world (no request logged) and returns its id. */
+export function createPlan(double: PlanExeDouble, prompt = "Open a bakery in Aarhus"): string {
+  const outcome = double.world.callTool("plan_create", { prompt });
+  if (!outcome.ok) throw new Error(`plan_create failed: ${outcome.error.code}`);
+  return outcome.result.plan_id as string;
+}
+
+/** How a progress stream ended, with everything read after the first chunk. */
+export interface StreamEnd {
+  text: string;
+  /** The read error (a cut connection), or `undefined` when the body ended cleanly. */
+  error: unknown;
+}
+
+/**
+ * Opens a progress stream, reads its first chunk (the `retry:` line and the first
+ * status), then keeps reading in the background until the body ends or errors.
+ */
+export async function openStream(
+  planId: string,
+): Promise<{ response: Response; first: string; end: Promise<StreamEnd> }> {
+  const response = await fetch(`${BASE}/sse/plan/${planId}`);
+  if (!response.body) throw new Error(`no body: HTTP ${response.status}`);
+  const reader = response.body.getReader();
   const decoder = new TextDecoder();
-  let text = "";
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return { text, error: undefined };
-      text += decoder.decode(value, { stream: true });
+  const { value } = await reader.read();
+  const first = decoder.decode(value);
+  const end = (async (): Promise<StreamEnd> => {
+    let text = "";
+    try {
+      for (;;) {
+        const chunk = await reader.read();
+        if (chunk.done) return { text, error: undefined };
+        text += decoder.decode(chunk.value, { stream: true });
+      }
+    } catch (error) {
+      return { text, error };
     }
-  } catch (error) {
-    return { text, error };
-  }
+  })();
+  return { response, first, end };
 }
