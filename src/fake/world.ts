@@ -9,7 +9,14 @@ import { PLAN_STEPS } from "./steps.js";
 import { createMemoryPlanStore, type PlanExeState, type PlanStore } from "./store.js";
 import { verifyDownloadToken } from "./tokens.js";
 import { PLANEXE_TOOLS, runTool, type ToolDefinition, type ToolSettings } from "./tools/index.js";
-import type { Caller, FeedbackRecord, PlanFailure, PlanRecord, ToolOutcome } from "./types.js";
+import type {
+  Caller,
+  FeedbackRecord,
+  PlanFailure,
+  PlanRecord,
+  ToolErrorBody,
+  ToolOutcome,
+} from "./types.js";
 import { snapshotOf } from "./views.js";
 import { createWorkerService, type PlanExeWorker } from "./worker.js";
 
@@ -87,6 +94,12 @@ export interface PlanExeWorld {
   /** Fails a pending or processing plan now, as the pipeline would. False when it was not running. */
   failPlan(planId: string, failure?: Partial<PlanFailure>): boolean;
   setInsufficientCredits(on: boolean): void;
+  /**
+   * Makes the next `times` calls of `tool` answer with the tool error `error`
+   * (e.g. `MODEL_PROFILES_UNAVAILABLE`, `INTERNAL_ERROR`, `content_unavailable`).
+   * @default times 1
+   */
+  failNextCall(tool: string, error: ToolErrorBody, options?: { times?: number }): void;
   /** Spends one request of `clientKey`'s budget; false when over the limit. */
   takeRateLimit(clientKey: string, bucket: RateBucket): boolean;
   /** Checks a download token and returns the artifact bytes. */
@@ -130,6 +143,7 @@ export function createPlanExeWorld(options: PlanExeWorldOptions = {}): PlanExeWo
   const rateLimit = options.rateLimit === true ? {} : options.rateLimit || undefined;
   const limiter = createRateLimiter(clock, rateLimit);
   const feedback: FeedbackRecord[] = [];
+  const scripted = new Map<string, { error: ToolErrorBody; times: number }>();
   const settings: ToolSettings = {
     dedupWindowMs: options.dedupWindowMs ?? 600_000,
     pipelineVersion: options.pipelineVersion ?? 1,
@@ -156,6 +170,12 @@ export function createPlanExeWorld(options: PlanExeWorldOptions = {}): PlanExeWo
     baseUrl,
     authenticate: (headers) => checkApiKey(apiKeyFromHeaders(headers), apiKeys),
     callTool(name, args, caller = {}) {
+      const script = scripted.get(name);
+      if (script && script.times > 0) {
+        script.times -= 1;
+        if (script.times === 0) scripted.delete(name);
+        return { ok: false, error: { ...script.error } };
+      }
       return runTool(name, args, {
         clock,
         store,
@@ -193,6 +213,9 @@ export function createPlanExeWorld(options: PlanExeWorldOptions = {}): PlanExeWo
     },
     setInsufficientCredits(on) {
       settings.insufficientCredits = on;
+    },
+    failNextCall(tool, error, failOptions = {}) {
+      scripted.set(tool, { error, times: failOptions.times ?? 1 });
     },
     takeRateLimit: (clientKey, bucket) => limiter.take(clientKey, bucket),
     download(planId, fileName, token) {

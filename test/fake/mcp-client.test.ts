@@ -166,3 +166,26 @@ describe("the official MCP SDK Client against the double", () => {
     expect(created.isError).toBeFalsy();
   });
 });
+
+describe("scripted tool errors", () => {
+  it("failNextCall answers the next calls of a tool with the given error, then recovers", async () => {
+    const { fetch, world } = setup();
+    cleanup = () => world.close();
+    const client = await connectClient(fetch);
+    world.failNextCall(
+      "model_profiles",
+      { code: "MODEL_PROFILES_UNAVAILABLE", message: "No profiles right now." },
+      { times: 2 },
+    );
+    for (let i = 0; i < 2; i++) {
+      const failed = await client.callTool({ name: "model_profiles", arguments: {} });
+      expect(failed.isError).toBe(true);
+      expect(structured(failed).error).toEqual({
+        code: "MODEL_PROFILES_UNAVAILABLE",
+        message: "No profiles right now.",
+      });
+    }
+    const ok = await client.callTool({ name: "model_profiles", arguments: {} });
+    expect(ok.isError).toBeFalsy();
+  });
+});
