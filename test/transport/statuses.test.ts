@@ -254,3 +254,40 @@ describe("abort", () => {
     expect(((await call) as Error).message).toBe("client closed");
   });
 });
+
+describe("what hooks and logs are told", () => {
+  it("onRetry and log lines name the request without the key, the plan id or a token", async () => {
+    const clock = createManualClock();
+    const planId = "6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f";
+    const server = scriptedFetch(clock, (r, index) =>
+      r.path === "/healthcheck" || index > 1
+        ? json({})
+        : Promise.reject(
+            new TypeError("fetch failed", {
+              cause: Object.assign(new Error(`connect ECONNREFUSED ${KEY}`), {
+                code: "ECONNREFUSED",
+              }),
+            }),
+          ),
+    );
+    const lines: string[] = [];
+    const infos: RetryInfo[] = [];
+    const fetch = createResilientFetch({
+      fetch: server.fetch,
+      clock,
+      secrets: ["extra-secret-value"],
+      logger: { warn: (line) => lines.push(line) },
+      onRetry: (info) => infos.push(info),
+    });
+    await clock.runUntil(
+      fetch(`${BASE}/sse/plan/${planId}?token=extra-secret-value`, {
+        headers: { authorization: `Bearer ${KEY}` },
+      }),
+    );
+    expect(infos).toHaveLength(1);
+    expect(infos[0]?.url).toBe(`${BASE}/sse/plan/***?token=***`);
+    expect(lines).toHaveLength(1);
+    const shown = [...lines, infos[0]?.cause.message, JSON.stringify(infos[0])].join("\n");
+    for (const secret of [KEY, planId, "extra-secret-value"]) expect(shown).not.toContain(secret);
+  });
+});
