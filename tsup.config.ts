@@ -7,6 +7,10 @@ export default defineConfig([
       index: "src/index.ts",
       "server/index": "src/server/index.ts",
       "testing/index": "src/testing/index.ts",
+      "emulator/index": "src/emulator/index.ts",
+      // Run by the emulator as child processes (`node dist/emulator/replica-main.js`).
+      "emulator/replica-main": "src/emulator/replica-main.ts",
+      "emulator/worker-main": "src/emulator/worker-main.ts",
     },
     format: ["esm", "cjs"],
     dts: true,
@@ -15,5 +19,18 @@ export default defineConfig([
     target: "node20",
     splitting: true,
     treeshake: true,
+  },
+  {
+    // The CLI bins (package.json "bin"): ESM only, run by node.
+    entry: { main: "src/cli/main.ts", "watch-plan": "src/cli/watch-plan.ts" },
+    outDir: "dist/cli",
+    format: ["esm"],
+    platform: "node",
+    target: "node20",
+    banner: { js: "#!/usr/bin/env node" },
+    sourcemap: true,
+    clean: false,
+    splitting: true,
+    dts: false,
   },
 ]);

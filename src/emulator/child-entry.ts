@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -29,15 +29,30 @@ function packageRoot(from: string): string {
   }
 }
 
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile())
+      newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+  }
+  return newest;
+}
+
 /**
  * The file that runs `program` (`replica-main` or `worker-main`). From the
  * published package (or a build): `dist/emulator/<program>.js` run by plain
- * `node`. From the TypeScript sources (tests, `tsx`): the `.ts` file run through
- * tsx, so a test always exercises the code it sits next to.
+ * `node`. From the TypeScript sources (tests, `tsx`): the build too when it is
+ * newer than every file in `src/` (starting a replica is then 2–3× cheaper),
+ * else the `.ts` file through tsx, so a test always runs the code beside it.
  */
 export function childEntry(program: "replica-main" | "worker-main"): ChildEntry {
   const here = currentFile();
   if (here.endsWith(".ts")) {
+    const root = packageRoot(here);
+    const built = join(root, "dist", "emulator", `${program}.js`);
+    if (existsSync(built) && statSync(built).mtimeMs >= newestMtime(join(root, "src"))) {
+      return { file: built, execArgv: [] };
+    }
     const tsx = createRequire(here).resolve("tsx");
     return {
       file: join(dirname(here), `${program}.ts`),

@@ -1,7 +1,7 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { type Clock, sleep, systemClock } from "../transport/clock.js";
 import { childEntry } from "./child-entry.js";
-import type { ChildConfig, ChildMessage } from "./child-protocol.js";
+import { CHILD_CONFIG_ENV, type ChildConfig, type ChildMessage } from "./child-protocol.js";
 
 /** How a child process ended. */
 export interface ChildExit {
@@ -23,9 +23,6 @@ export interface ChildHandle {
   /** The last lines the child wrote to stderr (for error messages). */
   stderrTail(): string;
 }
-
-/** Env var carrying the child's {@link ChildConfig} as JSON. */
-export const CHILD_CONFIG_ENV = "PLANEXE_EMULATOR_CHILD";
 
 /** Starts `program` as a child process with an IPC channel; it exits when the channel closes. */
 export function spawnChild(

@@ -1,3 +1,6 @@
+/** Env var carrying the child's {@link ChildConfig} as JSON. */
+export const CHILD_CONFIG_ENV = "PLANEXE_EMULATOR_CHILD";
+
 /** What the supervisor tells a replica or worker process (as JSON in an env var). */
 export interface ChildConfig {
   id: string;

@@ -1,0 +1,8 @@
+export {
+  type DeployRunningEmulatorOptions,
+  deployRunningEmulator,
+} from "./control-client.js";
+export type { DeployMode, DeployOptions, DeployReport } from "./deploy.js";
+export { EmulatorError, type EmulatorErrorCode } from "./emulator-error.js";
+export type { ReplicaInfo, ReplicaStatus } from "./replica-pool.js";
+export { type Emulator, type EmulatorOptions, startEmulator } from "./start-emulator.js";
