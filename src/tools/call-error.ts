@@ -22,11 +22,12 @@ const INVALID_PARAMS = -32602;
  * Messages carry no secrets.
  */
 export function callError(
-  error: unknown,
+  original: unknown,
   tool: string,
   secrets: readonly (string | undefined)[] = [],
 ): PlanExeError {
-  if (isPlanExeError(error)) return error;
+  if (isPlanExeError(original)) return original;
+  const error = scrub(original, secrets);
   if (error instanceof McpError) return fromMcpError(error, tool, secrets);
   if (error instanceof StreamableHTTPError) return fromHttpError(error, tool, secrets);
   const message = error instanceof Error ? error.message : String(error);
@@ -98,4 +99,34 @@ function fromHttpError(
     status,
     cause: error,
   });
+}
+
+/**
+ * `error` with every secret in its message and stack shown as `***`, same class
+ * (so `instanceof` still works): a server may echo the key in its error text, and a
+ * logged error prints its `cause` chain.
+ */
+export function scrub(error: unknown, secrets: readonly (string | undefined)[]): unknown {
+  if (!(error instanceof Error)) return error;
+  const keys = secrets.filter((s): s is string => typeof s === "string" && s.length >= 4);
+  const leaks = (text: string | undefined) => keys.some((key) => text?.includes(key));
+  if (!leaks(error.message) && !leaks(error.stack)) return error;
+  const copy = Object.create(Object.getPrototypeOf(error) as object) as Error;
+  for (const key of Reflect.ownKeys(error)) {
+    const descriptor = Object.getOwnPropertyDescriptor(error, key);
+    if (descriptor) Object.defineProperty(copy, key, descriptor);
+  }
+  const hide = (text: string) => keys.reduce((out, key) => out.split(key).join("***"), text);
+  Object.defineProperty(copy, "message", {
+    value: hide(error.message),
+    configurable: true,
+    writable: true,
+  });
+  if (error.stack)
+    Object.defineProperty(copy, "stack", {
+      value: hide(error.stack),
+      configurable: true,
+      writable: true,
+    });
+  return copy;
 }

@@ -1,5 +1,6 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { abortReason } from "../transport/clock.js";
 import { raceSignal } from "../transport/signals.js";
 import type { FetchLike } from "./call-signals.js";
 import type { Logger } from "./options.js";
@@ -35,6 +36,7 @@ export class LazyConnection {
   /** The connected client. Rejects with `signal.reason` when `signal` aborts first. */
   get(signal: AbortSignal): Promise<Client> {
     if (this.closed) return Promise.reject(closedError());
+    if (signal.aborted) return Promise.reject(abortReason(signal));
     this.connecting ??= this.connect();
     return raceSignal(this.connecting, signal);
   }

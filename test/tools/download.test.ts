@@ -1,0 +1,122 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { ProtocolError } from "../../src/errors/index.js";
+import type { DeployWindow } from "../../src/testing/index.js";
+import { rejection, setup } from "./helpers.js";
+
+let teardown: (() => Promise<void>) | undefined;
+afterEach(async () => {
+  await teardown?.();
+  teardown = undefined;
+});
+
+async function sha256(bytes: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(
+    await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>),
+  );
+  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** The double, with download GETs passed through `tamper` first. */
+function withDownloads(
+  tamper: (request: Request, response: Response) => Promise<Response> | Response,
+) {
+  const box: { fetch?: (input: string | URL | Request, init?: RequestInit) => Promise<Response> } =
+    {};
+  const env = setup(
+    {},
+    {
+      fetch: async (input, init) => {
+        const request = new Request(input, init);
+        const response = await env.double.fetch(request.clone());
+        return new URL(request.url).pathname.startsWith("/download/")
+          ? tamper(request, response)
+          : response;
+      },
+    },
+  );
+  return env;
+}
+
+describe("download", () => {
+  it("returns the report's bytes, verified against plan_file_info's sha256 and size", async () => {
+    const { clock, client, run, close } = setup();
+    teardown = close;
+    const plan = await run(client.createPlan("A bakery"));
+    await clock.advance(610_000);
+    const report = await run(client.download(plan.plan_id));
+    expect(report.artifact).toBe("report");
+    expect(report.content_type).toMatch(/^text\/html/);
+    expect(await sha256(report.bytes)).toBe(report.sha256);
+    expect(new TextDecoder().decode(report.bytes)).toContain("<html");
+    const zip = await run(client.download(plan.plan_id, { artifact: "zip" }));
+    expect(zip.content_type).toBe("application/zip");
+    expect(zip.bytes.byteLength).toBe(zip.download_size);
+  });
+
+  it("is NOT_READY while the plan runs, with the server's reason", async () => {
+    const { client, run, close } = setup();
+    teardown = close;
+    const plan = await run(client.createPlan("A bakery"));
+    const error = await run(rejection(client.download(plan.plan_id)));
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect((error as ProtocolError).code).toBe("NOT_READY");
+    expect((error as ProtocolError).details).toMatchObject({ reason: expect.any(String) });
+  });
+
+  it("refreshes a link refused with 401 once, through plan_file_info", async () => {
+    let refused = 0;
+    const env = withDownloads((_request, response) => {
+      if (refused++ > 0) return response;
+      return Response.json({ detail: "Invalid or expired download token" }, { status: 401 });
+    });
+    teardown = env.close;
+    const plan = await env.run(env.client.createPlan("A bakery"));
+    await env.clock.advance(610_000);
+    const report = await env.run(env.client.download(plan.plan_id));
+    expect(report.bytes.byteLength).toBe(report.download_size);
+    expect(env.double.requests.count({ tool: "plan_file_info" })).toBe(2);
+  });
+
+  it("fails with CHECKSUM_MISMATCH when the bytes are not the ones announced, and shows no token", async () => {
+    const env = withDownloads(async (_request, response) => {
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      bytes[0] = (bytes[0]! + 1) % 256;
+      return new Response(bytes, { headers: response.headers });
+    });
+    teardown = env.close;
+    const plan = await env.run(env.client.createPlan("A bakery"));
+    await env.clock.advance(610_000);
+    const error = await env.run(rejection(env.client.download(plan.plan_id)));
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect((error as ProtocolError).code).toBe("CHECKSUM_MISMATCH");
+    expect(error.message).not.toContain("token=");
+    expect(error.message).not.toContain(plan.plan_id);
+  });
+
+  it("survives a restart window that opens between plan_file_info and the download", async () => {
+    let window: DeployWindow | undefined;
+    const env = setup(
+      {},
+      {
+        fetch: async (input, init) => {
+          const request = new Request(input, init);
+          const isFileInfo = (await request.clone().text()).includes('"plan_file_info"');
+          const response = await env.double.fetch(request);
+          if (isFileInfo && env.double.world.getPlan(planId)?.state === "completed")
+            window ??= env.double.deploy.restart({ windowMs: 120_000 });
+          return response;
+        },
+      },
+    );
+    const { double, clock, client, run, close } = env;
+    teardown = close;
+    const plan = await run(client.createPlan("A bakery"));
+    const planId = plan.plan_id;
+    await clock.advance(610_000);
+    const report = await run(client.download(plan.plan_id));
+    expect(window).toBeDefined();
+    expect(clock.now()).toBeGreaterThanOrEqual(window!.endsAt);
+    expect(double.requests.count({ status: 502 })).toBeGreaterThan(0);
+    expect(report.bytes.byteLength).toBe(report.download_size);
+  });
+});
