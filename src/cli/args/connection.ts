@@ -1,0 +1,57 @@
+import { CliError, usageError } from "../exit-codes.js";
+import { parseDuration } from "./duration.js";
+
+/** The `parseArgs` options every command that talks to a server takes. */
+export const CONNECTION_OPTIONS = {
+  url: { type: "string" },
+  "api-key": { type: "string" },
+  timeout: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/** Help text lines for {@link CONNECTION_OPTIONS}. */
+export const CONNECTION_HELP = `  --url URL          PlanExe server (env PLANEXE_URL) [default: ${"https://mcp.planexe.org"}]
+  --api-key KEY      PlanExe API key, pex_… (env PLANEXE_API_KEY); never printed
+  --timeout DURATION give up when the server stays unreachable this long (30s, 5m) [default: 3m]`;
+
+/** The default server. */
+export const DEFAULT_URL = "https://mcp.planexe.org";
+
+/** Where and how to reach the server. */
+export interface Connection {
+  baseUrl: string;
+  apiKey: string | undefined;
+  /** The retry deadline of one outage, in ms. */
+  timeoutMs: number | undefined;
+}
+
+/** Resolves `--url`, `--api-key`, `--timeout` with their environment fallbacks. */
+export function resolveConnection(
+  command: string,
+  values: {
+    url?: string | undefined;
+    "api-key"?: string | undefined;
+    timeout?: string | undefined;
+  },
+  env: Record<string, string | undefined>,
+): Connection {
+  const raw = values.url ?? env.PLANEXE_URL ?? DEFAULT_URL;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw usageError(command, `--url must be an http(s) URL such as ${DEFAULT_URL}`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw usageError(command, `--url must be an http(s) URL such as ${DEFAULT_URL}`);
+  const apiKey = values["api-key"] ?? (env.PLANEXE_API_KEY || undefined);
+  if (apiKey !== undefined && apiKey.trim() === "")
+    throw new CliError(`${command}: --api-key is empty`);
+  let timeoutMs: number | undefined;
+  if (values.timeout !== undefined) {
+    timeoutMs = parseDuration(values.timeout);
+    if (timeoutMs === undefined || timeoutMs <= 0)
+      throw usageError(command, `--timeout must be a duration like 30s, 5m or 1500ms`);
+  }
+  return { baseUrl: url.toString().replace(/\/+$/, ""), apiKey, timeoutMs };
+}

@@ -1,0 +1,92 @@
+import { readFile } from "node:fs/promises";
+import { CONNECTION_HELP, CONNECTION_OPTIONS, resolveConnection } from "../args/connection.js";
+import { parse } from "../args/parse.js";
+import { parseProfile } from "../args/plan-id.js";
+import { parsePlanRef } from "../args/plan-ref.js";
+import { type Command, withClient } from "../command.js";
+import { CliError, ExitCode, usageError } from "../exit-codes.js";
+import type { CliEnv } from "../output.js";
+import { pickRenderer } from "../render/index.js";
+import { runWatchSession } from "../watch/session.js";
+
+const NAME = "planexe-client create";
+const HELP = `Usage: planexe-client create [prompt…] [options]
+       planexe-client create --file prompt.txt
+       echo "Open a bakery in Lisbon" | planexe-client create
+
+Starts a plan and prints its id. Safe to re-run through a deploy: the server
+returns the same plan for an identical prompt within 10 minutes.
+
+Options:
+${CONNECTION_HELP}
+  --file FILE        read the prompt from FILE
+  --profile NAME     baseline (default), premium, frontier or custom
+  --watch            then follow it like watch-plan (same exit codes)
+  --json             print the server's answer (and, with --watch, events) as JSON lines
+  -h, --help         show this help
+`;
+
+const OPTIONS = {
+  ...CONNECTION_OPTIONS,
+  file: { type: "string" },
+  profile: { type: "string" },
+  watch: { type: "boolean" },
+  json: { type: "boolean" },
+} as const;
+
+async function readPrompt(positionals: string[], file: string | undefined, env: CliEnv) {
+  if (positionals.length > 0 && file !== undefined)
+    throw usageError(NAME, "give the prompt as an argument or with --file, not both");
+  let prompt: string | undefined;
+  if (positionals.length > 0) prompt = positionals.join(" ");
+  else if (file !== undefined) {
+    prompt = await readFile(file, "utf8").catch((cause: unknown) => {
+      throw new CliError(`${NAME}: cannot read ${file}`, ExitCode.ERROR, { cause });
+    });
+  } else prompt = await env.readStdin();
+  if (!prompt?.trim())
+    throw usageError(NAME, "no prompt: pass it as an argument, with --file, or on stdin");
+  return prompt.trim();
+}
+
+export const createCommand: Command = {
+  name: "create",
+  summary: "start a plan from a prompt (argument, --file or stdin); prints its id",
+  async run(args, env) {
+    const { values, positionals } = parse(NAME, args, OPTIONS);
+    if (values.help) {
+      env.output.out(HELP);
+      return ExitCode.OK;
+    }
+    const connection = resolveConnection(NAME, values, env.env);
+    const profile = parseProfile(NAME, values.profile);
+    const prompt = await readPrompt(positionals, values.file, env);
+    const json = values.json === true;
+    return withClient(NAME, connection, env, async (client) => {
+      const created = await client.createPlan(prompt, {
+        ...(profile && { model_profile: profile }),
+        signal: env.signal,
+      });
+      if (json) env.output.out(`${JSON.stringify({ type: "created", ...created })}\n`);
+      else env.output.out(`${created.plan_id}\n`);
+      if (created.deduplicated && !json)
+        env.output.err(
+          "(the server returned the identical plan you created in the last 10 minutes)\n",
+        );
+      if (!values.watch) return ExitCode.OK;
+      const ref = parsePlanRef(created.plan_id, connection.baseUrl);
+      if (!ref) throw new CliError(`${NAME}: the server returned an invalid plan id`);
+      if (created.sse_url) ref.sseUrl = created.sse_url;
+      return runWatchSession({
+        command: NAME,
+        ref,
+        client,
+        apiKey: connection.apiKey,
+        renderer: pickRenderer(env.output, json, () => Date.now()),
+        signal: env.signal,
+        timeoutMs: connection.timeoutMs,
+        tickMs: env.output.isTTY && !json ? 1000 : 0,
+      });
+    });
+  },
+};

@@ -1,0 +1,50 @@
+import { CONNECTION_OPTIONS, resolveConnection } from "../args/connection.js";
+import { parse } from "../args/parse.js";
+import { requirePlanIdArg } from "../args/plan-id.js";
+import { type Command, withClient } from "../command.js";
+import { ExitCode, usageError } from "../exit-codes.js";
+import { saveArtifacts } from "../watch/save.js";
+import { planCommandHelp } from "./simple-help.js";
+
+const NAME = "planexe-client download";
+const OPTIONS = {
+  ...CONNECTION_OPTIONS,
+  json: { type: "boolean" },
+  dir: { type: "string" },
+  artifact: { type: "string" },
+} as const;
+
+export const downloadCommand: Command = {
+  name: "download",
+  summary: "save a finished plan's report and zip (sha256-checked)",
+  async run(args, env) {
+    const { values, positionals } = parse(NAME, args, OPTIONS);
+    if (values.help) {
+      const extra =
+        "  --dir DIR          where to save [default: .]\n  --artifact NAME    report or zip [default: both]\n";
+      env.output.out(
+        planCommandHelp("download <plan-id>", "Saves a plan's report.html and run.zip.", extra),
+      );
+      return ExitCode.OK;
+    }
+    const connection = resolveConnection(NAME, values, env.env);
+    const planId = requirePlanIdArg(NAME, positionals);
+    const artifact = values.artifact;
+    if (artifact !== undefined && artifact !== "report" && artifact !== "zip")
+      throw usageError(NAME, "--artifact must be report or zip");
+    return withClient(NAME, connection, env, async (client) => {
+      const saved = await saveArtifacts(
+        client,
+        planId,
+        values.dir ?? ".",
+        env.signal,
+        artifact ? [artifact] : ["report", "zip"],
+      );
+      for (const file of saved) {
+        if (values.json) env.output.out(`${JSON.stringify(file)}\n`);
+        else env.output.out(`${file.path}  ${file.bytes} bytes  sha256 ${file.sha256}\n`);
+      }
+      return ExitCode.OK;
+    });
+  },
+};

@@ -1,0 +1,90 @@
+import { type Emulator, startEmulator } from "../../emulator/index.js";
+import { parseDuration } from "../args/duration.js";
+import { intOption } from "../args/numbers.js";
+import { parse } from "../args/parse.js";
+import type { Command } from "../command.js";
+import { CliError, ExitCode, usageError } from "../exit-codes.js";
+import type { CliEnv } from "../output.js";
+import { runDeployCommand } from "./emulator-deploy.js";
+
+const NAME = "planexe-client emulator";
+const HELP = `Usage: planexe-client emulator [--port 8001] [--replicas 2] [--plan-seconds 60] [--api-key K] [--rate-limit]
+       planexe-client emulator deploy [--port 8001] --mode restart|rolling [--window 30s]
+
+Starts a local PlanExe: an edge on --port (like Railway's proxy: 502 while no
+replica is healthy) in front of replica processes and a worker, sharing one state
+file. Stays up until Ctrl-C. \`emulator deploy\` deploys it from another shell.
+
+Options:
+  --port N           the edge's port [default: 8001]
+  --replicas N       replica processes [default: 2]
+  --plan-seconds N   how long a plan runs [default: 60]
+  --api-key KEY      require this API key [default: none required]
+  --rate-limit       apply PlanExe's 60 requests / 60 s limit
+  --state-dir DIR    keep the state file in DIR (plans survive emulator runs)
+  -h, --help         show this help
+`;
+
+const OPTIONS = {
+  port: { type: "string" },
+  replicas: { type: "string" },
+  "plan-seconds": { type: "string" },
+  "api-key": { type: "string" },
+  "rate-limit": { type: "boolean" },
+  "state-dir": { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+async function runEmulator(args: string[], env: CliEnv): Promise<number> {
+  const { values, positionals } = parse(NAME, args, OPTIONS);
+  if (values.help) {
+    env.output.out(HELP);
+    return ExitCode.OK;
+  }
+  if (positionals.length > 0) throw usageError(NAME, `unknown subcommand "${positionals[0]}"`);
+  const port = intOption(NAME, "port", values.port, 8001, 0, 65_535);
+  const replicas = intOption(NAME, "replicas", values.replicas, 2, 1, 16);
+  const planText = values["plan-seconds"];
+  const planSeconds = planText === undefined ? 60 : (parseDuration(planText) ?? Number.NaN) / 1000;
+  if (!(planSeconds > 0)) throw usageError(NAME, "--plan-seconds must be a positive number");
+  const apiKey = values["api-key"];
+  let emulator: Emulator;
+  try {
+    emulator = await startEmulator({
+      port,
+      replicas,
+      planSeconds,
+      ...(apiKey && { apiKey }),
+      rateLimit: values["rate-limit"] === true,
+      ...(values["state-dir"] && { stateDir: values["state-dir"] }),
+    });
+  } catch (error) {
+    throw new CliError(`${NAME}: could not start: ${(error as Error).message}`, ExitCode.ERROR, {
+      cause: error,
+    });
+  }
+  const out = env.output;
+  out.out(`PlanExe emulator listening on ${emulator.url}\n`);
+  out.out(
+    `  ${replicas} replica(s), plans take ${planSeconds}s, API key ${apiKey ? "required" : "not required"}${values["rate-limit"] ? ", rate limited" : ""}\n`,
+  );
+  out.out(`  try:    watch-plan --url ${emulator.url} <plan-id>\n`);
+  out.out(
+    `  deploy: planexe-client emulator deploy --port ${emulator.port} --mode restart --window 30s\n`,
+  );
+  out.out("Ctrl-C to stop.\n");
+  await new Promise<void>((resolve) => {
+    if (env.signal.aborted) resolve();
+    env.signal.addEventListener("abort", () => resolve(), { once: true });
+  });
+  out.err("stopping the emulator…\n");
+  await emulator.stop({ graceMs: 2000 });
+  return ExitCode.OK;
+}
+
+export const emulatorCommand: Command = {
+  name: "emulator",
+  summary: "run a local PlanExe with Railway-style deploys (`emulator deploy`)",
+  run: (args, env) =>
+    args[0] === "deploy" ? runDeployCommand(args.slice(1), env) : runEmulator(args, env),
+};

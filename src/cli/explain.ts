@@ -1,0 +1,54 @@
+import { isPlanExeError } from "../errors/index.js";
+import { CliError, ExitCode } from "./exit-codes.js";
+import { safeMessage } from "./output.js";
+
+/** What {@link explain} needs to word a failure. */
+export interface ExplainContext {
+  command: string;
+  baseUrl?: string | undefined;
+  apiKey?: string | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * Turns any failure into a one-line {@link CliError} with its exit code: a bad key,
+ * an unknown plan, an unreachable server, a misuse. No API key and no plan id in it.
+ */
+export function explain(error: unknown, context: ExplainContext): CliError {
+  if (error instanceof CliError) return error;
+  const { command, baseUrl, apiKey } = context;
+  if (context.signal?.aborted) return new CliError("interrupted", ExitCode.INTERRUPTED);
+  const raw = error instanceof Error ? error.message : String(error);
+  const message = safeMessage(raw, [apiKey]);
+  const where = baseUrl ? ` ${baseUrl}` : "";
+  if (isPlanExeError(error)) {
+    switch (error.code) {
+      case "PLAN_NOT_FOUND":
+        return new CliError(`${command}: no plan with this id on${where || " the server"}`, 3, {
+          cause: error,
+        });
+      case "AUTH_FAILED":
+        return new CliError(
+          apiKey
+            ? `${command}: the server${where} rejected the API key (check --api-key / PLANEXE_API_KEY)`
+            : `${command}: the server${where} needs an API key: pass --api-key or set PLANEXE_API_KEY`,
+          ExitCode.ERROR,
+          { cause: error },
+        );
+      case "NETWORK_ERROR":
+      case "HTTP_ERROR":
+      case "ATTEMPT_TIMEOUT":
+      case "DEADLINE_EXCEEDED":
+      case "RATE_LIMITED":
+        return new CliError(`${command}: could not reach${where || " the server"}: ${message}`, 3, {
+          cause: error,
+        });
+      default:
+        return new CliError(`${command}: ${error.code}: ${message}`, ExitCode.ERROR, {
+          cause: error,
+        });
+    }
+  }
+  if (error instanceof TypeError) return new CliError(`${command}: ${message}`, ExitCode.ERROR);
+  return new CliError(`${command}: ${message}`, ExitCode.ERROR, { cause: error });
+}

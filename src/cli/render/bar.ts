@@ -1,0 +1,56 @@
+import { formatDuration } from "../args/duration.js";
+import type { Output } from "../output.js";
+import { applyUpdate, elapsedNow, emptyView, type ProgressView } from "./model.js";
+import type { Renderer } from "./renderer.js";
+import { errorLine, resultLines } from "./summary.js";
+
+const WIDTH = 24;
+const CLEAR_LINE = "\r\x1b[2K";
+
+/** The bar's one line for a view (no escape codes), cut to `columns - 1`. */
+export function barLine(view: ProgressView, now: number, columns: number): string {
+  const percent = view.percent ?? 0;
+  const filled = Math.round((Math.min(100, Math.max(0, percent)) / 100) * WIDTH);
+  const bar = `[${"█".repeat(filled)}${"░".repeat(WIDTH - filled)}]`;
+  const parts = [
+    (view.state ?? "connecting").padEnd(10),
+    bar,
+    `${percent.toFixed(1).padStart(5)}%`,
+  ];
+  const steps =
+    view.stepsCompleted !== undefined && view.stepsTotal !== undefined
+      ? `${view.stepsCompleted}/${view.stepsTotal} `
+      : "";
+  if (view.step) parts.push(`${steps}${view.step}`);
+  const elapsed = elapsedNow(view, now);
+  if (elapsed !== undefined) parts.push(formatDuration(elapsed * 1000));
+  if (view.notice) parts.push(`| ${view.notice}`);
+  const line = parts.join("  ");
+  const max = Math.max(20, columns - 1);
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+/** A progress bar redrawn in place on a terminal. */
+export function createBarRenderer(output: Output, now: () => number): Renderer {
+  let view = emptyView();
+  let drawn = "";
+  const draw = () => {
+    const line = barLine(view, now(), output.columns);
+    if (line === drawn) return;
+    drawn = line;
+    output.out(`${CLEAR_LINE}${line}`);
+  };
+  return {
+    update(update) {
+      view = applyUpdate(view, update, now());
+      draw();
+    },
+    tick: draw,
+    finish(result) {
+      if (drawn) output.out("\n");
+      for (const line of resultLines(result)) output.out(`${line}\n`);
+      const error = errorLine(result);
+      if (error) output.err(`${error}\n`);
+    },
+  };
+}

@@ -1,0 +1,114 @@
+import type { PlanState } from "../../protocol/index.js";
+import type { PlanWatchEvent } from "../../sse/index.js";
+import type { PlanStatusOutput } from "../../tools/schemas/plan-status.js";
+
+/** What the watch shows: the latest of everything the stream and `plan_status` said. */
+export interface ProgressView {
+  state: PlanState | undefined;
+  percent: number | undefined;
+  /** The server's `elapsed_sec` and when (local clock, ms) it was received. */
+  elapsedSec: number | undefined;
+  elapsedAt: number | undefined;
+  step: string | undefined;
+  stepsCompleted: number | undefined;
+  stepsTotal: number | undefined;
+  /** A transient notice ("server deploying — reconnecting in 3s"), cleared by the next event from the server. */
+  notice: string | undefined;
+  reconnects: number;
+}
+
+/** One input to the view: a stream event, or a `plan_status` answer (the stream carries no step names). */
+export type ProgressUpdate =
+  | { kind: "event"; event: PlanWatchEvent }
+  | { kind: "status"; status: PlanStatusOutput };
+
+export function emptyView(): ProgressView {
+  return {
+    state: undefined,
+    percent: undefined,
+    elapsedSec: undefined,
+    elapsedAt: undefined,
+    step: undefined,
+    stepsCompleted: undefined,
+    stepsTotal: undefined,
+    notice: undefined,
+    reconnects: 0,
+  };
+}
+
+/** A reconnect's delay as a user reads it: `0.3s`, `4s`. */
+export function formatDelay(ms: number): string {
+  return ms < 1000 ? `${(Math.max(0, ms) / 1000).toFixed(1)}s` : `${Math.ceil(ms / 1000)}s`;
+}
+
+/** What a reconnect means to a user, by its cause. */
+export function reconnectNotice(event: Extract<PlanWatchEvent, { type: "reconnecting" }>): string {
+  const wait = formatDelay(event.delayMs);
+  switch (event.cause.code) {
+    case "RATE_LIMITED":
+    case "SSE_CONNECTION_LIMIT":
+      return `rate limited — reconnecting in ${wait}`;
+    case "HEARTBEAT_TIMEOUT":
+    case "ATTEMPT_TIMEOUT":
+      return `connection stalled — reconnecting in ${wait}`;
+    case "SSE_TIMEOUT":
+      return `stream timed out — reconnecting in ${wait}`;
+    default:
+      return `server deploying — reconnecting in ${wait}`;
+  }
+}
+
+/** Applies one update; returns the new view (the input is not changed). */
+export function applyUpdate(view: ProgressView, update: ProgressUpdate, now: number): ProgressView {
+  if (update.kind === "status") {
+    const s = update.status;
+    return {
+      ...view,
+      state: s.state,
+      percent: s.progress_percentage,
+      elapsedSec: s.timing.elapsed_sec,
+      elapsedAt: now,
+      step: s.current_step ?? view.step,
+      stepsCompleted: s.steps_completed ?? view.stepsCompleted,
+      stepsTotal: s.steps_total ?? view.stepsTotal,
+    };
+  }
+  const event = update.event;
+  switch (event.type) {
+    case "complete":
+      // The step names were the run's; a finished plan shows none.
+      return {
+        ...view,
+        state: event.state,
+        percent: event.progress_percentage,
+        elapsedSec: event.elapsed_sec,
+        elapsedAt: now,
+        step: undefined,
+        stepsCompleted: undefined,
+        stepsTotal: undefined,
+        notice: undefined,
+      };
+    case "status":
+      return {
+        ...view,
+        state: event.state,
+        percent: event.progress_percentage,
+        elapsedSec: event.elapsed_sec,
+        elapsedAt: now,
+        notice: undefined,
+      };
+    case "reconnecting":
+      return { ...view, notice: reconnectNotice(event), reconnects: view.reconnects + 1 };
+    case "connected":
+      return { ...view, notice: undefined };
+    default:
+      return view;
+  }
+}
+
+/** Elapsed seconds now: the server's figure plus the local time since, while the plan runs. */
+export function elapsedNow(view: ProgressView, now: number): number | undefined {
+  if (view.elapsedSec === undefined) return undefined;
+  if (view.state !== "processing" || view.elapsedAt === undefined) return view.elapsedSec;
+  return view.elapsedSec + Math.max(0, now - view.elapsedAt) / 1000;
+}

@@ -1,0 +1,32 @@
+import type { PlanState } from "../../protocol/index.js";
+import type { ProgressUpdate } from "./model.js";
+
+/** A file `--download` saved. */
+export interface SavedFile {
+  artifact: "report" | "zip";
+  path: string;
+  sha256: string;
+  bytes: number;
+}
+
+/** How a watch ended, as the CLI reports it. */
+export interface WatchResult {
+  /** The plan's final state, when it reached one. */
+  state: PlanState | undefined;
+  exitCode: number;
+  /** The report's (signed, short-lived) link. */
+  reportUrl?: string | undefined;
+  /** Why the report link is missing, when it is. */
+  reportNote?: string | undefined;
+  saved?: SavedFile[] | undefined;
+  /** The failure's message (plan failed, or the watch could not go on). */
+  error?: string | undefined;
+}
+
+/** Draws a watch: a bar on a terminal, lines in a pipe, or JSON. */
+export interface Renderer {
+  update(update: ProgressUpdate): void;
+  /** Redraws time-dependent parts (the bar's elapsed time). */
+  tick(): void;
+  finish(result: WatchResult): void;
+}

@@ -1,0 +1,60 @@
+import { CliError, ExitCode } from "./exit-codes.js";
+import { type CliEnv, type Output, processOutput, redactingOutput } from "./output.js";
+
+/**
+ * Runs a CLI entry in this process: Ctrl-C / SIGTERM abort its signal, a thrown
+ * `CliError` is one line on stderr, and the process exits with the code.
+ */
+export function runMain(main: (args: string[], env: CliEnv) => Promise<number>): void {
+  const controller = new AbortController();
+  let interrupted = 0;
+  const onSignal = () => {
+    interrupted += 1;
+    // A second Ctrl-C leaves at once.
+    if (interrupted > 1) process.exit(ExitCode.INTERRUPTED);
+    controller.abort(new CliError("interrupted", ExitCode.INTERRUPTED));
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  const env = process.env;
+  const output: Output = redactingOutput(processOutput(), secretsOf(process.argv, env));
+  const cliEnv: CliEnv = { output, env, readStdin, signal: controller.signal };
+  runCli(main, process.argv.slice(2), cliEnv).then((code) => {
+    process.exitCode = code;
+    // Leave even if a socket or timer is still open.
+    setImmediate(() => process.exit(code));
+  });
+}
+
+/** Runs `main` and turns a thrown error into a line on stderr and its exit code. */
+export async function runCli(
+  main: (args: string[], env: CliEnv) => Promise<number>,
+  args: string[],
+  env: CliEnv,
+): Promise<number> {
+  try {
+    return await main(args, env);
+  } catch (error) {
+    if (env.signal.aborted) return ExitCode.INTERRUPTED;
+    const message = error instanceof Error ? error.message : String(error);
+    env.output.err(`${message}\n`);
+    return error instanceof CliError ? error.exitCode : ExitCode.ERROR;
+  }
+}
+
+/** The API keys this run was given (flag or env): never written, whatever the message. */
+export function secretsOf(argv: string[], env: Record<string, string | undefined>): string[] {
+  const found = [env.PLANEXE_API_KEY ?? ""];
+  argv.forEach((arg, i) => {
+    if (argv[i - 1] === "--api-key") found.push(arg);
+    if (arg.startsWith("--api-key=")) found.push(arg.slice("--api-key=".length));
+  });
+  return found.filter((secret) => secret.length >= 4);
+}
+
+async function readStdin(): Promise<string | undefined> {
+  if (process.stdin.isTTY) return undefined;
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
