@@ -1,7 +1,8 @@
 import type { HttpHandler } from "msw";
-import { abortReason, type Clock } from "../transport/clock.js";
+import type { Clock } from "../transport/clock.js";
 import { createDeployScheduler, type DeployControls, type WorkerControl } from "./deploy.js";
 import { createEdge } from "./edge.js";
+import { createEdgeFetch } from "./edge-fetch.js";
 import { type FailNextOptions, FaultQueue } from "./faults.js";
 import { createMswHandlers } from "./handlers.js";
 import { attachToMsw, type MswLifeCycle } from "./msw-attach.js";
@@ -112,26 +113,7 @@ export function assembleDouble<App extends ReplicaApp>(
   return {
     baseUrl: origin,
     handlers: createMswHandlers(origin, edge),
-    async fetch(input, init) {
-      const request = new Request(input, init);
-      if (new URL(request.url).origin !== origin)
-        throw new TypeError(
-          `fetch failed: the PlanExe double serves ${origin} only, not ${new URL(request.url).origin}`,
-        );
-      const { signal } = request;
-      const aborted = new Promise<never>((_, reject) => {
-        if (signal.aborted) reject(abortReason(signal));
-        signal.addEventListener("abort", () => reject(abortReason(signal)), { once: true });
-      });
-      aborted.catch(() => {});
-      const response = await Promise.race([edge(request), aborted]);
-      if (response.type === "error")
-        throw new TypeError("fetch failed", { cause: new Error("connection reset by the double") });
-      if (!response.body) return response;
-      // Like fetch: aborting the request later errors the body and frees the server's stream.
-      const body = response.body.pipeThrough(new TransformStream(), { signal });
-      return new Response(body, response);
-    },
+    fetch: createEdgeFetch(origin, edge),
     deploy,
     requests,
     get replicas() {

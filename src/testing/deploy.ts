@@ -35,9 +35,10 @@ export interface RollingOptions {
   /** How long requests alternate between the old and the new replica. @default 30_000 */
   windowMs?: number;
   /**
-   * The old replica drains its progress streams (ending them with a short `retry:`)
-   * when the window opens; `false` drops them like a server without drain.
-   * Streams still open on it when the window ends are cut either way.
+   * The old replica drains when the window opens: its progress streams end with a
+   * short `retry:` and it answers new stream requests with 503 (other requests it
+   * still serves). `false` cuts its streams like a server without drain and lets it
+   * take new ones. Streams still open on it when the window ends are cut either way.
    * @default true
    */
   drain?: boolean;

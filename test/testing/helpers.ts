@@ -59,9 +59,12 @@ export interface StreamEnd {
  * Opens a progress stream, reads its first chunk (the `retry:` line and the first
  * status), then keeps reading in the background until the body ends or errors.
  */
-export async function openStream(
-  planId: string,
-): Promise<{ response: Response; first: string; end: Promise<StreamEnd> }> {
+export async function openStream(planId: string): Promise<{
+  response: Response;
+  first: string;
+  end: Promise<StreamEnd>;
+  cancel: () => Promise<void>;
+}> {
   const response = await fetch(`${BASE}/sse/plan/${planId}`);
   if (!response.body) throw new Error(`no body: HTTP ${response.status}`);
   const reader = response.body.getReader();
@@ -80,5 +83,5 @@ export async function openStream(
       return { text, error };
     }
   })();
-  return { response, first, end };
+  return { response, first, end, cancel: () => reader.cancel() };
 }
