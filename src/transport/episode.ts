@@ -101,6 +101,17 @@ export function createOutageEpisode(options: OutageEpisodeOptions = {}): OutageE
   let rateLimitedUntil = 0;
   let streak = 0;
   let lastRateLimitAt = Number.NEGATIVE_INFINITY;
+  let lastUpAt = Number.NEGATIVE_INFINITY;
+  let flaps = 0;
+
+  // A server that fails again right after a probe said "up" (a health check that
+  // passes while the API does not) must not get every waiter back at probe speed:
+  // each such flap doubles the first probe's delay, up to 8 intervals.
+  const firstProbeDelay = () => {
+    if (flaps === 0) return Math.floor(random() * firstMax);
+    const step = Math.min(firstMax * 2 ** flaps, interval * 8);
+    return Math.floor(step / 2 + (random() * step) / 2);
+  };
 
   const setState = (next: OutageState) => {
     if (state === next) return;
@@ -113,6 +124,7 @@ export function createOutageEpisode(options: OutageEpisodeOptions = {}): OutageE
     cancelProbe = undefined;
     nextProbeAt = undefined;
     if (state === "down") {
+      lastUpAt = clock.now();
       setState("up");
       recovery?.resolve();
       recovery = undefined;
@@ -187,9 +199,10 @@ export function createOutageEpisode(options: OutageEpisodeOptions = {}): OutageE
       probeUrl ??= new URL(healthcheckPath, origin);
       if (closed || state === "down") return;
       downSince = clock.now();
+      flaps = downSince - lastUpAt < interval * 2 ? flaps + 1 : 0;
       recovery = deferred();
       setState("down");
-      schedule(Math.floor(random() * firstMax));
+      schedule(firstProbeDelay());
     },
     reportUp() {
       streak = 0;
@@ -208,7 +221,7 @@ export function createOutageEpisode(options: OutageEpisodeOptions = {}): OutageE
         if (signal?.aborted) throw abortReason(signal);
         if (state === "down" && recovery && !closed) {
           waiters++;
-          if (!cancelProbe && !probing) schedule(Math.floor(random() * firstMax));
+          if (!cancelProbe && !probing) schedule(firstProbeDelay());
           try {
             await (signal ? raceSignal(recovery.promise, signal) : recovery.promise);
           } finally {

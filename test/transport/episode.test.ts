@@ -107,3 +107,26 @@ describe("one outage, one episode", () => {
     expect(await response.json()).toEqual({ elsewhere: true });
   });
 });
+
+describe("a health check that passes while the API fails", () => {
+  it("does not bring every waiter back at probe speed: the flaps back off", async () => {
+    const clock = createManualClock();
+    const start = clock.now();
+    const server = scriptedFetch(clock, (request) => {
+      if (request.path === "/healthcheck") return json({ status: "healthy" });
+      return clock.now() - start < 60_000 ? badGateway() : json({ ok: true });
+    });
+    const fetch = createResilientFetch({
+      fetch: server.fetch,
+      clock,
+      retry: { random: () => 0.5 },
+    });
+    const calls = Array.from({ length: 10 }, (_, i) => fetch(`${BASE}/mcp/${i}`));
+    const responses = await clock.runUntil(Promise.all(calls));
+    expect(responses.every((r) => r.status === 200)).toBe(true);
+    const apiRequests = server.seen.filter((s) => s.path !== "/healthcheck").length;
+    // Without the flap backoff the 10 calls came back every ~125 ms: ~4,800 requests in 60 s.
+    expect(apiRequests).toBeLessThan(200);
+    expect(clock.now() - start).toBeLessThan(60_000 + 8_000);
+  });
+});
