@@ -291,3 +291,27 @@ describe("what hooks and logs are told", () => {
     for (const secret of [KEY, planId, "extra-secret-value"]) expect(shown).not.toContain(secret);
   });
 });
+
+describe("requestInit", () => {
+  it("adds fields such as an undici dispatcher to every attempt, the caller's init winning", async () => {
+    const clock = createManualClock();
+    const inits: RequestInit[] = [];
+    const dispatcher = { name: "tuned agent" };
+    const fetch = createResilientFetch({
+      clock,
+      episode: false,
+      requestInit: { dispatcher, cache: "no-store" },
+      fetch: async (_input, init) => {
+        inits.push(init ?? {});
+        return inits.length === 1 ? badGateway() : json({});
+      },
+    });
+    await clock.runUntil(fetch(`${BASE}/mcp/tools`, { cache: "reload" }));
+    expect(inits).toHaveLength(2);
+    for (const init of inits) {
+      expect((init as { dispatcher?: unknown }).dispatcher).toBe(dispatcher);
+      expect(init.cache).toBe("reload");
+      expect(init.redirect).toBe("manual");
+    }
+  });
+});
