@@ -6,7 +6,7 @@
  * reads of up to 16 KiB (catching up on a backlog). Rounds alternate the order;
  * reported: events/s median and spread per side, and the ratio. Target ≥ 0.8.
  *
- *   tsx --expose-gc bench/stream-cost.ts [--events 100000] [--rounds 7]
+ *   tsx --expose-gc bench/stream-cost.ts [--events 100000] [--rounds 5]
  */
 import { createParser } from "eventsource-parser";
 import { watchPlan } from "../src/index.js";
@@ -97,7 +97,7 @@ async function measure(
 
 async function main(): Promise<void> {
   const machine = machineInfo();
-  const flags = numberFlags({ events: 100_000, rounds: 7 });
+  const flags = numberFlags({ events: 100_000, rounds: 5 });
   const recorded = recordTodayStream(flags.events);
   const chunkings = {
     "one event per chunk": chunkPerEvent(recorded.bytes),

@@ -1,0 +1,243 @@
+/**
+ * Deploy survival, side by side: K watchers of K plans on the emulator through a
+ * `restart` deploy (every replica stopped, the edge answers 502 for the window,
+ * then a new replica), once per client, each client in its own process and on a
+ * fresh emulator: `watchPlan`, the `eventsource` package, and a plain MCP SDK
+ * client polling `plan_status`. Requests are counted at the edge.
+ *
+ *   tsx bench/deploy-survival.ts [--watchers 200] [--scale 1]
+ *
+ * `--scale` multiplies the 30 s window, the polling interval (5 s) and the part
+ * of the plan's length that follows the setup (plans run 20 s + 50 s × scale).
+ */
+import { type ChildProcess, fork } from "node:child_process";
+import { setTimeout as delay } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
+import { startEmulator } from "../src/emulator/index.js";
+import { PlanExeClient } from "../src/index.js";
+import { CLIENTS, type ClientName, type WatchedPlan } from "./deploy/clients.js";
+import { type ChildConfig, type ChildReport, CONFIG_ENV } from "./deploy/protocol.js";
+import type { WatcherRecord } from "./deploy/recorder.js";
+import { numberFlags } from "./lib/args.js";
+import { logEdgeRequests } from "./lib/edge-requests.js";
+import { machineInfo, printTable, writeResult } from "./lib/report.js";
+import { fmt, quantile } from "./lib/stats.js";
+
+const CHILD = fileURLToPath(new URL("./deploy/child-main.ts", import.meta.url));
+
+interface Timing {
+  windowMs: number;
+  planSeconds: number;
+  pollMs: number;
+  settleMs: number;
+}
+
+function timing(scale: number): Timing {
+  return {
+    windowMs: Math.round(30_000 * scale),
+    planSeconds: Math.round(20 + 50 * scale),
+    pollMs: Math.round(5000 * scale),
+    settleMs: Math.round(2000 * scale),
+  };
+}
+
+async function createPlans(baseUrl: string, count: number, label: string): Promise<WatchedPlan[]> {
+  const client = new PlanExeClient({ baseUrl });
+  const plans: WatchedPlan[] = [];
+  try {
+    for (let i = 0; i < count; i += 20) {
+      const batch = Array.from({ length: Math.min(20, count - i) }, (_, j) =>
+        client.createPlan(`Benchmark plan ${i + j} for ${label}`),
+      );
+      for (const created of await Promise.all(batch)) {
+        if (!created.sse_url) throw new Error("plan_create returned no sse_url");
+        plans.push({ plan_id: created.plan_id, sse_url: created.sse_url });
+      }
+    }
+  } finally {
+    await client.close();
+  }
+  return plans;
+}
+
+function nextReport<T extends ChildReport["type"]>(
+  child: ChildProcess,
+  type: T,
+  timeoutMs: number,
+): Promise<Extract<ChildReport, { type: T }>> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`no "${type}" from the watchers' process within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onMessage = (report: ChildReport) => {
+      if (report.type !== type) return;
+      cleanup();
+      resolve(report as Extract<ChildReport, { type: T }>);
+    };
+    const onExit = (code: number | null) => {
+      cleanup();
+      reject(new Error(`the watchers' process exited (${code}) before "${type}"`));
+    };
+    const cleanup = () => {
+      clearTimeout(timer);
+      child.off("message", onMessage);
+      child.off("exit", onExit);
+    };
+    child.on("message", onMessage);
+    child.once("exit", onExit);
+  });
+}
+
+interface RunResult {
+  client: ClientName;
+  watchers: number;
+  completes: number;
+  rightState: number;
+  gaveUp: number;
+  duplicates: number;
+  failedCalls: number;
+  reconnects: number;
+  recovered: number;
+  recoveryLagMs: { p50: number; p95: number; max: number };
+  windowRequests: number;
+  requestsUntilDone: number;
+  unavailableMs: number;
+  baselineRssMb: number;
+  peakRssMb: number;
+  peakHeapUsedMb: number;
+  runMs: number;
+}
+
+async function runOne(client: ClientName, watchers: number, t: Timing): Promise<RunResult> {
+  const started = Date.now();
+  const emulator = await startEmulator({
+    port: 0,
+    replicas: 1,
+    planSeconds: t.planSeconds,
+    workerConcurrency: watchers,
+    maxStreams: 100_000,
+    maxStreamsPerClient: 100_000,
+  });
+  const edge = logEdgeRequests();
+  let child: ChildProcess | undefined;
+  try {
+    const plans = await createPlans(emulator.url, watchers, client);
+    const config: ChildConfig = { client, baseUrl: emulator.url, plans, pollMs: t.pollMs };
+    child = fork(CHILD, [], {
+      env: { ...process.env, [CONFIG_ENV]: JSON.stringify(config) },
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
+    const result = nextReport(child, "result", (t.planSeconds + 120) * 1000 + t.windowMs);
+    result.catch(() => {});
+    await nextReport(child, "ready", 120_000);
+    await delay(t.settleMs);
+    const report = await emulator.deploy({ mode: "restart", windowMs: t.windowMs });
+    const deployStart = Date.parse(report.startedAt);
+    const healthyAt = deployStart + report.unavailableMs;
+    const { records, baselineRssMb, peakRssMb, peakHeapUsedMb } = await result;
+    const doneAt = Date.now();
+    return summarize(client, records, {
+      deployStart,
+      healthyAt,
+      windowRequests: edge.between(deployStart, healthyAt),
+      requestsUntilDone: edge.between(deployStart, doneAt),
+      unavailableMs: report.unavailableMs,
+      baselineRssMb,
+      peakRssMb,
+      peakHeapUsedMb,
+      runMs: doneAt - started,
+    });
+  } finally {
+    if (child && child.exitCode === null) child.kill("SIGKILL");
+    edge.stop();
+    await emulator.stop({ graceMs: 2000 });
+  }
+}
+
+function summarize(
+  client: ClientName,
+  records: WatcherRecord[],
+  run: {
+    deployStart: number;
+    healthyAt: number;
+    windowRequests: number;
+    requestsUntilDone: number;
+    unavailableMs: number;
+    baselineRssMb: number;
+    peakRssMb: number;
+    peakHeapUsedMb: number;
+    runMs: number;
+  },
+): RunResult {
+  const sum = (pick: (r: WatcherRecord) => number) => records.reduce((n, r) => n + pick(r), 0);
+  // Recovery: the first time a watcher got through after the cut, measured from the new replica's health.
+  const lags = records
+    .map((r) => r.contacts.find((at) => at > run.deployStart + 500))
+    .filter((at): at is number => at !== undefined)
+    .map((at) => Math.max(0, at - run.healthyAt));
+  return {
+    client,
+    watchers: records.length,
+    completes: records.filter((r) => r.completes > 0).length,
+    rightState: records.filter((r) => r.finalState === "completed").length,
+    gaveUp: records.filter((r) => r.outcome === "gave-up").length,
+    duplicates: sum((r) => r.duplicates),
+    failedCalls: sum((r) => r.failedCalls),
+    reconnects: sum((r) => r.reconnects),
+    recovered: lags.length,
+    recoveryLagMs: { p50: quantile(lags, 0.5), p95: quantile(lags, 0.95), max: Math.max(...lags) },
+    windowRequests: run.windowRequests,
+    requestsUntilDone: run.requestsUntilDone,
+    unavailableMs: run.unavailableMs,
+    baselineRssMb: run.baselineRssMb,
+    peakRssMb: run.peakRssMb,
+    peakHeapUsedMb: run.peakHeapUsedMb,
+    runMs: run.runMs,
+  };
+}
+
+async function main(): Promise<void> {
+  const machine = machineInfo();
+  const flags = numberFlags({ watchers: 200, scale: 1 });
+  const t = timing(flags.scale);
+  const results: RunResult[] = [];
+  for (const client of Object.keys(CLIENTS) as ClientName[]) {
+    process.stdout.write(`deploy survival: ${client}, ${flags.watchers} watchers…\n`);
+    results.push(await runOne(client, flags.watchers, t));
+  }
+  printTable(
+    `Deploy survival: ${flags.watchers} watchers through a restart deploy with a ${t.windowMs / 1000} s window (plans ${t.planSeconds} s, polling every ${t.pollMs / 1000} s)`,
+    [
+      "client",
+      "502 window (s)",
+      "got complete",
+      "gave up",
+      "duplicates",
+      "failed calls",
+      "reconnect attempts",
+      "recovered",
+      "recovery lag p50 / p95 (s)",
+      "edge requests in window",
+      "edge requests deploy→done",
+      "peak RSS (MB)",
+    ],
+    results.map((r) => [
+      r.client,
+      fmt(r.unavailableMs / 1000, 1),
+      `${r.completes}/${r.watchers}`,
+      String(r.gaveUp),
+      String(r.duplicates),
+      String(r.failedCalls),
+      String(r.reconnects),
+      `${r.recovered}/${r.watchers}`,
+      `${fmt(r.recoveryLagMs.p50 / 1000)} / ${fmt(r.recoveryLagMs.p95 / 1000)}`,
+      String(r.windowRequests),
+      String(r.requestsUntilDone),
+      `${fmt(r.peakRssMb, 0)} (idle ${fmt(r.baselineRssMb, 0)})`,
+    ]),
+  );
+  writeResult("deploy-survival", { flags, timing: t, results }, machine);
+}
+
+await main();
