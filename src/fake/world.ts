@@ -5,6 +5,7 @@ import { type Artifact, buildArtifact } from "./artifacts.js";
 import { type AuthResult, apiKeyFromHeaders, checkApiKey } from "./auth.js";
 import { failPlan as failRecord } from "./plans.js";
 import { createRateLimiter, type RateBucket, type RateLimitOptions } from "./rate-limit.js";
+import { type FailAtStep, scriptedFailure } from "./scripted-failure.js";
 import { PLAN_STEPS } from "./steps.js";
 import { createMemoryPlanStore, type PlanExeState, type PlanStore } from "./store.js";
 import { verifyDownloadToken } from "./tokens.js";
@@ -20,18 +21,7 @@ import type {
 import { snapshotOf } from "./views.js";
 import { createWorkerService, type PlanExeWorker } from "./worker.js";
 
-/** A scripted pipeline failure: every plan's first run fails while running step `step` (1-based). */
-export interface FailAtStep {
-  step: number;
-  /** @default "generation_error" */
-  failure_reason?: PlanFailure["failure_reason"];
-  /** @default "Step <name> failed." */
-  message?: string;
-  /** @default true */
-  recoverable?: boolean;
-  /** Fail on every run, not only the first (so retry and resume fail again). @default false */
-  everyRun?: boolean;
-}
+export type { FailAtStep };
 
 /** Options of {@link createPlanExeWorld}. */
 export interface PlanExeWorldOptions {
@@ -109,20 +99,6 @@ export interface PlanExeWorld {
   importState(state: PlanExeState): void;
   /** Stops the worker's timers without touching plans (test teardown). */
   close(): void;
-}
-
-function scriptedFailure(option: PlanExeWorldOptions["failAtStep"]) {
-  if (option === undefined) return () => undefined;
-  const spec = typeof option === "number" ? { step: option } : option;
-  return (plan: PlanRecord) => {
-    if (plan.steps_completed !== spec.step - 1 || (plan.run > 0 && !spec.everyRun))
-      return undefined;
-    return {
-      failure_reason: spec.failure_reason ?? "generation_error",
-      message: spec.message ?? `Step ${PLAN_STEPS[spec.step - 1] ?? spec.step} failed.`,
-      recoverable: spec.recoverable ?? true,
-    };
-  };
 }
 
 /**
