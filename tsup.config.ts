@@ -19,6 +19,8 @@ export default defineConfig([
     target: "node20",
     splitting: true,
     treeshake: true,
+    // planexe-client/testing hands its handlers to the user's own msw: never bundle a second copy.
+    external: ["msw"],
   },
   {
     // The CLI bins (package.json "bin"): ESM only, run by node.
