@@ -1,3 +1,11 @@
+import {
+  type ClientWatchDeps,
+  type ClientWatchOptions,
+  watchPlanOnClient,
+} from "./sse/client-watch.js";
+import type { PlanClientWatchEvent } from "./sse/events.js";
+import type { PlanWatch } from "./sse/plan-watch.js";
+import { type WaitForPlanOptions, waitForPlanWith } from "./sse/wait-for-plan.js";
 import { CallScope } from "./tools/call-scope.js";
 import { CallSignals } from "./tools/call-signals.js";
 import { closedError, LazyConnection } from "./tools/connection.js";
@@ -74,6 +82,7 @@ export class PlanExeClient {
   readonly #scope = new CallScope();
   readonly #context: RerunContext;
   readonly #fetch: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+  readonly #watchDeps: ClientWatchDeps<PlanStatusOutput>;
 
   constructor(options: PlanExeClientOptions) {
     const { baseUrl, apiKey } = checkOptions(options);
@@ -92,6 +101,15 @@ export class PlanExeClient {
       probeUrl: new URL("healthcheck", baseUrl),
     });
     this.#fetch = resilient;
+    this.#watchDeps = {
+      baseUrl,
+      fetch: (input, init) => (options.fetch ?? globalThis.fetch)(input, init),
+      clock,
+      retry: { ...options.retry, clock },
+      episode: resilient.episode,
+      getStatus: (planId, opts) => this.getStatus(planId, opts),
+      resumePlan: (planId, opts) => this.resumePlan(planId, opts),
+    };
     this.episode = resilient.episode;
     const signals = new CallSignals();
     const url = new URL("mcp", baseUrl);
@@ -294,6 +312,49 @@ export class PlanExeClient {
     } finally {
       call.exit();
     }
+  }
+
+  /**
+   * Watches a plan until it is done: gets its `sse_url` from `plan_status` and follows
+   * the progress stream through deploys (see `watchPlan`), sharing this client's
+   * outage episode; falls back to polling `plan_status` (every `pollIntervalMs`) when
+   * the stream endpoint is missing or keeps failing non-transiently, yielding the same
+   * events. With `autoResume`, a plan that fails recoverably (its worker restarted) is
+   * resumed with `plan_resume` and watched on (a `resumed` event, then the new run).
+   *
+   * @example
+   * for await (const event of client.watch(plan.plan_id, { signal })) {
+   *   if (event.type === "status") console.log(event.progress_percentage);
+   * }
+   */
+  watch(planId: string, options?: ClientWatchOptions): PlanWatch<PlanClientWatchEvent> {
+    if (typeof planId !== "string" || planId.trim() === "")
+      throw new TypeError(
+        "watch(planId) needs the plan id string that createPlan returned, e.g. `client.watch(plan.plan_id)`",
+      );
+    // Scoped like a call: `close()` ends the watch too.
+    const call = this.#scope.enter(options?.signal);
+    const watch = watchPlanOnClient(this.#watchDeps, planId.trim(), {
+      ...options,
+      signal: call.signal,
+    });
+    void watch.closed.then(() => call.exit());
+    return watch;
+  }
+
+  /**
+   * Waits until the plan is done (as {@link watch} does) and returns its final full
+   * `plan_status`; `onProgress` sees each distinct status on the way.
+   *
+   * @example
+   * const final = await client.waitForPlan(plan.plan_id, { onProgress: (s) => bar.update(s.progress_percentage) });
+   */
+  async waitForPlan(planId: string, options?: WaitForPlanOptions): Promise<PlanStatusOutput> {
+    const id = requirePlanId("waitForPlan", planId);
+    const { onProgress, ...watchOptions } = options ?? {};
+    return waitForPlanWith(this.watch(id, watchOptions), onProgress, () =>
+      this.getStatus(id, { signal: options?.signal }),
+    );
   }
 
   /** Closes the connection. Pending calls reject with an `AbortError`; later calls too. */

@@ -31,10 +31,14 @@ export {
   type StatusEventData,
 } from "./protocol/index.js";
 export {
+  CLIENT_WATCH_DEFAULTS,
+  type ClientWatchOptions,
+  type PlanClientWatchEvent,
   type PlanCompleteEvent,
   type PlanConnectedEvent,
   type PlanHeartbeatEvent,
   type PlanReconnectingEvent,
+  type PlanResumedEvent,
   type PlanStatusEvent,
   type PlanWatch,
   type PlanWatchEnd,
@@ -43,6 +47,7 @@ export {
   type ReconnectCause,
   type ReconnectCode,
   WATCH_PLAN_DEFAULTS,
+  type WaitForPlanOptions,
   type WatchPlanOptions,
   watchPlan,
 } from "./sse/index.js";

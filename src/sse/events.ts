@@ -68,6 +68,25 @@ export type PlanWatchEnd =
 
 /** Something odd in the stream that the watcher skipped; the stream goes on. */
 export interface PlanWatchWarning {
-  code: "INVALID_JSON" | "INVALID_EVENT" | "UNKNOWN_EVENT" | "INVALID_FIELD" | "SLOW_CONSUMER";
+  code:
+    | "INVALID_JSON"
+    | "INVALID_EVENT"
+    | "UNKNOWN_EVENT"
+    | "INVALID_FIELD"
+    | "SLOW_CONSUMER"
+    /** `client.watch` gave up on the stream (missing route, wrong answers) and polls `plan_status` instead. */
+    | "POLLING_FALLBACK";
   message: string;
 }
+
+/** `client.watch` with `autoResume`: the plan failed recoverably and was resumed with `plan_resume`; watching goes on. */
+export interface PlanResumedEvent {
+  type: "resumed";
+  /** 1 for the first automatic resume, then 2, … up to `maxResumes`. */
+  attempt: number;
+  /** The `complete` event of the failed run. */
+  failed: PlanCompleteEvent;
+}
+
+/** What `PlanExeClient.watch` yields: the events of {@link PlanWatchEvent}, plus `resumed`. */
+export type PlanClientWatchEvent = PlanWatchEvent | PlanResumedEvent;

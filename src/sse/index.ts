@@ -1,8 +1,11 @@
+export { CLIENT_WATCH_DEFAULTS, type ClientWatchOptions } from "./client-watch.js";
 export type {
+  PlanClientWatchEvent,
   PlanCompleteEvent,
   PlanConnectedEvent,
   PlanHeartbeatEvent,
   PlanReconnectingEvent,
+  PlanResumedEvent,
   PlanStatusEvent,
   PlanWatchEnd,
   PlanWatchEvent,
@@ -11,4 +14,5 @@ export type {
   ReconnectCode,
 } from "./events.js";
 export type { PlanWatch } from "./plan-watch.js";
+export type { WaitForPlanOptions } from "./wait-for-plan.js";
 export { WATCH_PLAN_DEFAULTS, type WatchPlanOptions, watchPlan } from "./watch-plan.js";

@@ -12,7 +12,7 @@ import type { PlanWatchEnd, PlanWatchEvent } from "./events.js";
  * }
  * const end = await watch.closed; // { reason: "complete", event }
  */
-export interface PlanWatch extends AsyncIterable<PlanWatchEvent> {
+export interface PlanWatch<E = PlanWatchEvent> extends AsyncIterable<E> {
   /** The id of the last event handed to you that carried one (resume with `watchPlan(url, { lastEventId })`); `undefined` while the server sends no ids. */
   readonly lastEventId: string | undefined;
   /** Why the watch ended; resolves once it has, never rejects. */
@@ -22,14 +22,14 @@ export interface PlanWatch extends AsyncIterable<PlanWatchEvent> {
 }
 
 /** The producer side of a {@link PlanWatch}. */
-export interface PlanWatchSink {
+export interface PlanWatchSink<E = PlanWatchEvent> {
   /** Queues an event; `lastEventId` is the stream's last event id once this event was received. */
-  push(event: PlanWatchEvent, lastEventId: string | undefined): void;
+  push(event: E, lastEventId: string | undefined): void;
   end(end: PlanWatchEnd): void;
 }
 
-interface Queued {
-  event: PlanWatchEvent;
+interface Queued<E> {
+  event: E;
   lastEventId: string | undefined;
 }
 
@@ -39,13 +39,13 @@ interface Queued {
  * events the oldest is dropped (statuses are full snapshots, and `complete` is
  * always last) and `onOverflow` is called.
  */
-export function createPlanWatch(options: {
+export function createPlanWatch<E = PlanWatchEvent>(options: {
   lastEventId: string | undefined;
   maxQueued: number;
   onCancel: () => void;
   onOverflow: () => void;
-}): { watch: PlanWatch; sink: PlanWatchSink } {
-  const items: Queued[] = [];
+}): { watch: PlanWatch<E>; sink: PlanWatchSink<E> } {
+  const items: Queued<E>[] = [];
   let lastEventId = options.lastEventId;
   let ended: PlanWatchEnd | undefined;
   let thrown = false;
@@ -56,7 +56,7 @@ export function createPlanWatch(options: {
     resolveClosed = resolve;
   });
 
-  const sink: PlanWatchSink = {
+  const sink: PlanWatchSink<E> = {
     push(event, id) {
       if (ended) return;
       if (items.length >= options.maxQueued) {
@@ -74,7 +74,7 @@ export function createPlanWatch(options: {
     },
   };
 
-  const next = async (): Promise<IteratorResult<PlanWatchEvent>> => {
+  const next = async (): Promise<IteratorResult<E>> => {
     for (;;) {
       const item = items.shift();
       if (item) {
@@ -95,7 +95,7 @@ export function createPlanWatch(options: {
     }
   };
 
-  const watch: PlanWatch = {
+  const watch: PlanWatch<E> = {
     get lastEventId() {
       return lastEventId;
     },

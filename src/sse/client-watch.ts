@@ -1,0 +1,200 @@
+import { isPlanExeError, PlanNotFoundError } from "../errors/index.js";
+import { isTerminalState, type PlanState } from "../protocol/index.js";
+import type { Clock } from "../transport/clock.js";
+import { abortReason } from "../transport/clock.js";
+import type { OutageEpisode } from "../transport/episode.js";
+import type { RetryOptions } from "../transport/policy.js";
+import { createSnapshotDedupe } from "./dedupe.js";
+import type {
+  PlanClientWatchEvent,
+  PlanCompleteEvent,
+  PlanStatusEvent,
+  PlanWatchEnd,
+  PlanWatchWarning,
+} from "./events.js";
+import { createPlanWatch, type PlanWatch, type PlanWatchSink } from "./plan-watch.js";
+import { pollPlan, type StatusLike } from "./poll-plan.js";
+import { type WatchPlanOptions, watchPlan } from "./watch-plan.js";
+
+/** What `PlanExeClient` lends its watcher: its tools, its plain fetch, its clock, policy and outage episode. */
+export interface ClientWatchDeps<S extends StatusLike> {
+  baseUrl: URL;
+  /** The client's plain fetch (the watcher runs the retry policy itself). */
+  fetch: typeof fetch;
+  clock: Clock;
+  retry: RetryOptions | undefined;
+  episode: OutageEpisode | undefined;
+  getStatus(planId: string, options: { signal?: AbortSignal | undefined }): Promise<S>;
+  resumePlan(planId: string, options: { signal?: AbortSignal | undefined }): Promise<unknown>;
+}
+
+/** Options of `PlanExeClient.watch`. */
+export interface ClientWatchOptions
+  extends Omit<WatchPlanOptions, "fetch" | "clock" | "episode" | "lastEventId"> {
+  /** How often to ask `plan_status` when the stream is unusable, in ms (PlanExe allows 60 calls a minute per client). @default 10_000 */
+  pollIntervalMs?: number | undefined;
+  /**
+   * Resume a plan that fails with `error.recoverable: true` (e.g. its worker was
+   * restarted in a deploy) with `plan_resume`, and watch on; `true` allows one resume.
+   * @default false
+   */
+  autoResume?: boolean | { maxResumes: number } | undefined;
+}
+
+/** The defaults of {@link ClientWatchOptions}. */
+export const CLIENT_WATCH_DEFAULTS = { pollIntervalMs: 10_000, maxResumes: 1 } as const;
+
+/**
+ * Watches a plan by id: asks `plan_status` for its `sse_url`, follows the stream
+ * with {@link watchPlan}, falls back to polling `plan_status` when the stream
+ * endpoint is missing or keeps failing in a non-transient way (the same events
+ * either way), and optionally resumes a recoverable failure.
+ */
+export function watchPlanOnClient<S extends StatusLike>(
+  deps: ClientWatchDeps<S>,
+  planId: string,
+  options: ClientWatchOptions = {},
+): PlanWatch<PlanClientWatchEvent> {
+  const pollIntervalMs = options.pollIntervalMs ?? CLIENT_WATCH_DEFAULTS.pollIntervalMs;
+  if (!(pollIntervalMs > 0)) throw new TypeError("client.watch: pollIntervalMs must be > 0");
+  const maxResumes =
+    options.autoResume === true
+      ? CLIENT_WATCH_DEFAULTS.maxResumes
+      : options.autoResume
+        ? options.autoResume.maxResumes
+        : 0;
+  const controller = new AbortController();
+  const user = options.signal;
+  const onUserAbort = () => controller.abort(abortReason(user as AbortSignal));
+  if (user?.aborted) onUserAbort();
+  else user?.addEventListener("abort", onUserAbort, { once: true });
+  const warn = options.onWarning ?? (() => {});
+  const { watch, sink } = createPlanWatch<PlanClientWatchEvent>({
+    lastEventId: undefined,
+    maxQueued: 1_000,
+    onCancel: () => controller.abort(),
+    onOverflow: () => {},
+  });
+  const signal = controller.signal;
+  const ctx = { deps, planId, options, signal, sink, warn, pollIntervalMs };
+  drive(ctx, maxResumes)
+    .catch((error: unknown): PlanWatchEnd => {
+      if (signal.aborted)
+        return user?.aborted
+          ? { reason: "aborted", error: abortReason(user) }
+          : { reason: "aborted" };
+      if (isPlanExeError(error)) return { reason: "error", error };
+      throw error;
+    })
+    .then((end) => {
+      user?.removeEventListener("abort", onUserAbort);
+      controller.abort();
+      sink.end(end);
+    });
+  return watch;
+}
+
+interface DriveContext<S extends StatusLike> {
+  deps: ClientWatchDeps<S>;
+  planId: string;
+  options: ClientWatchOptions;
+  signal: AbortSignal;
+  sink: PlanWatchSink<PlanClientWatchEvent>;
+  warn: (warning: PlanWatchWarning) => void;
+  pollIntervalMs: number;
+}
+
+async function drive<S extends StatusLike>(
+  ctx: DriveContext<S>,
+  maxResumes: number,
+): Promise<PlanWatchEnd> {
+  const { deps, planId, signal, sink } = ctx;
+  let useStream = true;
+  for (let resumes = 0; ; ) {
+    const dedupe = createSnapshotDedupe(); // a new run may pass the same progress again
+    const deliver = (event: PlanStatusEvent, id?: string) => {
+      if (!dedupe.isRepeat(event, undefined)) sink.push(event, id);
+    };
+    const status = await deps.getStatus(planId, { signal });
+    let complete = isTerminalState(status.state as PlanState) ? completeFrom(status) : undefined;
+    if (!complete && useStream && status.sse_url) {
+      const end = await followStream(ctx, new URL(status.sse_url, deps.baseUrl), deliver);
+      if (end.reason === "complete") complete = end.event;
+      else if (end.reason === "aborted") return end;
+      else if (end.error instanceof PlanNotFoundError) return end;
+      else {
+        useStream = false;
+        ctx.warn({
+          code: "POLLING_FALLBACK",
+          message: `The progress stream failed (${end.error.code}); polling plan_status every ${ctx.pollIntervalMs} ms instead.`,
+        });
+      }
+    }
+    const final =
+      complete ??
+      completeFrom(
+        await pollPlan({
+          getStatus: () => deps.getStatus(planId, { signal }),
+          intervalMs: ctx.pollIntervalMs,
+          clock: deps.clock,
+          signal,
+          onStatus: (event) => deliver(event),
+        }),
+      );
+    if (final.state === "failed" && resumes < maxResumes) {
+      const now = await deps.getStatus(planId, { signal });
+      if (now.state === "failed" && now.error?.recoverable === true) {
+        resumes += 1;
+        await deps.resumePlan(planId, { signal });
+        sink.push({ type: "resumed", attempt: resumes, failed: final }, undefined);
+        continue;
+      }
+    }
+    sink.push(final, undefined);
+    return { reason: "complete", event: final };
+  }
+}
+
+/** Runs one {@link watchPlan}, passing its events on (`complete` is returned, not pushed). */
+async function followStream<S extends StatusLike>(
+  ctx: DriveContext<S>,
+  url: URL,
+  deliver: (event: PlanStatusEvent, id?: string) => void,
+): Promise<PlanWatchEnd> {
+  const { deps } = ctx;
+  const inner = watchPlan(url, {
+    ...ctx.options,
+    signal: ctx.signal,
+    fetch: deps.fetch,
+    clock: deps.clock,
+    episode: deps.episode,
+    retry: { ...deps.retry, ...ctx.options.retry },
+  });
+  try {
+    for await (const event of inner) {
+      if (event.type === "status") deliver(event, inner.lastEventId);
+      else if (event.type !== "complete") ctx.sink.push(event, inner.lastEventId);
+    }
+  } catch {
+    // The end is in `closed`.
+  }
+  return inner.closed;
+}
+
+/** The `complete` event a terminal `plan_status` stands for (the same fields the stream sends). */
+export function completeFrom(status: StatusLike): PlanCompleteEvent {
+  const event: PlanCompleteEvent = {
+    type: "complete",
+    plan_id: status.plan_id,
+    state: status.state as PlanState,
+    progress_percentage: status.progress_percentage,
+    elapsed_sec: status.timing.elapsed_sec,
+  };
+  if (status.state === "failed") {
+    event.error = {
+      code: "generation_failed",
+      message: status.error?.message ?? "Plan generation failed.",
+    };
+  }
+  return event;
+}
