@@ -44,13 +44,16 @@ function newestMtime(dir: string): number {
  * `node`. From the TypeScript sources (tests, `tsx`): the build too when it is
  * newer than every file in `src/` (starting a replica is then 2–3× cheaper),
  * else the `.ts` file through tsx, so a test always runs the code beside it.
+ * `PLANEXE_EMULATOR_ENTRY=dist` or `=source` overrides the choice.
  */
 export function childEntry(program: "replica-main" | "worker-main"): ChildEntry {
   const here = currentFile();
   if (here.endsWith(".ts")) {
     const root = packageRoot(here);
     const built = join(root, "dist", "emulator", `${program}.js`);
-    if (existsSync(built) && statSync(built).mtimeMs >= newestMtime(join(root, "src"))) {
+    const from = process.env.PLANEXE_EMULATOR_ENTRY;
+    const fresh = () => statSync(built).mtimeMs >= newestMtime(join(root, "src"));
+    if (existsSync(built) && from !== "source" && (from === "dist" || fresh())) {
       return { file: built, execArgv: [] };
     }
     const tsx = createRequire(here).resolve("tsx");
