@@ -20,8 +20,6 @@ async function sha256(bytes: Uint8Array): Promise<string> {
 function withDownloads(
   tamper: (request: Request, response: Response) => Promise<Response> | Response,
 ) {
-  const box: { fetch?: (input: string | URL | Request, init?: RequestInit) => Promise<Response> } =
-    {};
   const env = setup(
     {},
     {
