@@ -141,6 +141,32 @@ describe("PlanExeClient through a 120 s restart window", () => {
   });
 });
 
+describe("PlanExeClient through a rolling deploy", () => {
+  it("calls spread over the window all succeed, and each createPlan makes one plan", async () => {
+    const { double, clock, client, run, close } = setup();
+    teardown = close;
+    const first = await run(client.createPlan("The first plan"));
+    const window = double.deploy.rolling({ windowMs: 30_000 });
+    const pending: Promise<unknown>[] = [];
+    for (let i = 0; i < 15; i++) {
+      pending.push(client.getStatus(first.plan_id));
+      pending.push(client.createPlan(`Plan number ${i}`));
+      await clock.advance(2_000);
+    }
+    const results = await run(Promise.all(pending));
+    await run(window.finished);
+    expect(results).toHaveLength(30);
+    expect(double.world.store.list()).toHaveLength(16);
+    const inWindow = double.requests.filter({
+      path: "/mcp",
+      since: window.at,
+      until: window.endsAt,
+    });
+    const replicas = new Set(inWindow.map((entry) => entry.replica));
+    expect(replicas.size).toBeGreaterThan(1);
+  });
+});
+
 describe("calls whose answer is lost after the server acted", () => {
   it("a plan_create whose response is lost yields exactly one plan (deduplicated by the server)", async () => {
     const { double, client, run, close } = setup();
