@@ -16,7 +16,8 @@ describe("event ids derived from snapshots", () => {
       elapsed_sec: 10,
     };
     expect(snapshotEventId(snapshot)).toBe("1.0.processing.425");
-    expect(snapshotEventId({ ...snapshot, elapsed_sec: 99 })).toBe("1.0.processing.425");
+    const later = { ...snapshot, elapsed_sec: 99 };
+    expect(snapshotEventId(later)).toBe("1.0.processing.425");
     expect(snapshotEventId({ ...snapshot, run: 2 })).toBe("1.2.processing.425");
   });
 
