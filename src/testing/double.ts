@@ -18,7 +18,7 @@ export interface PlanExeDoubleOptions<C extends Clock = ManualClock>
   /** Where the world, the progress streams and the deploy windows take time from. @default a new {@link ManualClock} */
   clock?: C;
   /**
-   * Serve an existing world (its clock is used; world options here are then not allowed).
+   * Serve an existing world; pass its clock as `clock` too (world options are then not allowed).
    * @default a new world built from these options
    */
   world?: PlanExeWorld;
@@ -54,16 +54,25 @@ const DEFAULT_BASE_URL = "https://mcp.planexe.org";
 export function createPlanExeDouble<C extends Clock = ManualClock>(
   options: PlanExeDoubleOptions<C> = {},
 ): PlanExeDouble<C> {
-  const { baseUrl = DEFAULT_BASE_URL, clock: givenClock, world: givenWorld, app = {} } = options;
-  const { baseUrl: _b, clock: _c, world: _w, app: _a, ...worldOptions } = options;
-  if (givenWorld && Object.keys(worldOptions).length > 0)
-    throw new TypeError(
-      `createPlanExeDouble: pass either \`world\` or world options (${Object.keys(worldOptions).join(", ")}), not both`,
-    );
-  if (givenWorld && givenClock && givenWorld.clock !== givenClock)
-    throw new TypeError("createPlanExeDouble: `clock` must be the clock of the `world` you pass");
+  const {
+    baseUrl = DEFAULT_BASE_URL,
+    clock: givenClock,
+    world: givenWorld,
+    app = {},
+    ...worldOptions
+  } = options;
+  if (givenWorld) {
+    if (Object.keys(worldOptions).length > 0)
+      throw new TypeError(
+        `createPlanExeDouble: pass either \`world\` or world options (${Object.keys(worldOptions).join(", ")}), not both`,
+      );
+    if (givenClock !== givenWorld.clock)
+      throw new TypeError(
+        "createPlanExeDouble: pass the world's clock with it: createPlanExeDouble({ world, clock: world.clock })",
+      );
+  }
   const origin = originOf(baseUrl);
-  const clock = (givenClock ?? givenWorld?.clock ?? createManualClock()) as C;
+  const clock = (givenClock ?? createManualClock()) as C;
   const world = givenWorld ?? createPlanExeWorld({ ...worldOptions, clock, baseUrl: origin });
 
   const edge = assembleDouble<PlanExeApp>({
