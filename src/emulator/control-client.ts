@@ -1,4 +1,5 @@
 import type { DeployOptions, DeployReport } from "./deploy.js";
+import { EmulatorError } from "./emulator-error.js";
 
 /** Options of {@link deployRunningEmulator}. */
 export interface DeployRunningEmulatorOptions extends DeployOptions {
@@ -12,7 +13,9 @@ export interface DeployRunningEmulatorOptions extends DeployOptions {
 /**
  * Deploys an emulator started by another process (`planexe-client emulator`),
  * through its loopback control endpoint. Resolves with the report once the
- * deploy is done (new replicas healthy, old ones gone).
+ * deploy is done (new replicas healthy, old ones gone). Rejects with
+ * `EmulatorError`: `CONTROL_FAILED` (nothing listening, not an emulator, bad
+ * options), `DEPLOY_IN_PROGRESS`, `DEPLOY_FAILED`.
  *
  * @example
  * await deployRunningEmulator({ port: 8001, mode: "restart", windowMs: 30_000 });
@@ -27,11 +30,25 @@ export async function deployRunningEmulator(
     body: JSON.stringify(deploy),
   };
   if (signal) init.signal = signal;
-  const response = await fetch(`http://${host}:${port}/__emulator/deploy`, init);
+  let response: Response;
+  try {
+    response = await fetch(`http://${host}:${port}/__emulator/deploy`, init);
+  } catch (cause) {
+    if (signal?.aborted) throw cause;
+    throw new EmulatorError(
+      "CONTROL_FAILED",
+      `No emulator answers on ${host}:${port}; start one with \`planexe-client emulator --port ${port}\``,
+      { cause },
+    );
+  }
   const body = (await response.json().catch(() => ({}))) as { detail?: string };
+  if (response.status === 409) {
+    throw new EmulatorError("DEPLOY_IN_PROGRESS", body.detail ?? "A deploy is already running");
+  }
   if (!response.ok) {
-    throw new Error(
-      `Emulator deploy failed (HTTP ${response.status}): ${body.detail ?? "no emulator on this port?"}`,
+    throw new EmulatorError(
+      response.status === 500 ? "DEPLOY_FAILED" : "CONTROL_FAILED",
+      `Emulator deploy failed (HTTP ${response.status}): ${body.detail ?? "is this port a planexe-client emulator?"}`,
     );
   }
   return body as DeployReport;

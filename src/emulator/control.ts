@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import type { DeployOptions, DeployReport } from "./deploy.js";
+import { EmulatorError } from "./emulator-error.js";
 
 /** Path prefix of the emulator's control endpoint on the edge (loopback clients only). */
 export const CONTROL_PREFIX = "/__emulator/";
@@ -13,11 +14,6 @@ export const DeployRequestSchema = z.strictObject({
   healthTimeoutMs: z.number().int().min(1).max(3_600_000).optional(),
 });
 
-/** A deploy was asked for while another one was running. */
-export class DeployInProgressError extends Error {
-  override name = "DeployInProgressError" as const;
-}
-
 const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -27,6 +23,16 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
     "content-length": Buffer.byteLength(text),
   });
   res.end(text);
+}
+
+/** The message and its causes' messages, for the control endpoint's answer. */
+function describe(error: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = error; e !== undefined && parts.length < 4; ) {
+    parts.push(e instanceof Error ? e.message : String(e));
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return parts.join(": ");
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
@@ -67,15 +73,17 @@ export function createControlHandler(control: {
         .then((body) => {
           const parsed = DeployRequestSchema.safeParse(body);
           if (!parsed.success) {
-            sendJson(res, 400, { detail: "Invalid deploy request", issues: parsed.error.issues });
+            sendJson(res, 400, {
+              detail: `Invalid deploy request: ${z.prettifyError(parsed.error)}`,
+            });
             return;
           }
           return control.deploy(parsed.data as DeployOptions).then(
             (report) => sendJson(res, 200, report),
-            (error: unknown) =>
-              sendJson(res, error instanceof DeployInProgressError ? 409 : 500, {
-                detail: error instanceof Error ? error.message : String(error),
-              }),
+            (error: unknown) => {
+              const busy = error instanceof EmulatorError && error.code === "DEPLOY_IN_PROGRESS";
+              sendJson(res, busy ? 409 : 500, { detail: describe(error) });
+            },
           );
         })
         .catch(() => sendJson(res, 400, { detail: "Body must be JSON" }));

@@ -1,7 +1,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Emulator, startEmulator } from "../../src/emulator/index.js";
+import { deployRunningEmulator, type Emulator, startEmulator } from "../../src/emulator/index.js";
 import {
   callTool,
   eventNames,
@@ -139,8 +139,19 @@ describe("the emulator", () => {
     const stream = await openRawStream(`${emulator.url}/sse/plan/${planId}`);
     const oldPids = emulator.replicas.map((r) => r.pid);
     let deployed = false;
-    const deploying = emulator.deploy({ mode: "rolling", graceMs: 1000 }).finally(() => {
+    // As `planexe-client emulator deploy --port <port> --mode rolling` does it: from outside, over the control endpoint.
+    const deploying = deployRunningEmulator({
+      port: emulator.port,
+      mode: "rolling",
+      graceMs: 1000,
+    }).finally(() => {
       deployed = true;
+    });
+    await waitFor(() => emulator.replicas.length > 2, { what: "the new replicas to start" });
+    await expect(
+      deployRunningEmulator({ port: emulator.port, mode: "restart" }),
+    ).rejects.toMatchObject({
+      code: "DEPLOY_IN_PROGRESS",
     });
     const statuses: number[] = [];
     while (!deployed) {
@@ -162,6 +173,18 @@ describe("the emulator", () => {
       report.started.map((s) => s.pid).sort(),
     );
   }, 60_000);
+
+  it("control endpoint: says how to fix a bad deploy request, lists the replicas", async () => {
+    await expect(
+      deployRunningEmulator({ port: emulator.port, mode: "blue-green" as "rolling" }),
+    ).rejects.toMatchObject({ code: "CONTROL_FAILED", message: expect.stringContaining("mode") });
+    const status = await fetch(`${emulator.url}/__emulator/status`);
+    const body = (await status.json()) as { replicas: Array<{ pid: number; status: string }> };
+    expect(body.replicas.map((r) => r.pid).sort()).toEqual(
+      emulator.replicas.map((r) => r.pid).sort(),
+    );
+    expect(body.replicas.every((r) => r.status === "healthy")).toBe(true);
+  });
 
   it("leaves no process behind when stopped", async () => {
     remember();
