@@ -182,7 +182,7 @@ async function followStream<S extends StatusLike>(
 }
 
 /** The `complete` event a terminal `plan_status` stands for (the same fields the stream sends). */
-export function completeFrom(status: StatusLike): PlanCompleteEvent {
+function completeFrom(status: StatusLike): PlanCompleteEvent {
   const event: PlanCompleteEvent = {
     type: "complete",
     plan_id: status.plan_id,

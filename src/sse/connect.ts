@@ -1,7 +1,7 @@
 import { createParser, type EventSourceMessage, type ParseError } from "eventsource-parser";
 import { type PlanExeError, ProtocolError, redactText, TransportError } from "../errors/index.js";
 import { isOutageStatus, mimeEssence } from "../transport/classify.js";
-import type { Clock } from "../transport/clock.js";
+import { abortReason, type Clock } from "../transport/clock.js";
 import { parseRetryAfter } from "../transport/policy.js";
 import { createEventSizeGuard } from "./event-size.js";
 import type { PlanCompleteEvent, PlanWatchWarning, ReconnectCause } from "./events.js";
@@ -124,10 +124,16 @@ export async function connect(options: ConnectOptions): Promise<ConnectOutcome> 
     };
     const reader = response.body?.getReader();
     if (!reader) return retry("EMPTY_RESPONSE", "The stream answered with no body", false);
+    // A fetch that ignores its signal would leave the read pending: cancel the body too.
+    const cancelOnAbort = () => void reader.cancel().catch(() => {});
+    controller.signal.addEventListener("abort", cancelOnAbort, { once: true });
     try {
       for (;;) {
         const { done, value } = await reader.read();
-        if (done) break;
+        if (done) {
+          if (controller.signal.aborted) throw abortReason(controller.signal);
+          break;
+        }
         if (value.length === 0) continue;
         if (bytes === 0) opts.onOpen();
         bytes += value.length;
@@ -158,6 +164,7 @@ export async function connect(options: ConnectOptions): Promise<ConnectOutcome> 
         return retry("EMPTY_RESPONSE", "The stream was cut before sending anything", false, error);
       return retry("NETWORK_ERROR", networkMessage(error, redact), messages > 0, error);
     } finally {
+      controller.signal.removeEventListener("abort", cancelOnAbort);
       reader.cancel().catch(() => {});
     }
   }

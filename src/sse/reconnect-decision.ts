@@ -3,7 +3,7 @@ import { backoffDelay, type ResolvedRetryOptions } from "../transport/policy.js"
 import type { ReconnectCause } from "./events.js";
 
 /** The server's `retry:` hint is honoured within this range (ms). */
-export const RETRY_HINT_RANGE = { min: 100, max: 60_000 } as const;
+const RETRY_HINT_RANGE = { min: 100, max: 60_000 } as const;
 
 /** A connection ended in a way that calls for another one. */
 export interface RetryOutcome {

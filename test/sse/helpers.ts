@@ -43,7 +43,7 @@ export const SSE_HEADERS = {
   "x-accel-buffering": "no",
 } as const;
 
-export const PLAN_ID = "5a0f3c1e-8d2b-4c47-9e0a-2f6d7b1c9e44";
+const PLAN_ID = "5a0f3c1e-8d2b-4c47-9e0a-2f6d7b1c9e44";
 
 /** One `event: status` block as PlanExe writes it (sse-starlette: CRLF line endings). */
 export function statusBlock(

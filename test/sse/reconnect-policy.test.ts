@@ -226,3 +226,34 @@ describe("watchPlan follows the SDK's retry policy", () => {
     expect(() => watchPlan("not a url")).toThrow(TypeError);
   });
 });
+
+describe("watchPlan with a fetch that ignores its signal", () => {
+  /** A body that sends one status, then never another byte, whatever the signal says. */
+  const stuck = () =>
+    new Response(
+      new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode(`${RETRY}${statusBlock(10)}`));
+        },
+      }),
+      { headers: { "content-type": "text/event-stream" } },
+    );
+
+  it("still reconnects after heartbeatTimeout, and close() still ends it", async () => {
+    const w = run([stuck, stuck], { heartbeatTimeout: 30_000 });
+    const events: PlanWatchEvent[] = [];
+    const consumed = (async () => {
+      for await (const event of w.watch) events.push(event);
+    })();
+    await w.clock.advance(30_000);
+    await w.clock.advance(1_000);
+    expect(w.requests).toHaveLength(2);
+    expect(events.find((e) => e.type === "reconnecting")).toMatchObject({
+      cause: { code: "HEARTBEAT_TIMEOUT" },
+    });
+    w.watch.close();
+    expect(await w.watch.closed).toEqual({ reason: "aborted" });
+    await consumed;
+    expect(events.filter((e) => e.type === "status")).toHaveLength(1);
+  });
+});
