@@ -5,13 +5,13 @@
  * pairs whose order alternates (AB, BA, AB, …) so drift on a busy machine hits
  * both sides alike. Target: PlanExeClient's median ≤ 1.05 × the plain client's.
  *
- *   tsx bench/call-overhead.ts [--calls 1000] [--warmup 100]
+ *   tsx bench/call-overhead.ts [--calls 500] [--warmup 50]
  */
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { startEmulator } from "../src/emulator/index.js";
 import { PlanExeClient } from "../src/index.js";
-import { numberFlags } from "./lib/args.js";
+import { readFlags } from "./lib/args.js";
 import { machineInfo, printTable, writeResult } from "./lib/report.js";
 import { fmt, type Summary, summarize } from "./lib/stats.js";
 
@@ -19,7 +19,7 @@ const TARGET_RATIO = 1.05;
 
 async function main(): Promise<void> {
   const machine = machineInfo();
-  const flags = numberFlags({ calls: 1000, warmup: 100 });
+  const flags = readFlags({ calls: 500, warmup: 50 });
   const emulator = await startEmulator({ port: 0, replicas: 1, planSeconds: 3600 });
   const planexe = new PlanExeClient({ baseUrl: emulator.url });
   const plain = new Client({ name: "bench-plain-mcp", version: "1.0.0" });

@@ -5,7 +5,7 @@
  * fresh emulator: `watchPlan`, the `eventsource` package, and a plain MCP SDK
  * client polling `plan_status`. Requests are counted at the edge.
  *
- *   tsx bench/deploy-survival.ts [--watchers 200] [--scale 1]
+ *   tsx bench/deploy-survival.ts [--watchers 200] [--scale 1] [--clients watchPlan,EventSource,"MCP SDK polling"]
  *
  * `--scale` multiplies the 30 s window, the polling interval (5 s) and the part
  * of the plan's length that follows the setup (plans run 20 s + 50 s × scale).
@@ -18,7 +18,7 @@ import { PlanExeClient } from "../src/index.js";
 import { CLIENTS, type ClientName, type WatchedPlan } from "./deploy/clients.js";
 import { type ChildConfig, type ChildReport, CONFIG_ENV } from "./deploy/protocol.js";
 import type { WatcherRecord } from "./deploy/recorder.js";
-import { numberFlags } from "./lib/args.js";
+import { readFlags } from "./lib/args.js";
 import { logEdgeRequests } from "./lib/edge-requests.js";
 import { machineInfo, printTable, writeResult } from "./lib/report.js";
 import { fmt, quantile } from "./lib/stats.js";
@@ -58,6 +58,23 @@ async function createPlans(baseUrl: string, count: number, label: string): Promi
     await client.close();
   }
   return plans;
+}
+
+const log = (line: string) =>
+  process.stdout.write(`  ${new Date().toISOString().slice(11, 19)} ${line}\n`);
+
+/** How many of the plans the server itself reports `completed` (what the watchers should have been told). */
+async function finalStates(baseUrl: string, plans: WatchedPlan[]): Promise<number> {
+  const client = new PlanExeClient({ baseUrl });
+  try {
+    let completed = 0;
+    for (const plan of plans) {
+      if ((await client.getStatus(plan.plan_id)).state === "completed") completed += 1;
+    }
+    return completed;
+  } finally {
+    await client.close();
+  }
 }
 
 function nextReport<T extends ChildReport["type"]>(
@@ -107,6 +124,10 @@ interface RunResult {
   peakRssMb: number;
   peakHeapUsedMb: number;
   runMs: number;
+  /** Plans the server reports `completed` after the run. */
+  serverCompleted: number;
+  /** Watchers still waiting when the bench stopped them. */
+  stillRunning: number;
 }
 
 async function runOne(client: ClientName, watchers: number, t: Timing): Promise<RunResult> {
@@ -128,15 +149,24 @@ async function runOne(client: ClientName, watchers: number, t: Timing): Promise<
       env: { ...process.env, [CONFIG_ENV]: JSON.stringify(config) },
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
-    const result = nextReport(child, "result", (t.planSeconds + 120) * 1000 + t.windowMs);
+    const result = nextReport(child, "result", 10 * 60_000);
     result.catch(() => {});
     await nextReport(child, "ready", 120_000);
+    log(`${client}: every watcher got through; deploying`);
     await delay(t.settleMs);
     const report = await emulator.deploy({ mode: "restart", windowMs: t.windowMs });
     const deployStart = Date.parse(report.startedAt);
     const healthyAt = deployStart + report.unavailableMs;
+    log(`${client}: new replica healthy after ${(report.unavailableMs / 1000).toFixed(1)} s`);
+    // Plans end planSeconds after they started; give the watchers that long again, then stop them.
+    const deadline = delay(t.planSeconds * 1000 + 60_000).then(() => "deadline" as const);
+    if ((await Promise.race([result, deadline])) === "deadline") {
+      log(`${client}: deadline passed; stopping the watchers that are still running`);
+      child.send({ type: "stop" });
+    }
     const { records, baselineRssMb, peakRssMb, peakHeapUsedMb } = await result;
     const doneAt = Date.now();
+    const serverStates = await finalStates(emulator.url, plans);
     return summarize(client, records, {
       deployStart,
       healthyAt,
@@ -147,6 +177,7 @@ async function runOne(client: ClientName, watchers: number, t: Timing): Promise<
       peakRssMb,
       peakHeapUsedMb,
       runMs: doneAt - started,
+      serverCompleted: serverStates,
     });
   } finally {
     if (child && child.exitCode === null) child.kill("SIGKILL");
@@ -168,6 +199,7 @@ function summarize(
     peakRssMb: number;
     peakHeapUsedMb: number;
     runMs: number;
+    serverCompleted: number;
   },
 ): RunResult {
   const sum = (pick: (r: WatcherRecord) => number) => records.reduce((n, r) => n + pick(r), 0);
@@ -194,15 +226,25 @@ function summarize(
     peakRssMb: run.peakRssMb,
     peakHeapUsedMb: run.peakHeapUsedMb,
     runMs: run.runMs,
+    serverCompleted: run.serverCompleted,
+    stillRunning: records.filter((r) => r.outcome === "running").length,
   };
 }
 
 async function main(): Promise<void> {
   const machine = machineInfo();
-  const flags = numberFlags({ watchers: 200, scale: 1 });
+  const flags = readFlags({ watchers: 200, scale: 1, clients: Object.keys(CLIENTS).join(",") });
+  const chosen = flags.clients.split(",").map((name) => name.trim());
+  for (const name of chosen) {
+    if (!Object.hasOwn(CLIENTS, name)) {
+      throw new TypeError(
+        `--clients: unknown client "${name}"; use some of ${Object.keys(CLIENTS).join(", ")}`,
+      );
+    }
+  }
   const t = timing(flags.scale);
   const results: RunResult[] = [];
-  for (const client of Object.keys(CLIENTS) as ClientName[]) {
+  for (const client of chosen as ClientName[]) {
     process.stdout.write(`deploy survival: ${client}, ${flags.watchers} watchers…\n`);
     results.push(await runOne(client, flags.watchers, t));
   }
@@ -212,7 +254,7 @@ async function main(): Promise<void> {
       "client",
       "502 window (s)",
       "got complete",
-      "gave up",
+      "gave up / still waiting",
       "duplicates",
       "failed calls",
       "reconnect attempts",
@@ -225,8 +267,8 @@ async function main(): Promise<void> {
     results.map((r) => [
       r.client,
       fmt(r.unavailableMs / 1000, 1),
-      `${r.completes}/${r.watchers}`,
-      String(r.gaveUp),
+      `${r.completes}/${r.watchers} (server: ${r.serverCompleted})`,
+      `${r.gaveUp} / ${r.stillRunning}`,
       String(r.duplicates),
       String(r.failedCalls),
       String(r.reconnects),

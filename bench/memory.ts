@@ -12,7 +12,7 @@
 import { watchPlan } from "../src/index.js";
 import { encodeEvent, encodeRetry, statusData } from "../src/server/encode.js";
 import { createManualClock } from "../src/testing/manual-clock.js";
-import { numberFlags } from "./lib/args.js";
+import { readFlags } from "./lib/args.js";
 import { machineInfo, printTable, writeResult } from "./lib/report.js";
 import { fmt } from "./lib/stats.js";
 
@@ -64,7 +64,7 @@ async function main(): Promise<void> {
     );
   }
   const machine = machineInfo();
-  const flags = numberFlags({ cycles: 10_000, warmup: 1000 });
+  const flags = readFlags({ cycles: 10_000, warmup: 1000 });
   const total = flags.warmup + flags.cycles;
   const every = Math.max(1, Math.floor(flags.cycles / 10));
   const samples: Sample[] = [];

@@ -12,7 +12,7 @@ const BENCHES: Array<{ name: string; file: string; flags: string[] }> = [
   { name: "call-overhead", file: "call-overhead.ts", flags: ["calls", "warmup"] },
   { name: "stream-cost", file: "stream-cost.ts", flags: ["events", "rounds"] },
   { name: "memory", file: "memory.ts", flags: ["cycles"] },
-  { name: "deploy-survival", file: "deploy-survival.ts", flags: ["watchers", "scale"] },
+  { name: "deploy-survival", file: "deploy-survival.ts", flags: ["watchers", "scale", "clients"] },
 ];
 
 /** `--name value` pairs from the command line that `bench` accepts. */

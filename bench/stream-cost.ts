@@ -10,7 +10,7 @@
  */
 import { createParser } from "eventsource-parser";
 import { watchPlan } from "../src/index.js";
-import { numberFlags } from "./lib/args.js";
+import { readFlags } from "./lib/args.js";
 import {
   chunkPerEvent,
   chunkRandom,
@@ -97,7 +97,7 @@ async function measure(
 
 async function main(): Promise<void> {
   const machine = machineInfo();
-  const flags = numberFlags({ events: 100_000, rounds: 5 });
+  const flags = readFlags({ events: 100_000, rounds: 5 });
   const recorded = recordTodayStream(flags.events);
   const chunkings = {
     "one event per chunk": chunkPerEvent(recorded.bytes),

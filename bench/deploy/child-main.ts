@@ -5,7 +5,7 @@
  * or when the parent says stop.
  */
 import { setMaxListeners } from "node:events";
-import { CLIENTS } from "./clients.js";
+import { CLIENTS, closeSharedClients } from "./clients.js";
 import { type ChildConfig, type ChildReport, CONFIG_ENV, type ParentCommand } from "./protocol.js";
 import { WatcherRecorder } from "./recorder.js";
 
@@ -51,6 +51,7 @@ async function main(): Promise<void> {
     }
   }, 50);
   await done;
+  await closeSharedClients();
   clearInterval(ready);
   clearInterval(sampler);
   await send({

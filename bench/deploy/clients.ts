@@ -3,13 +3,14 @@
  * with the `eventsource` package (WHATWG EventSource, as a browser would), and
  * with a plain MCP SDK `Client` polling `plan_status` (built-in fetch, try/catch
  * around each poll, keep going at a fixed interval: what users' scripts do today).
- * Each resolves when its watcher is done: complete, given up, or aborted.
+ * `PlanExeClient.watch` is the fourth: one client shared by all of a process's
+ * watchers. Each resolves when its watcher is done: complete, given up, or aborted.
  */
 import { setTimeout as delay } from "node:timers/promises";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { EventSource } from "eventsource";
-import { watchPlan } from "../../src/index.js";
+import { PlanExeClient, watchPlan } from "../../src/index.js";
 import type { WatcherRecorder } from "./recorder.js";
 
 /** A plan to follow, as `plan_create` returned it. */
@@ -50,6 +51,36 @@ export const viaWatchPlan: WatchClient = async (plan, rec, { signal }) => {
     }
   }
 };
+
+let shared: PlanExeClient | undefined;
+
+/**
+ * One app following many plans with one `PlanExeClient`: `client.watch(plan_id)`
+ * for each, so every watch shares the client's outage episode (one health probe
+ * while the server is down, and all resume together when it answers).
+ */
+export const viaClientWatch: WatchClient = async (plan, rec, { baseUrl, signal }) => {
+  shared ??= new PlanExeClient({ baseUrl });
+  try {
+    for await (const event of shared.watch(plan.plan_id, { signal })) {
+      if (event.type === "connected") rec.contact();
+      else if (event.type === "reconnecting") rec.reconnect();
+      else if (event.type === "status") rec.snapshot(event.state, event.progress_percentage);
+      else if (event.type === "complete") rec.complete(event.state);
+    }
+  } catch {
+    if (!signal.aborted) {
+      rec.failed();
+      rec.gaveUp();
+    }
+  }
+};
+
+/** Closes what the adapters share (the one `PlanExeClient`). */
+export async function closeSharedClients(): Promise<void> {
+  await shared?.close();
+  shared = undefined;
+}
 
 interface StreamData {
   state: string;
@@ -143,6 +174,7 @@ export const viaPolling: WatchClient = async (plan, rec, { baseUrl, pollMs, sign
 
 export const CLIENTS = {
   watchPlan: viaWatchPlan,
+  "PlanExeClient.watch": viaClientWatch,
   EventSource: viaEventSource,
   "MCP SDK polling": viaPolling,
 } satisfies Record<string, WatchClient>;

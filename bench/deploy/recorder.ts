@@ -13,7 +13,7 @@ export interface WatcherRecord {
   failedCalls: number;
   /** Connection attempts after the first one (by the library, or by the user's loop after a failure). */
   reconnects: number;
-  /** Wall-clock times (ms) at which the watcher got through to the server: a stream opened, a poll answered. */
+  /** Wall-clock times (ms) at which the watcher heard from the server: a stream opened, an event or a poll answer arrived. */
   contacts: number[];
   /** How the watcher ended: `complete`, `gave-up` (the client stopped for good) or `running` (cut off by the bench's timeout). */
   outcome: "complete" | "gave-up" | "running";
@@ -43,6 +43,7 @@ export class WatcherRecorder {
   }
 
   snapshot(state: string, progress: number): void {
+    this.contact();
     const key = `${state}|${progress}`;
     this.record.delivered += 1;
     if (this.#seen.has(key)) this.record.duplicates += 1;
@@ -50,6 +51,7 @@ export class WatcherRecorder {
   }
 
   complete(state: string): void {
+    this.contact();
     this.record.completes += 1;
     // Every complete after the first is a duplicate a user script would act on again.
     if (this.record.completes > 1) this.record.duplicates += 1;
