@@ -1,7 +1,7 @@
 import type { ServerResponse } from "node:http";
 
 /** The HTML page Railway's edge serves while a service has no healthy replica. */
-export const BAD_GATEWAY_HTML = `<!DOCTYPE html>
+const BAD_GATEWAY_HTML = `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">

@@ -4,7 +4,7 @@ import { childEntry } from "./child-entry.js";
 import { CHILD_CONFIG_ENV, type ChildConfig, type ChildMessage } from "./child-protocol.js";
 
 /** How a child process ended. */
-export interface ChildExit {
+interface ChildExit {
   code: number | null;
   signal: NodeJS.Signals | null;
 }

@@ -4,10 +4,10 @@ import type { DeployOptions, DeployReport } from "./deploy.js";
 import { EmulatorError } from "./emulator-error.js";
 
 /** Path prefix of the emulator's control endpoint on the edge (loopback clients only). */
-export const CONTROL_PREFIX = "/__emulator/";
+const CONTROL_PREFIX = "/__emulator/";
 
 /** Body of `POST /__emulator/deploy`. */
-export const DeployRequestSchema = z.strictObject({
+const DeployRequestSchema = z.strictObject({
   mode: z.enum(["restart", "rolling"]),
   windowMs: z.number().int().min(0).max(3_600_000).optional(),
   graceMs: z.number().int().min(0).max(3_600_000).optional(),

@@ -9,7 +9,7 @@ export type FetchHandler = (request: Request) => Promise<Response>;
  * buffered) and `request.signal` aborts when the client goes away before the
  * response has been sent in full, so a progress stream stops when its watcher hangs up.
  */
-export function toWebRequest(req: IncomingMessage, res: ServerResponse): Request {
+function toWebRequest(req: IncomingMessage, res: ServerResponse): Request {
   const controller = new AbortController();
   res.once("close", () => {
     if (!res.writableFinished)
@@ -42,7 +42,7 @@ export function toWebRequest(req: IncomingMessage, res: ServerResponse): Request
  * chunk). Respects back-pressure; cancels the body when the client hangs up; cuts
  * the connection (no clean end) when the body errors, as a dying server would.
  */
-export async function sendWebResponse(res: ServerResponse, response: Response): Promise<void> {
+async function sendWebResponse(res: ServerResponse, response: Response): Promise<void> {
   const headers: Record<string, string | string[]> = {};
   response.headers.forEach((value, name) => {
     if (name !== "set-cookie") headers[name] = value;

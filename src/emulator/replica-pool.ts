@@ -23,7 +23,13 @@ interface Replica extends Upstream {
   readonly generation: number;
   port: number;
   status: ReplicaStatus;
+  probing: boolean;
+  /** Failed health checks in a row. */
+  failures: number;
 }
+
+/** Failed checks in a row before a healthy replica loses traffic: one slow answer on a busy machine is not an outage. */
+const UNHEALTHY_AFTER = 3;
 
 /** Options of {@link createReplicaPool}. */
 export interface ReplicaPoolOptions {
@@ -57,21 +63,19 @@ export function createReplicaPool(options: ReplicaPoolOptions) {
     changed();
   };
 
+  const checked = (status: ReplicaStatus) =>
+    status === "starting" || status === "healthy" || status === "unhealthy";
+
   async function probe(replica: Replica): Promise<void> {
-    if (
-      replica.status !== "healthy" &&
-      replica.status !== "unhealthy" &&
-      replica.status !== "starting"
-    )
-      return;
-    if (replica.port === 0) return;
+    if (!checked(replica.status) || replica.port === 0 || replica.probing) return;
+    replica.probing = true;
     const ok = await checkHealth(replica.port, Math.max(1000, healthIntervalMs), clock);
-    if (
-      replica.status === "healthy" ||
-      replica.status === "unhealthy" ||
-      replica.status === "starting"
-    )
-      setStatus(replica, ok ? "healthy" : "unhealthy");
+    replica.probing = false;
+    if (!checked(replica.status)) return;
+    replica.failures = ok ? 0 : replica.failures + 1;
+    if (ok) setStatus(replica, "healthy");
+    else if (replica.status !== "healthy" || replica.failures >= UNHEALTHY_AFTER)
+      setStatus(replica, "unhealthy");
   }
 
   const tick = () => {
@@ -94,6 +98,8 @@ export function createReplicaPool(options: ReplicaPoolOptions) {
       generation,
       port: 0,
       status: "starting",
+      probing: false,
+      failures: 0,
       connections: new Set<ServerResponse>(),
     };
     replicas.push(replica);

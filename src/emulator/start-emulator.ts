@@ -55,7 +55,7 @@ export interface EmulatorOptions {
 
 /** A running emulator. */
 export interface Emulator {
-  /** `http://127.0.0.1:<port>`: the edge, PlanExe's public URL. */
+  /** `http://127.0.0.1:<port>` (or the `host` it listens on): the edge, PlanExe's public URL. */
   readonly url: string;
   readonly port: number;
   /** The shared state file (the emulator's database). */
@@ -70,6 +70,11 @@ export interface Emulator {
   deploy(options: DeployOptions): Promise<DeployReport>;
   /** Stops the edge, the replicas and the worker (SIGTERM, SIGKILL after `graceMs`). */
   stop(options?: { graceMs?: number }): Promise<void>;
+}
+
+function publicHost(host: string | undefined): string {
+  if (!host || host === "0.0.0.0" || host === "::") return "127.0.0.1";
+  return host.includes(":") ? `[${host}]` : host;
 }
 
 /**
@@ -170,7 +175,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }),
   }).catch(async (cause: unknown) => {
     await Promise.all([pool.stop(0), worker.terminate(0)]);
-    throw new EmulatorError("START_FAILED", "The emulator's edge could not listen", { cause });
+    if (ownsStateDir) rmSync(stateDir, { recursive: true, force: true });
+    const inUse = (cause as NodeJS.ErrnoException).code === "EADDRINUSE";
+    throw new EmulatorError(
+      "START_FAILED",
+      inUse
+        ? `Port ${options.port ?? 8001} is in use; pick another port (--port) or stop what listens there`
+        : "The emulator's edge could not listen",
+      { cause },
+    );
   });
 
   let stopped: Promise<void> | undefined;
@@ -192,7 +205,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   }
 
   return {
-    url: `http://127.0.0.1:${edge.port}`,
+    url: `http://${publicHost(options.host)}:${edge.port}`,
     port: edge.port,
     stateFile,
     get replicas() {

@@ -62,12 +62,6 @@ export function eventNames(text: string): string[] {
   return [...text.matchAll(/^event: (\w+)$/gm)].map((match) => match[1] as string);
 }
 
-/** The parsed `data:` of the stream's `complete` event, if any. */
-export function completeData(text: string): Record<string, unknown> | undefined {
-  const match = /^event: complete\n(?:id: .*\n)?data: (.*)$/m.exec(text);
-  return match?.[1] ? (JSON.parse(match[1]) as Record<string, unknown>) : undefined;
-}
-
 /** The parsed `data:` of the stream's last `status` event, if any. */
 export function lastStatus(text: string): Record<string, unknown> | undefined {
   const matches = [...text.matchAll(/^event: status\n(?:id: .*\n)?data: (.*)$/gm)];
