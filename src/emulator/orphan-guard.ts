@@ -9,12 +9,12 @@ function killAll(): void {
 }
 
 function onSignal(signal: NodeJS.Signals): void {
+  // The host handles the signal itself (e.g. the CLI stops the emulator gracefully on Ctrl-C).
+  if (process.listenerCount(signal) > 1) return;
+  // Nobody else does: kill the children, then let the signal terminate us as it would have.
   killAll();
-  // This was the only handler: keep the signal's default (terminate) behaviour.
-  if (process.listenerCount(signal) === 1) {
-    uninstall();
-    process.kill(process.pid, signal);
-  }
+  uninstall();
+  process.kill(process.pid, signal);
 }
 
 function install(): void {
@@ -30,10 +30,11 @@ function uninstall(): void {
 }
 
 /**
- * Makes sure no child outlives this process: on `exit`, SIGINT or SIGTERM every
- * guarded child still alive gets SIGKILL (then the signal's default action runs,
- * unless the host has its own handler). Children also exit by themselves when
- * their IPC channel closes, which covers a SIGKILLed parent.
+ * Makes sure no child outlives this process: on `exit` every guarded child still
+ * alive gets SIGKILL; on SIGINT / SIGTERM too, then the signal terminates the
+ * process as usual, unless the host has its own handler (then the host stops the
+ * emulator, gracefully). Children also exit by themselves when their IPC channel
+ * closes, which covers a SIGKILLed parent.
  */
 export function guardChild(child: ChildProcess): void {
   if (child.exitCode !== null || child.signalCode !== null) return;

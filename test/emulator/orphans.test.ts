@@ -65,4 +65,13 @@ describe("the emulator's processes", () => {
       await next.stop({ graceMs: 500 });
     }
   }, 60_000);
+
+  it("do not keep a host alive on Ctrl-C: SIGINT still ends it (no handler of its own), and them with it", async () => {
+    const supervisor = await startSupervisor();
+    process.kill(supervisor.pid, "SIGINT");
+    await waitFor(() => !isAlive(supervisor.pid), { what: "the host to exit" });
+    await waitFor(() => supervisor.pids.every((pid) => !isAlive(pid)), {
+      what: "the replica and the worker to exit",
+    });
+  }, 60_000);
 });
