@@ -6,8 +6,6 @@ import type { CliEnv } from "./output.js";
 /** One `planexe-client` subcommand. */
 export interface Command {
   name: string;
-  /** One line for the command list. */
-  summary: string;
   /** Resolves with the exit code; reports its own errors. */
   run(args: string[], env: CliEnv): Promise<number>;
 }

@@ -1,28 +1,66 @@
 import type { Command } from "./command.js";
-import { createCommand } from "./commands/create.js";
-import { doctorCommand } from "./commands/doctor.js";
-import { downloadCommand } from "./commands/download.js";
-import { emulatorCommand } from "./commands/emulator.js";
-import { listCommand } from "./commands/list.js";
-import { resumeCommand, retryCommand } from "./commands/rerun.js";
-import { statusCommand } from "./commands/status.js";
-import { stopCommand } from "./commands/stop.js";
-import { watchCommand } from "./commands/watch.js";
 import { ExitCode, usageError } from "./exit-codes.js";
 import type { CliEnv } from "./output.js";
 import { runMain } from "./run.js";
 
-const COMMANDS: Command[] = [
-  createCommand,
-  statusCommand,
-  watchCommand,
-  listCommand,
-  stopCommand,
-  retryCommand,
-  resumeCommand,
-  downloadCommand,
-  emulatorCommand,
-  doctorCommand,
+/** A subcommand, loaded only when run (a usage error or `--help` starts fast). */
+interface Entry {
+  name: string;
+  summary: string;
+  load(): Promise<Command>;
+}
+
+const COMMANDS: Entry[] = [
+  {
+    name: "create",
+    summary: "start a plan from a prompt (argument, --file or stdin); prints its id",
+    load: async () => (await import("./commands/create.js")).createCommand,
+  },
+  {
+    name: "status",
+    summary: "a plan's state, progress, step and files",
+    load: async () => (await import("./commands/status.js")).statusCommand,
+  },
+  {
+    name: "watch",
+    summary: "follow a plan to its end (same as watch-plan)",
+    load: async () => (await import("./commands/watch.js")).watchCommand,
+  },
+  {
+    name: "list",
+    summary: "your plans, newest first (needs an API key)",
+    load: async () => (await import("./commands/list.js")).listCommand,
+  },
+  {
+    name: "stop",
+    summary: "ask a running plan to stop (safe to repeat)",
+    load: async () => (await import("./commands/stop.js")).stopCommand,
+  },
+  {
+    name: "retry",
+    summary: "re-run a failed plan from scratch",
+    load: async () => (await import("./commands/rerun.js")).retryCommand,
+  },
+  {
+    name: "resume",
+    summary: "continue a failed plan, keeping its finished steps",
+    load: async () => (await import("./commands/rerun.js")).resumeCommand,
+  },
+  {
+    name: "download",
+    summary: "save a finished plan's report and zip (sha256-checked)",
+    load: async () => (await import("./commands/download.js")).downloadCommand,
+  },
+  {
+    name: "emulator",
+    summary: "run a local PlanExe with Railway-style deploys (`emulator deploy`)",
+    load: async () => (await import("./commands/emulator.js")).emulatorCommand,
+  },
+  {
+    name: "doctor",
+    summary: "the after-deploy checklist: health, tools, progress stream, plans processing",
+    load: async () => (await import("./commands/doctor.js")).doctorCommand,
+  },
 ];
 
 const HELP = `Usage: planexe-client <command> [options]
@@ -43,7 +81,7 @@ export function planexeClient(args: string[], env: CliEnv): Promise<number> {
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) return Promise.reject(usageError("planexe-client", `unknown command "${name}"`));
-  return command.run(rest, env);
+  return command.load().then((loaded) => loaded.run(rest, env));
 }
 
 runMain(planexeClient);

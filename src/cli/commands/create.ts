@@ -22,6 +22,7 @@ ${CONNECTION_HELP}
   --file FILE        read the prompt from FILE
   --profile NAME     baseline (default), premium, frontier or custom
   --watch            then follow it like watch-plan (same exit codes)
+  --download DIR     with --watch: save the report and zip into DIR (sha256-checked)
   --json             print the server's answer (and, with --watch, events) as JSON lines
   -h, --help         show this help
 `;
@@ -31,6 +32,7 @@ const OPTIONS = {
   file: { type: "string" },
   profile: { type: "string" },
   watch: { type: "boolean" },
+  download: { type: "string" },
   json: { type: "boolean" },
 } as const;
 
@@ -51,7 +53,6 @@ async function readPrompt(positionals: string[], file: string | undefined, env: 
 
 export const createCommand: Command = {
   name: "create",
-  summary: "start a plan from a prompt (argument, --file or stdin); prints its id",
   async run(args, env) {
     const { values, positionals } = parse(NAME, args, OPTIONS);
     if (values.help) {
@@ -62,6 +63,8 @@ export const createCommand: Command = {
     const profile = parseProfile(NAME, values.profile);
     const prompt = await readPrompt(positionals, values.file, env);
     const json = values.json === true;
+    if (values.download !== undefined && !values.watch)
+      throw usageError(NAME, "--download needs --watch (or use `planexe-client download`)");
     return withClient(NAME, connection, env, async (client) => {
       const created = await client.createPlan(prompt, {
         ...(profile && { model_profile: profile }),
@@ -85,6 +88,7 @@ export const createCommand: Command = {
         renderer: pickRenderer(env.output, json, () => Date.now()),
         signal: env.signal,
         timeoutMs: connection.timeoutMs,
+        downloadDir: values.download,
         tickMs: env.output.isTTY && !json ? 1000 : 0,
       });
     });

@@ -31,7 +31,6 @@ const MARK = { ok: "[ok]  ", fail: "[FAIL]", skip: "[skip]" } as const;
 
 export const doctorCommand: Command = {
   name: "doctor",
-  summary: "the after-deploy checklist: health, tools, progress stream, plans processing",
   async run(args, env) {
     const { values, positionals } = parse(NAME, args, OPTIONS);
     if (values.help) {

@@ -16,7 +16,6 @@ const OPTIONS = {
 
 export const downloadCommand: Command = {
   name: "download",
-  summary: "save a finished plan's report and zip (sha256-checked)",
   async run(args, env) {
     const { values, positionals } = parse(NAME, args, OPTIONS);
     if (values.help) {

@@ -84,7 +84,6 @@ async function runEmulator(args: string[], env: CliEnv): Promise<number> {
 
 export const emulatorCommand: Command = {
   name: "emulator",
-  summary: "run a local PlanExe with Railway-style deploys (`emulator deploy`)",
   run: (args, env) =>
     args[0] === "deploy" ? runDeployCommand(args.slice(1), env) : runEmulator(args, env),
 };

@@ -13,7 +13,6 @@ const OPTIONS = {
 
 export const listCommand: Command = {
   name: "list",
-  summary: "your plans, newest first (needs an API key)",
   async run(args, env) {
     const { values, positionals } = parse(NAME, args, OPTIONS);
     if (values.help) {

@@ -19,7 +19,6 @@ function rerunCommand(kind: "retry" | "resume"): Command {
       : "Continues a failed plan, keeping its finished steps.";
   return {
     name: kind,
-    summary: kind === "retry" ? "re-run a failed plan from scratch" : "continue a failed plan",
     async run(args, env) {
       const { values, positionals } = parse(NAME, args, OPTIONS);
       if (values.help) {

@@ -11,7 +11,6 @@ const OPTIONS = { ...CONNECTION_OPTIONS, json: { type: "boolean" } } as const;
 
 export const statusCommand: Command = {
   name: "status",
-  summary: "a plan's state, progress, step and files",
   async run(args, env) {
     const { values, positionals } = parse(NAME, args, OPTIONS);
     if (values.help) {

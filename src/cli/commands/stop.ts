@@ -10,7 +10,6 @@ const OPTIONS = { ...CONNECTION_OPTIONS, json: { type: "boolean" } } as const;
 
 export const stopCommand: Command = {
   name: "stop",
-  summary: "ask a running plan to stop (safe to repeat)",
   async run(args, env) {
     const { values, positionals } = parse(NAME, args, OPTIONS);
     if (values.help) {

@@ -1,11 +1,10 @@
 import { CONNECTION_HELP, CONNECTION_OPTIONS, resolveConnection } from "../args/connection.js";
 import { parse } from "../args/parse.js";
 import { parsePlanRef } from "../args/plan-ref.js";
-import { type Command, createClient } from "../command.js";
+import type { Command } from "../command.js";
 import { ExitCode, usageError } from "../exit-codes.js";
 import type { CliEnv } from "../output.js";
 import { pickRenderer } from "../render/index.js";
-import { runWatchSession } from "../watch/session.js";
 
 export const WATCH_HELP = `Usage: watch-plan <plan-id | sse-url> [options]
        planexe-client watch <plan-id | sse-url> [options]
@@ -49,6 +48,11 @@ export async function runWatchCommand(
       command,
       "that is neither a plan id (a UUID like 3f2a…-…) nor an http(s) progress stream URL",
     );
+  // Loaded only now, so a usage error answers at once.
+  const [{ createClient }, { runWatchSession }] = await Promise.all([
+    import("../command.js"),
+    import("../watch/session.js"),
+  ]);
   const base = { ...connection, baseUrl: ref.baseUrl };
   const client = createClient(base, env.signal);
   const now = () => Date.now();
@@ -71,6 +75,5 @@ export async function runWatchCommand(
 
 export const watchCommand: Command = {
   name: "watch",
-  summary: "follow a plan to its end (same as watch-plan)",
   run: (args, env) => runWatchCommand(args, env, "planexe-client watch"),
 };

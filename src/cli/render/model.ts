@@ -38,23 +38,25 @@ export function emptyView(): ProgressView {
 
 /** A reconnect's delay as a user reads it: `0.3s`, `4s`. */
 export function formatDelay(ms: number): string {
+  if (ms < 50) return "now";
   return ms < 1000 ? `${(Math.max(0, ms) / 1000).toFixed(1)}s` : `${Math.ceil(ms / 1000)}s`;
 }
 
 /** What a reconnect means to a user, by its cause. */
 export function reconnectNotice(event: Extract<PlanWatchEvent, { type: "reconnecting" }>): string {
-  const wait = formatDelay(event.delayMs);
+  const delay = formatDelay(event.delayMs);
+  const wait = delay === "now" ? "now" : `in ${delay}`;
   switch (event.cause.code) {
     case "RATE_LIMITED":
     case "SSE_CONNECTION_LIMIT":
-      return `rate limited — reconnecting in ${wait}`;
+      return `rate limited — reconnecting ${wait}`;
     case "HEARTBEAT_TIMEOUT":
     case "ATTEMPT_TIMEOUT":
-      return `connection stalled — reconnecting in ${wait}`;
+      return `connection stalled — reconnecting ${wait}`;
     case "SSE_TIMEOUT":
-      return `stream timed out — reconnecting in ${wait}`;
+      return `stream timed out — reconnecting ${wait}`;
     default:
-      return `server deploying — reconnecting in ${wait}`;
+      return `server deploying — reconnecting ${wait}`;
   }
 }
 

@@ -39,7 +39,7 @@ const STATUS_REFRESH_MS = 2_000;
  * Resolves with the exit code; never throws.
  */
 export async function runWatchSession(options: WatchSessionOptions): Promise<number> {
-  const { command, ref, client, renderer, signal, apiKey } = options;
+  const { command, ref, renderer, signal, apiKey } = options;
   const clock = options.clock ?? systemClock;
   const fail = (error: unknown): number => {
     const cliError = explain(error, { command, baseUrl: ref.baseUrl, apiKey, signal });
@@ -48,28 +48,14 @@ export async function runWatchSession(options: WatchSessionOptions): Promise<num
     renderer.finish(result);
     return cliError.exitCode;
   };
-  let canAsk = ref.planId !== undefined;
-  let first: PlanStatusOutput | undefined;
-  try {
-    if (ref.planId) first = await client.getStatus(ref.planId, { signal });
-  } catch (error) {
-    // Without a key the stream still works (its UUID is its only credential).
-    if (!(isPlanExeError(error) && error.code === "AUTH_FAILED" && !apiKey)) return fail(error);
-    canAsk = false;
-  }
-  if (first) renderer.update({ kind: "status", status: first });
-  let state: PlanState | undefined;
-  let failure: string | undefined;
-  if (first && isTerminalState(first.state)) {
-    state = first.state;
-    failure = first.error?.message;
-  } else {
-    const end = await stream(options, clock, canAsk);
-    if (end.reason === "aborted") return fail(new CliError("interrupted", ExitCode.INTERRUPTED));
-    if (end.reason === "error") return fail(end.error);
-    state = end.event.state;
-    failure = end.event.error?.message;
-  }
+  const run = await stream(options, clock);
+  if (run.fatal !== undefined) return fail(run.fatal);
+  const end = run.end;
+  if (end.reason === "aborted") return fail(new CliError("interrupted", ExitCode.INTERRUPTED));
+  if (end.reason === "error") return fail(end.error);
+  const state: PlanState = end.event.state;
+  const failure = end.event.error?.message ?? run.lastStatus?.error?.message;
+  const canAsk = run.canAsk;
   try {
     const result = await finishPlan({ ...options, canAsk, state, failure });
     renderer.finish(result);
@@ -79,30 +65,64 @@ export async function runWatchSession(options: WatchSessionOptions): Promise<num
   }
 }
 
-async function stream(
-  options: WatchSessionOptions,
-  clock: Clock,
-  canAsk: boolean,
-): Promise<PlanWatchEnd> {
-  const { ref, client, renderer, signal } = options;
+/** A first `plan_status` failure that ends the watch: an unknown plan, or a key the server rejected. */
+function isFatal(error: unknown, apiKey: string | undefined): boolean {
+  if (!isPlanExeError(error)) return false;
+  return error.code === "PLAN_NOT_FOUND" || (error.code === "AUTH_FAILED" && apiKey !== undefined);
+}
+
+interface StreamRun {
+  end: PlanWatchEnd;
+  /** Set when the first `plan_status` showed the watch cannot succeed. */
+  fatal?: unknown;
+  /** Whether `plan_status` answers (without a key, only the stream does: its UUID is its credential). */
+  canAsk: boolean;
+  lastStatus: PlanStatusOutput | undefined;
+}
+
+/**
+ * Streams the plan's progress while a first `plan_status` runs beside it (so an
+ * outage shows as reconnects from the first second, not as silence); that status
+ * ends the watch at once when the plan is unknown or the key is rejected.
+ */
+async function stream(options: WatchSessionOptions, clock: Clock): Promise<StreamRun> {
+  const { ref, client, renderer, apiKey } = options;
+  const stop = new AbortController();
+  const signal = AbortSignal.any([options.signal, stop.signal]);
+  const run: StreamRun = {
+    end: { reason: "aborted" },
+    canAsk: ref.planId !== undefined,
+    lastStatus: undefined,
+  };
+  let ended = false;
+  const show = (status: PlanStatusOutput) => {
+    run.lastStatus = status;
+    if (!ended && !isTerminalState(status.state)) renderer.update({ kind: "status", status });
+  };
+  let first: Promise<void> = Promise.resolve();
+  if (ref.planId) {
+    first = client.getStatus(ref.planId, { signal }).then(show, (error: unknown) => {
+      if (isFatal(error, apiKey)) {
+        run.fatal = error;
+        stop.abort();
+      } else if (isPlanExeError(error) && error.code === "AUTH_FAILED") run.canAsk = false;
+    });
+  }
   const watch = watchPlan(ref.sseUrl, {
     signal,
     clock,
     ...(options.timeoutMs !== undefined && { retry: { deadlineMs: options.timeoutMs } }),
   });
   let refreshing = false;
-  let ended = false;
-  let refreshedAt = Number.NEGATIVE_INFINITY;
+  let refreshedAt = clock.now();
   const refresh = () => {
-    if (!canAsk || !ref.planId || refreshing || clock.now() - refreshedAt < STATUS_REFRESH_MS)
+    if (!run.canAsk || !ref.planId || refreshing || clock.now() - refreshedAt < STATUS_REFRESH_MS)
       return;
     refreshing = true;
     refreshedAt = clock.now();
     client
       .getStatus(ref.planId, { signal })
-      .then((status) => {
-        if (!ended && !isTerminalState(status.state)) renderer.update({ kind: "status", status });
-      })
+      .then(show)
       .catch(() => {})
       .finally(() => {
         refreshing = false;
@@ -127,5 +147,8 @@ async function stream(
     ended = true;
     cancelTick();
   }
-  return watch.closed;
+  run.end = await watch.closed;
+  // A rejected key must fail the watch even when the stream (which needs no key) won the race.
+  if (run.end.reason !== "aborted") await first;
+  return run;
 }
