@@ -1,57 +1,17 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { type Clock, systemClock } from "../transport/clock.js";
+import { systemClock } from "../transport/clock.js";
 import { type ChildHandle, spawnChild } from "./child-process.js";
-import type { ChildConfig } from "./child-protocol.js";
 import { createControlHandler } from "./control.js";
 import { type DeployOptions, type DeployReport, runDeploy } from "./deploy.js";
 import { createEdge } from "./edge.js";
 import { EmulatorError } from "./emulator-error.js";
+import { checkEmulatorOptions, childConfigOf, type EmulatorOptions } from "./emulator-options.js";
 import { guardChild } from "./orphan-guard.js";
 import { createReplicaPool, type ReplicaInfo } from "./replica-pool.js";
 
-/** Options of {@link startEmulator}. Every time is an option, so tests run in seconds. */
-export interface EmulatorOptions {
-  /** The edge's port; 0 picks a free one. @default 8001 */
-  port?: number;
-  /** The edge's address. @default "127.0.0.1" */
-  host?: string;
-  /** Replica processes behind the edge. @default 2 */
-  replicas?: number;
-  /** How long a plan takes from `processing` to `completed`. @default 60 */
-  planSeconds?: number;
-  /** Require this API key (`X-API-Key` or `Authorization: Bearer`). @default no key required */
-  apiKey?: string;
-  /** Apply PlanExe's 60 requests / 60 s limit. @default false */
-  rateLimit?: boolean;
-  /** Progress stream: heartbeat after this much silence. @default 20000 */
-  heartbeatMs?: number;
-  /** Progress stream: the `retry:` hint. @default 5000 */
-  retryMs?: number;
-  /** Progress stream: the `retry:` hint a draining replica ends its streams with. @default 250 */
-  drainRetryMs?: number;
-  /** Progress stream: how often a replica reads the plan. @default 3000 */
-  pollIntervalMs?: number;
-  /** Open progress streams per client address (per replica). @default 5 */
-  maxStreamsPerClient?: number;
-  /** Open progress streams per replica. @default 200 */
-  maxStreams?: number;
-  /** Plans the worker runs at the same time. @default 4 */
-  workerConcurrency?: number;
-  /** How often the worker looks for pending plans. @default 250 */
-  workerPollMs?: number;
-  /** SIGTERM → SIGKILL for replicas (deploys, `stop()`) and the worker. @default 10000 */
-  graceMs?: number;
-  /** The edge health-checks each replica on `/healthcheck` this often. @default 1000 */
-  healthIntervalMs?: number;
-  /** Where the state file lives. Given: kept after `stop()` (plans survive emulator runs). @default a fresh temporary directory, removed by `stop()` */
-  stateDir?: string;
-  /** Told each line a child process writes to stderr, prefixed with its id. @default dropped */
-  onLog?: (line: string) => void;
-  /** Where time comes from (deploy windows, grace periods, health checks). @default systemClock */
-  clock?: Clock;
-}
+export type { EmulatorOptions } from "./emulator-options.js";
 
 /** A running emulator. */
 export interface Emulator {
@@ -93,6 +53,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   if (!Number.isInteger(count) || count < 1) {
     throw new TypeError(`startEmulator: \`replicas\` must be a whole number >= 1, got ${count}.`);
   }
+  checkEmulatorOptions(options);
   const clock = options.clock ?? systemClock;
   const graceMs = options.graceMs ?? 10_000;
   const ownsStateDir = options.stateDir === undefined;
@@ -101,21 +62,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     : mkdtempSync(join(tmpdir(), "planexe-emulator-"));
   const stateFile = join(stateDir, "state.json");
   const onLog = options.onLog;
-  const base: Omit<ChildConfig, "id"> = {
-    stateFile,
-    planSeconds: options.planSeconds ?? 60,
-    apiKey: options.apiKey,
-    rateLimit: options.rateLimit ?? false,
-    heartbeatMs: options.heartbeatMs ?? 20_000,
-    retryMs: options.retryMs ?? 5000,
-    drainRetryMs: options.drainRetryMs ?? 250,
-    pollIntervalMs: options.pollIntervalMs ?? 3000,
-    maxStreamsPerClient: options.maxStreamsPerClient ?? 5,
-    maxStreams: options.maxStreams ?? 200,
-    workerConcurrency: options.workerConcurrency ?? 4,
-    workerPollMs: options.workerPollMs ?? 250,
-    graceMs,
-  };
+  const base = childConfigOf(options, stateFile);
   const spawn = (program: "replica-main" | "worker-main", id: string): ChildHandle => {
     const handle = spawnChild(
       program,
@@ -130,7 +77,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     healthIntervalMs: options.healthIntervalMs ?? 1000,
     clock,
   });
-  const worker = spawn("worker-main", "worker");
+  let worker: ChildHandle | undefined;
   let generation = 0;
   let deploying: Promise<DeployReport> | undefined;
 
@@ -171,10 +118,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     pick: () => pool.pick(),
     intercept: createControlHandler({
       deploy,
-      status: () => ({ replicas: pool.info(), workerPid: worker.pid, deploying: !!deploying }),
+      status: () => ({ replicas: pool.info(), workerPid: worker?.pid, deploying: !!deploying }),
     }),
   }).catch(async (cause: unknown) => {
-    await Promise.all([pool.stop(0), worker.terminate(0)]);
+    await pool.stop(0);
     if (ownsStateDir) rmSync(stateDir, { recursive: true, force: true });
     const inUse = (cause as NodeJS.ErrnoException).code === "EADDRINUSE";
     throw new EmulatorError(
@@ -191,13 +138,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     stopped ??= (async () => {
       const grace = stopOptions.graceMs ?? graceMs;
       await edge.close();
-      await Promise.all([pool.stop(grace), worker.terminate(grace)]);
+      await Promise.all([pool.stop(grace), worker?.terminate(grace)]);
       if (ownsStateDir) rmSync(stateDir, { recursive: true, force: true });
     })();
     return stopped;
   };
 
   try {
+    worker = spawn("worker-main", "worker");
     await Promise.all([worker.ready, pool.waitHealthy(pool.startGroup(count, 0), 30_000)]);
   } catch (cause) {
     await stop({ graceMs: 0 });
@@ -212,7 +160,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return pool.info();
     },
     workerPid: worker.pid,
-    pids: () => [...pool.pids(), worker.pid],
+    pids: () => [...pool.pids(), ...(worker ? [worker.pid] : [])],
     deploy,
     stop,
   };

@@ -1,0 +1,107 @@
+import type { Clock } from "../transport/clock.js";
+import type { ChildConfig } from "./child-protocol.js";
+
+/** Options of `startEmulator()`. Every time is an option, so tests run in seconds. */
+export interface EmulatorOptions {
+  /** The edge's port; 0 picks a free one. @default 8001 */
+  port?: number;
+  /** The edge's address. @default "127.0.0.1" */
+  host?: string;
+  /** Replica processes behind the edge. @default 2 */
+  replicas?: number;
+  /** How long a plan takes from `processing` to `completed`. @default 60 */
+  planSeconds?: number;
+  /** Require this API key (`X-API-Key` or `Authorization: Bearer`). @default no key required */
+  apiKey?: string;
+  /** Apply PlanExe's 60 requests / 60 s limit. @default false */
+  rateLimit?: boolean;
+  /** Progress stream: heartbeat after this much silence. @default 20000 */
+  heartbeatMs?: number;
+  /** Progress stream: the `retry:` hint. @default 5000 */
+  retryMs?: number;
+  /** Progress stream: the `retry:` hint a draining replica ends its streams with. @default 250 */
+  drainRetryMs?: number;
+  /** Progress stream: how often a replica reads the plan. @default 3000 */
+  pollIntervalMs?: number;
+  /** Open progress streams per client address (per replica). @default 5 */
+  maxStreamsPerClient?: number;
+  /** Open progress streams per replica. @default 200 */
+  maxStreams?: number;
+  /** Plans the worker runs at the same time. @default 4 */
+  workerConcurrency?: number;
+  /** How often the worker looks for pending plans. @default 250 */
+  workerPollMs?: number;
+  /** SIGTERM → SIGKILL for replicas (deploys, `stop()`) and the worker. @default 10000 */
+  graceMs?: number;
+  /** The edge health-checks each replica on `/healthcheck` this often. @default 1000 */
+  healthIntervalMs?: number;
+  /** Where the state file lives. Given: kept after `stop()` (plans survive emulator runs). @default a fresh temporary directory, removed by `stop()` */
+  stateDir?: string;
+  /** Told each line a child process writes to stderr, prefixed with its id. @default dropped */
+  onLog?: (line: string) => void;
+  /** Where time comes from (deploy windows, grace periods, health checks). @default systemClock */
+  clock?: Clock;
+}
+
+const NUMBERS = [
+  "port",
+  "planSeconds",
+  "heartbeatMs",
+  "retryMs",
+  "drainRetryMs",
+  "pollIntervalMs",
+  "maxStreamsPerClient",
+  "maxStreams",
+  "workerConcurrency",
+  "workerPollMs",
+  "graceMs",
+  "healthIntervalMs",
+] as const;
+
+/** Throws a `TypeError` that says how to fix a bad option. */
+export function checkEmulatorOptions(options: EmulatorOptions): void {
+  for (const name of NUMBERS) {
+    const value = options[name];
+    if (value === undefined) continue;
+    const positive = name === "planSeconds" || name === "healthIntervalMs";
+    if (
+      typeof value !== "number" ||
+      !Number.isFinite(value) ||
+      value < 0 ||
+      (positive && value === 0)
+    ) {
+      throw new TypeError(
+        `startEmulator: \`${name}\` must be a finite number ${positive ? "> 0" : ">= 0"}, got ${String(value)}.`,
+      );
+    }
+  }
+  for (const name of ["retryMs", "drainRetryMs"] as const) {
+    if (options[name] !== undefined && !Number.isInteger(options[name])) {
+      throw new TypeError(
+        `startEmulator: \`${name}\` must be a whole number of ms (SSE \`retry:\` takes digits).`,
+      );
+    }
+  }
+}
+
+/** What every child process is told, from the options (defaults filled in). */
+export function childConfigOf(
+  options: EmulatorOptions,
+  stateFile: string,
+): Omit<ChildConfig, "id"> {
+  return {
+    stateFile,
+    planSeconds: options.planSeconds ?? 60,
+    apiKey: options.apiKey,
+    rateLimit: options.rateLimit ?? false,
+    heartbeatMs: options.heartbeatMs ?? 20_000,
+    retryMs: options.retryMs ?? 5000,
+    drainRetryMs: options.drainRetryMs ?? 250,
+    pollIntervalMs: options.pollIntervalMs ?? 3000,
+    maxStreamsPerClient: options.maxStreamsPerClient ?? 5,
+    maxStreams: options.maxStreams ?? 200,
+    workerConcurrency: options.workerConcurrency ?? 4,
+    workerPollMs: options.workerPollMs ?? 250,
+    graceMs: options.graceMs ?? 10_000,
+  };
+}
