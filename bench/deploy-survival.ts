@@ -63,15 +63,22 @@ async function createPlans(baseUrl: string, count: number, label: string): Promi
 const log = (line: string) =>
   process.stdout.write(`  ${new Date().toISOString().slice(11, 19)} ${line}\n`);
 
-/** How many of the plans the server itself reports `completed` (what the watchers should have been told). */
-async function finalStates(baseUrl: string, plans: WatchedPlan[]): Promise<number> {
+/**
+ * How many of the plans the server itself reports `completed` once every plan has
+ * ended (or `until` passed): what each watcher should have been told.
+ */
+async function finalStates(baseUrl: string, plans: WatchedPlan[], until: number): Promise<number> {
   const client = new PlanExeClient({ baseUrl });
+  const terminal = new Set(["completed", "failed", "stopped"]);
   try {
-    let completed = 0;
-    for (const plan of plans) {
-      if ((await client.getStatus(plan.plan_id)).state === "completed") completed += 1;
+    for (;;) {
+      const states = [];
+      for (const plan of plans) states.push((await client.getStatus(plan.plan_id)).state);
+      if (states.every((s) => terminal.has(s)) || Date.now() > until) {
+        return states.filter((s) => s === "completed").length;
+      }
+      await delay(2000);
     }
-    return completed;
   } finally {
     await client.close();
   }
@@ -143,6 +150,7 @@ async function runOne(client: ClientName, watchers: number, t: Timing): Promise<
   const edge = logEdgeRequests();
   let child: ChildProcess | undefined;
   try {
+    const createdAt = Date.now();
     const plans = await createPlans(emulator.url, watchers, client);
     const config: ChildConfig = { client, baseUrl: emulator.url, plans, pollMs: t.pollMs };
     child = fork(CHILD, [], {
@@ -159,14 +167,23 @@ async function runOne(client: ClientName, watchers: number, t: Timing): Promise<
     const healthyAt = deployStart + report.unavailableMs;
     log(`${client}: new replica healthy after ${(report.unavailableMs / 1000).toFixed(1)} s`);
     // Plans end planSeconds after they started; give the watchers that long again, then stop them.
-    const deadline = delay(t.planSeconds * 1000 + 60_000).then(() => "deadline" as const);
-    if ((await Promise.race([result, deadline])) === "deadline") {
+    const timer = new AbortController();
+    const deadline = delay(t.planSeconds * 1000 + 60_000, "deadline" as const, {
+      signal: timer.signal,
+    }).catch(() => "settled" as const);
+    const first = await Promise.race([result, deadline]);
+    timer.abort();
+    if (first === "deadline") {
       log(`${client}: deadline passed; stopping the watchers that are still running`);
       child.send({ type: "stop" });
     }
     const { records, baselineRssMb, peakRssMb, peakHeapUsedMb } = await result;
     const doneAt = Date.now();
-    const serverStates = await finalStates(emulator.url, plans);
+    const serverStates = await finalStates(
+      emulator.url,
+      plans,
+      createdAt + t.planSeconds * 1000 + 60_000,
+    );
     return summarize(client, records, {
       deployStart,
       healthyAt,
