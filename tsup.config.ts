@@ -24,7 +24,11 @@ export default defineConfig([
   },
   {
     // The CLI bins (package.json "bin"): ESM only, run by node.
-    entry: { main: "src/cli/main.ts", "watch-plan": "src/cli/watch-plan.ts" },
+    entry: {
+      main: "src/cli/main.ts",
+      "watch-plan": "src/cli/watch-plan.ts",
+      demo: "src/cli/demo.ts",
+    },
     outDir: "dist/cli",
     format: ["esm"],
     platform: "node",

@@ -8,10 +8,11 @@ const DIST = process.env.PLANEXE_CLI_DIST
   : fileURLToPath(new URL("../../dist/cli/", import.meta.url));
 export const MAIN = `${DIST}main.js`;
 export const WATCH_PLAN = `${DIST}watch-plan.js`;
+export const DEMO = `${DIST}demo.js`;
 
 /** The built bins must exist: `npm test` builds them; run `npx tsup` before `vitest run test/cli`. */
 export function requireBuild(): void {
-  if (!existsSync(MAIN) || !existsSync(WATCH_PLAN))
+  if (!existsSync(MAIN) || !existsSync(WATCH_PLAN) || !existsSync(DEMO))
     throw new Error("dist/cli is missing: run `npx tsup` (npm test does) before the CLI tests");
 }
 

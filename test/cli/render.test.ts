@@ -87,6 +87,7 @@ describe("the TTY progress bar", () => {
         stepsTotal: 20,
         elapsedSec: 62,
         elapsedAt: 0,
+        stepPercent: 52.5,
       },
       0,
       120,
@@ -117,14 +118,28 @@ describe("the TTY progress bar", () => {
     );
   });
 
+  it("hides a step name that progress has moved past", () => {
+    const view = {
+      ...emptyView(),
+      state: "processing" as const,
+      percent: 65,
+      step: "start_time",
+      stepPercent: 0,
+    };
+    expect(barLine(view, 0, 120)).not.toContain("start_time");
+  });
+
   it("never draws wider than the terminal", () => {
     const view = {
       ...emptyView(),
       state: "processing" as const,
       percent: 5,
       step: "x".repeat(200),
+      stepPercent: 5,
     };
-    expect(barLine(view, 0, 60).length).toBeLessThanOrEqual(59);
+    const line = barLine(view, 0, 60);
+    expect(line).toContain("xxxx");
+    expect(line.length).toBeLessThanOrEqual(59);
   });
 });
 

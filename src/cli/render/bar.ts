@@ -1,6 +1,6 @@
 import { formatDuration } from "../args/duration.js";
 import type { Output } from "../output.js";
-import { applyUpdate, elapsedNow, emptyView, type ProgressView } from "./model.js";
+import { applyUpdate, currentStep, elapsedNow, emptyView, type ProgressView } from "./model.js";
 import type { Renderer } from "./renderer.js";
 import { errorLine, resultLines } from "./summary.js";
 
@@ -17,11 +17,8 @@ export function barLine(view: ProgressView, now: number, columns: number): strin
     bar,
     `${percent.toFixed(1).padStart(5)}%`,
   ];
-  const steps =
-    view.stepsCompleted !== undefined && view.stepsTotal !== undefined
-      ? `${view.stepsCompleted}/${view.stepsTotal} `
-      : "";
-  if (view.step) parts.push(`${steps}${view.step}`);
+  const step = currentStep(view);
+  if (step) parts.push(step);
   const elapsed = elapsedNow(view, now);
   if (elapsed !== undefined) parts.push(formatDuration(elapsed * 1000));
   if (view.notice) parts.push(`| ${view.notice}`);
@@ -46,6 +43,11 @@ export function createBarRenderer(output: Output, now: () => number): Renderer {
       draw();
     },
     tick: draw,
+    note(text) {
+      output.out(`${CLEAR_LINE}${text}\n`);
+      drawn = "";
+      if (view.state !== undefined || view.notice !== undefined) draw();
+    },
     finish(result) {
       if (drawn) output.out("\n");
       for (const line of resultLines(result)) output.out(`${line}\n`);

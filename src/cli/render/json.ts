@@ -15,6 +15,9 @@ export function createJsonRenderer(output: Output): Renderer {
       else line({ ...update.status, type: "plan_status" });
     },
     tick() {},
+    note(text) {
+      line({ type: "note", message: text });
+    },
     finish(result) {
       line({
         type: "result",

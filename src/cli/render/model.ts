@@ -15,6 +15,8 @@ export interface ProgressView {
   /** A transient notice ("server deploying — reconnecting in 3s"), cleared by the next event from the server. */
   notice: string | undefined;
   reconnects: number;
+  /** The progress the step fields were read at: they are shown only while progress has not moved on. */
+  stepPercent: number | undefined;
 }
 
 /** One input to the view: a stream event, or a `plan_status` answer (the stream carries no step names). */
@@ -33,7 +35,18 @@ export function emptyView(): ProgressView {
     stepsTotal: undefined,
     notice: undefined,
     reconnects: 0,
+    stepPercent: undefined,
   };
+}
+
+/** The step to show: `"7/20 identify_risks"`, or `undefined` when unknown or stale. */
+export function currentStep(view: ProgressView): string | undefined {
+  if (!view.step || view.stepPercent !== view.percent) return undefined;
+  const steps =
+    view.stepsCompleted !== undefined && view.stepsTotal !== undefined
+      ? `${view.stepsCompleted}/${view.stepsTotal} `
+      : "";
+  return `${steps}${view.step}`;
 }
 
 /** A reconnect's delay as a user reads it: `0.3s`, `4s`. */
@@ -73,6 +86,7 @@ export function applyUpdate(view: ProgressView, update: ProgressUpdate, now: num
       step: s.current_step ?? view.step,
       stepsCompleted: s.steps_completed ?? view.stepsCompleted,
       stepsTotal: s.steps_total ?? view.stepsTotal,
+      stepPercent: s.progress_percentage,
     };
   }
   const event = update.event;

@@ -28,5 +28,7 @@ export interface Renderer {
   update(update: ProgressUpdate): void;
   /** Redraws time-dependent parts (the bar's elapsed time). */
   tick(): void;
+  /** A line of commentary (the demo's "rolling deploy started"), printed above the bar. */
+  note(text: string): void;
   finish(result: WatchResult): void;
 }
