@@ -92,7 +92,7 @@ describe("the TTY progress bar", () => {
       0,
       120,
     );
-    expect(line).toMatch(/^processing +\[█{13}░{11}\] +52\.5% +11\/20 make_assumptions +1m 02s$/);
+    expect(line).toMatch(/^processing +\[█{13}░{11}\] +52\.5% +1m 02s +11\/20 make_assumptions$/);
   });
 
   it("redraws in place, ticks the elapsed time while processing, and shows the deploy notice", () => {
@@ -127,6 +127,21 @@ describe("the TTY progress bar", () => {
       stepPercent: 0,
     };
     expect(barLine(view, 0, 120)).not.toContain("start_time");
+  });
+
+  it("keeps the deploy notice visible on an 80-column terminal", () => {
+    const view = {
+      ...emptyView(),
+      state: "processing" as const,
+      percent: 30,
+      elapsedSec: 15,
+      step: "potential_levers",
+      stepsCompleted: 6,
+      stepsTotal: 20,
+      stepPercent: 30,
+      notice: "server deploying — reconnecting in 4s",
+    };
+    expect(barLine(view, 0, 80)).toMatch(/\| server deploying — reconnecting in 4s$/);
   });
 
   it("never draws wider than the terminal", () => {

@@ -4,26 +4,27 @@ import { applyUpdate, currentStep, elapsedNow, emptyView, type ProgressView } fr
 import type { Renderer } from "./renderer.js";
 import { errorLine, resultLines } from "./summary.js";
 
-const WIDTH = 24;
+const MAX_WIDTH = 24;
+const MIN_WIDTH = 8;
 const CLEAR_LINE = "\r\x1b[2K";
 
-/** The bar's one line for a view (no escape codes), cut to `columns - 1`. */
+/** The bar's one line for a view (no escape codes), cut to `columns - 1`; the bar shrinks first. */
 export function barLine(view: ProgressView, now: number, columns: number): string {
   const percent = view.percent ?? 0;
-  const filled = Math.round((Math.min(100, Math.max(0, percent)) / 100) * WIDTH);
-  const bar = `[${"█".repeat(filled)}${"░".repeat(WIDTH - filled)}]`;
-  const parts = [
-    (view.state ?? "connecting").padEnd(10),
-    bar,
-    `${percent.toFixed(1).padStart(5)}%`,
-  ];
-  const step = currentStep(view);
-  if (step) parts.push(step);
+  const head = (view.state ?? "connecting").padEnd(10);
+  const tail = [`${percent.toFixed(1).padStart(5)}%`];
   const elapsed = elapsedNow(view, now);
-  if (elapsed !== undefined) parts.push(formatDuration(elapsed * 1000));
-  if (view.notice) parts.push(`| ${view.notice}`);
-  const line = parts.join("  ");
+  if (elapsed !== undefined) tail.push(formatDuration(elapsed * 1000));
+  // The notice matters more than the step name on a narrow terminal.
+  const step = currentStep(view);
+  if (view.notice) tail.push(`| ${view.notice}`);
+  else if (step) tail.push(step);
   const max = Math.max(20, columns - 1);
+  const rest = head.length + tail.join("  ").length + 4;
+  const width = Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, max - rest - 2));
+  const filled = Math.round((Math.min(100, Math.max(0, percent)) / 100) * width);
+  const bar = `[${"█".repeat(filled)}${"░".repeat(width - filled)}]`;
+  const line = [head, bar, ...tail].join("  ");
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 
