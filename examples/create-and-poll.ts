@@ -5,7 +5,9 @@
  *
  * By default it runs against the in-process PlanExe double (a 12 s plan, and a 5 s
  * Railway restart window in the middle, during which every request gets a 502);
- * set PLANEXE_BASE_URL (and PLANEXE_API_KEY) to run it against a real server.
+ * set PLANEXE_URL (and PLANEXE_API_KEY) to run it against a server instead:
+ * `npx planexe-client emulator` (http://127.0.0.1:8001) or https://mcp.planexe.org.
+ * In your own project, import from "planexe-client" instead of "../src/index.js".
  */
 import { isPlanExeError, PlanExeClient, systemClock } from "../src/index.js";
 import { createPlanExeDouble } from "../src/testing/index.js";
@@ -14,7 +16,7 @@ const POLL_MS = 1_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function main(): Promise<void> {
-  const real = process.env.PLANEXE_BASE_URL;
+  const real = process.env.PLANEXE_URL;
   const double = real
     ? undefined
     : createPlanExeDouble({ clock: systemClock, planSeconds: 12, apiKeys: ["pex_example_key"] });
@@ -45,8 +47,10 @@ async function main(): Promise<void> {
       );
       if (status.state === "failed") {
         console.log(`failed: ${status.error?.message ?? "no reason given"}`);
+        process.exitCode = 1;
         break;
       }
+      if (status.state === "stopped") process.exitCode = 1;
       if (status.state === "completed" || status.state === "stopped") break;
       await sleep(POLL_MS);
     }

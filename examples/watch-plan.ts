@@ -5,14 +5,15 @@
  *
  * By default it runs against the in-process PlanExe double (a 20 s plan, and a 5 s
  * Railway restart window in the middle: the stream is cut and every reconnect gets
- * a 502 until the new replica serves). Set PLANEXE_BASE_URL (and PLANEXE_API_KEY)
- * to watch a real plan instead.
+ * a 502 until the new replica serves). Set PLANEXE_URL (and PLANEXE_API_KEY) to
+ * watch a plan on a server instead: `npx planexe-client emulator` or https://mcp.planexe.org.
+ * In your own project, import from "planexe-client" instead of "../src/index.js".
  */
 import { isPlanExeError, PlanExeClient, systemClock, watchPlan } from "../src/index.js";
 import { createPlanExeDouble } from "../src/testing/index.js";
 
 async function main(): Promise<void> {
-  const real = process.env.PLANEXE_BASE_URL;
+  const real = process.env.PLANEXE_URL;
   const double = real
     ? undefined
     : createPlanExeDouble({ clock: systemClock, planSeconds: 20, apiKeys: ["pex_example_key"] });
@@ -60,10 +61,13 @@ async function main(): Promise<void> {
           break;
         case "complete":
           console.log(`done: ${event.state}${event.error ? ` (${event.error.message})` : ""}`);
+          if (event.state !== "completed") process.exitCode = 1;
           break;
       }
     }
-    console.log("watch ended:", (await watch.closed).reason);
+    const end = await watch.closed;
+    console.log("watch ended:", end.reason);
+    if (end.reason !== "complete") process.exitCode = 1;
   } catch (error) {
     console.error(isPlanExeError(error) ? `${error.name} ${error.code}: ${error.message}` : error);
     process.exitCode = 1;
