@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { dirname, join } from "node:path";
@@ -26,6 +27,16 @@ function cpuModel(): string {
     // Not Linux: fall back to what Node reports.
   }
   return cpus()[0]?.model ?? "unknown";
+}
+
+/** The commit measured: `BENCH_COMMIT` (set when running from an exported tree), else `git rev-parse HEAD`. */
+export function measuredCommit(): string {
+  if (process.env.BENCH_COMMIT) return process.env.BENCH_COMMIT;
+  try {
+    return execFileSync("git", ["rev-parse", "HEAD"], { encoding: "utf8" }).trim();
+  } catch {
+    return "unknown";
+  }
 }
 
 export function machineInfo(): MachineInfo {
@@ -61,7 +72,13 @@ export function writeResult(
 ): string {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const file = join(RESULTS_DIR, `${name}.json`);
-  const body = { name, measuredAt: new Date().toISOString(), machine, ...data };
+  const body = {
+    name,
+    measuredAt: new Date().toISOString(),
+    commit: measuredCommit(),
+    machine,
+    ...data,
+  };
   writeFileSync(file, `${JSON.stringify(body, null, 2)}\n`);
   return file;
 }
