@@ -2,7 +2,7 @@ const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 const SECRET_HEADERS = new Set(["authorization", "x-api-key", "cookie", "proxy-authorization"]);
 
 /** What every secret is shown as. */
-export const REDACTED = "***";
+const REDACTED = "***";
 
 /**
  * A URL safe to print: plan ids (UUIDs, the progress stream's only credential),

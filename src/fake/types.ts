@@ -5,7 +5,7 @@ export const MODEL_PROFILES = ["baseline", "premium", "frontier", "custom"] as c
 export type ModelProfile = (typeof MODEL_PROFILES)[number];
 
 /** Why a plan failed, as PlanExe reports it in `plan_status.error.failure_reason`. */
-export type FailureReason =
+type FailureReason =
   | "generation_error"
   | "worker_error"
   | "inactivity_timeout"
@@ -22,7 +22,7 @@ export interface PlanFailure {
 }
 
 /** One file the pipeline wrote, newest last. `updated_at` is ms since the epoch. */
-export interface PlanFile {
+interface PlanFile {
   path: string;
   updated_at: number;
 }

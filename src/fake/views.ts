@@ -8,7 +8,7 @@ export function isoSeconds(ms: number): string {
 }
 
 /** Drops `undefined` fields, so JSON and `toEqual` see the same object. */
-export function compact<T extends Record<string, unknown>>(value: T): T {
+function compact<T extends Record<string, unknown>>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
@@ -17,11 +17,11 @@ export function sseUrl(baseUrl: string, planId: string): string {
   return `${baseUrl}/sse/plan/${planId}`;
 }
 
-export function progressOf(plan: PlanRecord): number {
+function progressOf(plan: PlanRecord): number {
   return plan.state === "completed" ? 100 : stepProgress(plan.steps_completed);
 }
 
-export function elapsedSec(plan: PlanRecord, now: number): number {
+function elapsedSec(plan: PlanRecord, now: number): number {
   if (plan.state === "pending" || plan.started_at === undefined) return 0;
   const end = plan.finished_at ?? now;
   return Math.max(0, Math.round((end - plan.started_at) / 100) / 10);

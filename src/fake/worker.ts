@@ -4,7 +4,7 @@ import type { PlanStore } from "./store.js";
 import type { PlanFailure, PlanRecord } from "./types.js";
 
 /** What `worker.shutdown()` did with the plans that were running. */
-export interface WorkerShutdownResult {
+interface WorkerShutdownResult {
   /** Plans that reached a terminal state on their own within the grace period. */
   finished: string[];
   /** Plans still running when the grace period ended, now `failed` with `worker_error`. */

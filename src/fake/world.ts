@@ -21,8 +21,6 @@ import type {
 import { snapshotOf } from "./views.js";
 import { createWorkerService, type PlanExeWorker } from "./worker.js";
 
-export type { FailAtStep };
-
 /** Options of {@link createPlanExeWorld}. */
 export interface PlanExeWorldOptions {
   /** Where time comes from. @default systemClock */
@@ -58,9 +56,7 @@ export interface PlanExeWorldOptions {
 }
 
 /** A download, as the `/download/:id/:file` route answers it. */
-export type DownloadResult =
-  | { status: 200; artifact: Artifact }
-  | { status: 401 | 404; detail: string };
+type DownloadResult = { status: 200; artifact: Artifact } | { status: 401 | 404; detail: string };
 
 /** The PlanExe domain: "Postgres + worker". One world serves many app replicas. */
 export interface PlanExeWorld {

@@ -2,7 +2,7 @@ import { type PlanState, PlanStateSchema } from "./events.js";
 import type { PlanSnapshot } from "./snapshot.js";
 
 /** The version prefix of every event id this package's server emits. */
-export const EVENT_ID_VERSION = "1";
+const EVENT_ID_VERSION = "1";
 
 /**
  * The event id of a snapshot: `"<v>.<run>.<state>.<progress×10>"`, e.g. `"1.0.processing.425"`.

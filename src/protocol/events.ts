@@ -5,7 +5,7 @@ export const PlanStateSchema = z.enum(["pending", "processing", "completed", "fa
 export type PlanState = z.infer<typeof PlanStateSchema>;
 
 /** States after which a plan never changes again (until a retry or resume starts a new run). */
-export const TERMINAL_STATES: ReadonlySet<PlanState> = new Set(["completed", "failed", "stopped"]);
+const TERMINAL_STATES: ReadonlySet<PlanState> = new Set(["completed", "failed", "stopped"]);
 
 /** True when `state` is `completed`, `failed` or `stopped`. */
 export function isTerminalState(state: PlanState): boolean {
@@ -32,11 +32,11 @@ export const CompleteEventDataSchema = z.looseObject({
 export type CompleteEventData = z.infer<typeof CompleteEventDataSchema>;
 
 /** `data` of `event: heartbeat`, sent after 20 s without a status. */
-export const HeartbeatEventDataSchema = z.looseObject({ timestamp: z.string() });
+const HeartbeatEventDataSchema = z.looseObject({ timestamp: z.string() });
 export type HeartbeatEventData = z.infer<typeof HeartbeatEventDataSchema>;
 
 /** `data` of `event: error` (`PLAN_NOT_FOUND`, `SSE_TIMEOUT`); the stream closes after it. */
-export const ErrorEventDataSchema = z.looseObject({ code: z.string(), message: z.string() });
+const ErrorEventDataSchema = z.looseObject({ code: z.string(), message: z.string() });
 export type ErrorEventData = z.infer<typeof ErrorEventDataSchema>;
 
 /** Each `event:` name of the progress stream, with the schema of its `data`. */
@@ -46,4 +46,3 @@ export const StreamEventSchemas = {
   heartbeat: HeartbeatEventDataSchema,
   error: ErrorEventDataSchema,
 } as const;
-export type StreamEventType = keyof typeof StreamEventSchemas;

@@ -31,7 +31,7 @@ export function statusData(snapshot: PlanSnapshot): { [key: string]: PyJsonValue
 }
 
 /** Today's message when a failed plan has none of its own. */
-export const DEFAULT_FAILURE_MESSAGE = "Plan generation failed.";
+const DEFAULT_FAILURE_MESSAGE = "Plan generation failed.";
 
 /** `data` of `complete`: the status fields, plus `error` when the plan failed. */
 export function completeData(snapshot: PlanSnapshot): { [key: string]: PyJsonValue } {

@@ -82,7 +82,7 @@ export function defaultClientKey(request: Request): string {
 }
 
 /** The default `planIdFromRequest`: the last non-empty path segment of `/sse/plan/:id`. */
-export function defaultPlanIdFromRequest(request: Request): string | undefined {
+function defaultPlanIdFromRequest(request: Request): string | undefined {
   const match = /\/sse\/plan\/([^/]+)\/?$/.exec(new URL(request.url).pathname);
   if (!match?.[1]) return undefined;
   try {

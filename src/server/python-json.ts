@@ -19,7 +19,7 @@ const SHORT_ESCAPES: Readonly<Record<string, string>> = {
 };
 
 /** `json.dumps(str)` with `ensure_ascii=True`: escapes `"`, `\` and anything outside space..`~`. */
-export function pyJsonString(value: string): string {
+function pyJsonString(value: string): string {
   const escaped = value.replace(/[\\"]|[^ -~]/g, (char) => {
     const short = SHORT_ESCAPES[char];
     if (short) return short;

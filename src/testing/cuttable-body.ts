@@ -1,5 +1,5 @@
 /** The error a reader sees when a connection dies mid-body, shaped like undici's. */
-export function connectionCutError(): TypeError {
+function connectionCutError(): TypeError {
   const socketError = Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" });
   return new TypeError("terminated", { cause: socketError });
 }

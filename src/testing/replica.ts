@@ -22,7 +22,7 @@ const ROUTES: readonly RegExp[] = [
 ];
 
 /** FastAPI's answer for a path no route matches. */
-export function fastApiNotFound(): Response {
+function fastApiNotFound(): Response {
   return Response.json({ detail: "Not Found" }, { status: 404 });
 }
 

@@ -106,7 +106,7 @@ function fromHttpError(
  * (so `instanceof` still works): a server may echo the key in its error text, and a
  * logged error prints its `cause` chain.
  */
-export function scrub(error: unknown, secrets: readonly (string | undefined)[]): unknown {
+function scrub(error: unknown, secrets: readonly (string | undefined)[]): unknown {
   if (!(error instanceof Error)) return error;
   const keys = secrets.filter((s): s is string => typeof s === "string" && s.length >= 4);
   const leaks = (text: string | undefined) => keys.some((key) => text?.includes(key));

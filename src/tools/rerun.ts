@@ -51,7 +51,7 @@ const REFUSAL = {
  * True for a failure after which the request may or may not have reached the server:
  * the connection broke, an attempt timed out, or a gateway answered 502/504.
  */
-export function isAmbiguousFailure(error: unknown): boolean {
+function isAmbiguousFailure(error: unknown): boolean {
   if (!isPlanExeError(error)) return false;
   const delivery = (error.details as { delivery?: unknown } | undefined)?.delivery;
   if (delivery === "no") return false;

@@ -24,7 +24,7 @@ export interface RawToolResult {
 }
 
 /** The `{ error: { code, message, details? } }` of a failed tool result, from `structuredContent` or the JSON text in `content[0]`. */
-export function readToolErrorPayload(result: RawToolResult): ToolErrorPayload | undefined {
+function readToolErrorPayload(result: RawToolResult): ToolErrorPayload | undefined {
   const structured = ToolErrorPayloadSchema.safeParse(result.structuredContent);
   if (structured.success) return structured.data;
   const text = firstText(result.content);

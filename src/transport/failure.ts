@@ -20,7 +20,7 @@ export function describeFailure(failure: TransientFailure): string {
 }
 
 /** The transport code of a transient failure the policy gave up on. */
-export function failureCode(failure: TransientFailure): TransportErrorCode {
+function failureCode(failure: TransientFailure): TransportErrorCode {
   switch (failure.kind) {
     case "status":
       return ErrorCode.HTTP_ERROR;

@@ -87,8 +87,3 @@ export function parseRetryAfter(value: string | null | undefined, now: number): 
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now);
 }
-
-/** HTTP statuses that mean "the server is deploying or overloaded: try again". */
-export function isTransientStatus(status: number): boolean {
-  return status === 502 || status === 503 || status === 504 || status === 429;
-}

@@ -32,7 +32,7 @@ export interface RedirectOptions {
  * Same scheme, host and port — or the `https` form of an `http` origin on default
  * ports (an upgrade never leaks the key to another host).
  */
-export function isSameOrigin(from: URL, to: URL): boolean {
+function isSameOrigin(from: URL, to: URL): boolean {
   if (from.protocol === to.protocol && from.host === to.host) return true;
   return (
     from.hostname === to.hostname &&

@@ -49,14 +49,6 @@ export async function toReplayable(
   };
 }
 
-/** The same request with other headers (or URL, method, body), for a replay. */
-export function withChanges(
-  request: ReplayableRequest,
-  changes: Partial<Pick<ReplayableRequest, "url" | "method" | "headers" | "body">>,
-): ReplayableRequest {
-  return { ...request, ...changes };
-}
-
 /** The `RequestInit` of one attempt: the buffered body, manual redirects, the attempt's signal. */
 export function attemptInit(
   request: Pick<ReplayableRequest, "method" | "headers" | "body" | "extra">,

@@ -5,7 +5,7 @@ import type { PlanExeWorld } from "../world.js";
 import { createPlanExeMcpServer } from "./mcp-server.js";
 
 /** JSON-RPC code PlanExe uses for a missing or invalid API key on `/mcp`. */
-export const AUTH_ERROR_CODE = -32001;
+const AUTH_ERROR_CODE = -32001;
 
 interface JsonRpcMessage {
   id?: unknown;

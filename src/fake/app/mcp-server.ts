@@ -6,7 +6,7 @@ import type { PlanExeWorld } from "../world.js";
 import { toCallToolResult } from "./responses.js";
 
 /** The `serverInfo` PlanExe's MCP server reports. */
-export const SERVER_INFO = { name: "planexe-mcp-cloud", version: "1.0.0" } as const;
+const SERVER_INFO = { name: "planexe-mcp-cloud", version: "1.0.0" } as const;
 
 // One validator for every per-request server: building an Ajv instance per request costs more than the call.
 let sharedValidator: AjvJsonSchemaValidator | undefined;

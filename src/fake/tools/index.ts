@@ -6,12 +6,7 @@ import { planResume, planRetry, planStop } from "./plan-control.js";
 import { planCreate } from "./plan-create.js";
 import { planFileInfo, planList, planStatus } from "./plan-read.js";
 
-export {
-  type ToolContext,
-  type ToolDefinition,
-  ToolFailure,
-  type ToolSettings,
-} from "./context.js";
+export type { ToolContext, ToolDefinition, ToolSettings } from "./context.js";
 
 /** Every tool of the PlanExe contract, in the order the server lists them. */
 export const PLANEXE_TOOLS: readonly ToolDefinition[] = [
@@ -29,11 +24,6 @@ export const PLANEXE_TOOLS: readonly ToolDefinition[] = [
 ];
 
 const byName = new Map(PLANEXE_TOOLS.map((tool) => [tool.name, tool]));
-
-/** The tool named `name`, if PlanExe has one. */
-export function findTool(name: string): ToolDefinition | undefined {
-  return byName.get(name);
-}
 
 /**
  * Runs one tool: unknown name → `INVALID_TOOL`, arguments that fail the schema →

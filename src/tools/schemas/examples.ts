@@ -1,7 +1,5 @@
 import { z } from "zod";
 
-export { type EmptyInput, EmptyInputSchema } from "./common.js";
-
 /** Output of `example_prompts` (free, no key needed). */
 export const ExamplePromptsOutputSchema = z.looseObject({
   samples: z.array(z.string()),
