@@ -6,6 +6,6 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: "forks",
-    typecheck: { enabled: true, include: ["test/**/*.test-d.ts"] },
+    // Type-level tests (*.test-d.ts) are checked by `npm run typecheck` (tsc), not a second time here.
   },
 });
