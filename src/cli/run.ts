@@ -27,7 +27,7 @@ export function runMain(main: (args: string[], env: CliEnv) => Promise<number>):
 }
 
 /** Runs `main` and turns a thrown error into a line on stderr and its exit code. */
-export async function runCli(
+async function runCli(
   main: (args: string[], env: CliEnv) => Promise<number>,
   args: string[],
   env: CliEnv,

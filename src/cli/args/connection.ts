@@ -9,13 +9,13 @@ export const CONNECTION_OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
+/** The default server. */
+const DEFAULT_URL = "https://mcp.planexe.org";
+
 /** Help text lines for {@link CONNECTION_OPTIONS}. */
-export const CONNECTION_HELP = `  --url URL          PlanExe server (env PLANEXE_URL) [default: ${"https://mcp.planexe.org"}]
+export const CONNECTION_HELP = `  --url URL          PlanExe server (env PLANEXE_URL) [default: ${DEFAULT_URL}]
   --api-key KEY      PlanExe API key, pex_… (env PLANEXE_API_KEY); never printed
   --timeout DURATION give up when the server stays unreachable this long (30s, 5m) [default: 3m]`;
-
-/** The default server. */
-export const DEFAULT_URL = "https://mcp.planexe.org";
 
 /** Where and how to reach the server. */
 export interface Connection {

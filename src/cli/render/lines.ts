@@ -5,7 +5,7 @@ import type { Renderer } from "./renderer.js";
 import { errorLine, resultLines } from "./summary.js";
 
 /** One line for a view: `processing  35%  7/20 identify_risks  12s`. */
-export function progressLine(view: ProgressView): string {
+function progressLine(view: ProgressView): string {
   const parts = [view.state ?? "connecting", `${Math.floor(view.percent ?? 0)}%`];
   const step = currentStep(view);
   if (step) parts.push(step);

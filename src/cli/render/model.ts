@@ -50,13 +50,13 @@ export function currentStep(view: ProgressView): string | undefined {
 }
 
 /** A reconnect's delay as a user reads it: `0.3s`, `4s`. */
-export function formatDelay(ms: number): string {
+function formatDelay(ms: number): string {
   if (ms < 50) return "now";
   return ms < 1000 ? `${(Math.max(0, ms) / 1000).toFixed(1)}s` : `${Math.ceil(ms / 1000)}s`;
 }
 
 /** What a reconnect means to a user, by its cause. */
-export function reconnectNotice(event: Extract<PlanWatchEvent, { type: "reconnecting" }>): string {
+function reconnectNotice(event: Extract<PlanWatchEvent, { type: "reconnecting" }>): string {
   const delay = formatDelay(event.delayMs);
   const wait = delay === "now" ? "now" : `in ${delay}`;
   switch (event.cause.code) {
