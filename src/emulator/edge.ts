@@ -60,7 +60,12 @@ function forwardHeaders(headers: IncomingHttpHeaders): Record<string, string | s
  * (no clean end), as Railway's edge does; when the client hangs up, the
  * upstream request is aborted so the replica sees it too.
  */
-function proxy(req: IncomingMessage, res: ServerResponse, upstream: Upstream): void {
+function proxy(
+  req: IncomingMessage,
+  res: ServerResponse,
+  upstream: Upstream,
+  requestId: string,
+): void {
   const headers = forwardHeaders(req.headers);
   const remote = req.socket.remoteAddress ?? "127.0.0.1";
   const prior = req.headers["x-forwarded-for"];
@@ -82,7 +87,7 @@ function proxy(req: IncomingMessage, res: ServerResponse, upstream: Upstream): v
     if (!res.writableFinished) upstreamReq.destroy();
   });
   upstreamReq.on("error", () => {
-    if (!res.headersSent) sendBadGateway(res);
+    if (!res.headersSent) sendBadGateway(res, requestId);
     else res.destroy();
   });
   upstreamReq.once("response", (upstreamRes) => {
@@ -101,15 +106,17 @@ function proxy(req: IncomingMessage, res: ServerResponse, upstream: Upstream): v
 /** Starts the edge: Railway's proxy in front of the replicas. */
 export function createEdge(options: EdgeOptions): Promise<Edge> {
   const { host = "127.0.0.1", port = 8001, pick, intercept } = options;
+  let requests = 0;
   const server = createServer((req, res) => {
     if (intercept?.(req, res)) return;
+    const requestId = `edge-${(++requests).toString(16).padStart(8, "0")}`;
     const upstream = pick();
     if (!upstream) {
       req.resume();
-      sendBadGateway(res);
+      sendBadGateway(res, requestId);
       return;
     }
-    proxy(req, res, upstream);
+    proxy(req, res, upstream, requestId);
   });
   return new Promise((resolve, reject) => {
     server.once("error", reject);

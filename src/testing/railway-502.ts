@@ -24,20 +24,31 @@ const RAILWAY_502_HTML = `<!DOCTYPE html>
 </html>
 `;
 
+/** The headers of Railway's 502 page for the edge request `requestId`. */
+export function railway502Headers(requestId: string): Record<string, string> {
+  return {
+    "content-type": "text/html; charset=utf-8",
+    "cache-control": "no-store",
+    server: "railway-edge",
+    "x-railway-fallback": "true",
+    "x-railway-request-id": requestId,
+  };
+}
+
+/** The HTML body of Railway's 502 page for the edge request `requestId`. */
+export function railway502Html(requestId: string): string {
+  return RAILWAY_502_HTML.replace("__REQUEST_ID__", requestId);
+}
+
 /**
  * Railway's 502 "Application failed to respond" page, as a client sees it during a
  * restart window: `502`, `content-type: text/html`, an edge request id, no `Retry-After`.
+ * The emulator's node:http edge writes the same page.
  */
 export function railwayBadGateway(requestId: string): Response {
-  return new Response(RAILWAY_502_HTML.replace("__REQUEST_ID__", requestId), {
+  return new Response(railway502Html(requestId), {
     status: 502,
     statusText: "Bad Gateway",
-    headers: {
-      "content-type": "text/html; charset=utf-8",
-      "cache-control": "no-store",
-      server: "railway-edge",
-      "x-railway-fallback": "true",
-      "x-railway-request-id": requestId,
-    },
+    headers: railway502Headers(requestId),
   });
 }

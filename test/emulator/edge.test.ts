@@ -79,7 +79,9 @@ describe("the edge", () => {
       body: "{}",
     });
     expect(response.status).toBe(502);
-    expect(response.headers.get("content-type")).toBe("text/html");
+    expect(response.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    expect(response.headers.get("x-railway-fallback")).toBe("true");
+    expect(response.headers.get("x-railway-request-id")).toMatch(/^edge-[0-9a-f]{8}$/);
     expect(await response.text()).toContain("Application failed to respond");
   });
 

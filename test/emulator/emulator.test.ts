@@ -116,7 +116,7 @@ describe("the emulator", () => {
       },
       { what: "a 502 during the window", timeoutMs: 30_000 },
     );
-    expect(during.headers.get("content-type")).toBe("text/html");
+    expect(during.headers.get("content-type")).toBe("text/html; charset=utf-8");
     expect(await during.text()).toContain("Application failed to respond");
     expect(await stream.done).toBe("end");
     expect(stream.text()).toMatch(/retry: 250\n\n$/);
