@@ -3,7 +3,7 @@ import { PlanExeClient } from "../../src/client.js";
 import { type DeployMode, type Emulator, startEmulator } from "../../src/emulator/index.js";
 import type { PlanWatchEvent } from "../../src/sse/index.js";
 import { watchPlan } from "../../src/sse/index.js";
-import { isAlive } from "./helpers.js";
+import { isAlive, waitFor } from "./helpers.js";
 
 // The SDK end to end on real processes and sockets: PlanExeClient calls and
 // watchPlan subscribers stay up while the emulator deploys under them. Plans are
@@ -77,10 +77,12 @@ async function throughDeploy(mode: DeployMode) {
   );
   // Deploy once every watcher is connected, while the plans run.
   await Promise.all(
-    watchers.map(async (w) => {
-      while (!w.events.some((e) => e.type === "status"))
-        await new Promise((r) => setTimeout(r, 20));
-    }),
+    watchers.map((w) =>
+      waitFor(() => w.events.some((e) => e.type === "status"), {
+        what: "every watcher's first status",
+        timeoutMs: 20_000,
+      }),
+    ),
   );
   const oldPids = emulator.replicas.map((r) => r.pid);
   const deploying = emulator.deploy({
