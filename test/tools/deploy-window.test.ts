@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { KEY, setup } from "./helpers.js";
+import { setup } from "./helpers.js";
 
 const WINDOW_MS = 120_000;
 const PROBE_INTERVAL_MS = 1_000;
@@ -217,12 +217,13 @@ describe("calls whose answer is lost after the server acted", () => {
     expect(error).toMatchObject({ name: "ToolError", code: "PLAN_NOT_FAILED" });
   });
 
-  it("a send_feedback whose response is lost is sent again (idempotent per the contract)", async () => {
+  it("a send_feedback cut before it reached the server is sent again and recorded once", async () => {
     const { double, client, run, close } = setup();
     teardown = close;
     double.failNext({ tool: "send_feedback", after: "reset-before" });
     const sent = await run(client.sendFeedback("docs", "Clear recipe"));
+    expect(double.world.feedback).toHaveLength(1);
     expect(sent.feedback_id).toBe(double.world.feedback[0]?.feedback_id);
-    expect(KEY).toBeTruthy();
+    expect(double.requests.count({ tool: "send_feedback" })).toBe(2);
   });
 });
