@@ -1,11 +1,7 @@
-import { setupServer } from "msw/node";
 import { afterEach, describe, expect, it } from "vitest";
 import { type PlanWatchEvent, watchPlan } from "../../src/index.js";
-import {
-  createPlanExeDouble,
-  type PlanExeDouble,
-  type PlanExeDoubleOptions,
-} from "../../src/testing/index.js";
+import type { PlanExeDouble, PlanExeDoubleOptions } from "../../src/testing/index.js";
+import { startDouble as startServedDouble, stopDoubles } from "../testing/helpers.js";
 
 /**
  * watchPlan through Railway deploys on the PlanExe double (msw, virtual time): a
@@ -13,21 +9,10 @@ import {
  * resumable stream and against today's PlanExe bytes (no ids).
  */
 
-const teardowns: (() => void)[] = [];
-afterEach(() => {
-  for (const teardown of teardowns.splice(0)) teardown();
-});
+afterEach(stopDoubles);
 
 function startDouble(options: PlanExeDoubleOptions = {}): PlanExeDouble {
-  const double = createPlanExeDouble({ planSeconds: 600, ...options });
-  const server = setupServer(...double.handlers);
-  double.attach(server);
-  server.listen({ onUnhandledRequest: "error" });
-  teardowns.push(() => {
-    server.close();
-    double.close();
-  });
-  return double;
+  return startServedDouble({ planSeconds: 600, ...options });
 }
 
 function createPlan(double: PlanExeDouble): { planId: string; sseUrl: string } {

@@ -1,39 +1,18 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { setupServer } from "msw/node";
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  createManualClock,
-  createPlanExeDouble,
-  type ManualClock,
-  type PlanExeDouble,
-} from "../../src/testing/index.js";
+import { createManualClock } from "../../src/testing/index.js";
 import { createResilientFetch } from "../../src/transport/index.js";
+import { BASE, startDouble, stopDoubles } from "../testing/helpers.js";
 
-const BASE = "https://mcp.planexe.org";
-const teardowns: (() => void)[] = [];
-afterEach(() => {
-  for (const teardown of teardowns.splice(0)) teardown();
-});
-
-function startDouble(clock: ManualClock): PlanExeDouble {
-  const double = createPlanExeDouble({ baseUrl: BASE, clock });
-  const server = setupServer(...double.handlers);
-  double.attach(server);
-  server.listen({ onUnhandledRequest: "error" });
-  teardowns.push(() => {
-    server.close();
-    double.close();
-  });
-  return double;
-}
+afterEach(stopDoubles);
 
 describe("the resilient fetch under a plain MCP SDK Client, on the msw PlanExe double", () => {
   it("50 calls through a 120 s restart: all answered, one probe per interval, resumed within an interval", async () => {
     const clock = createManualClock();
     // Made before msw patches the global fetch: the default inner fetch is looked up per request.
     const fetch = createResilientFetch({ clock, probeIntervalMs: 1_000 });
-    const double = startDouble(clock);
+    const double = startDouble({ baseUrl: BASE, clock });
     const client = new Client({ name: "transport-test", version: "0.0.0" });
     await clock.runUntil(
       client.connect(new StreamableHTTPClientTransport(new URL(`${BASE}/mcp`), { fetch })),
