@@ -24,11 +24,14 @@ export interface ConnectionOptions {
 /**
  * One MCP SDK `Client` over `StreamableHTTPClientTransport`, connected on first use.
  * Concurrent first calls share one `initialize`; a failed connect is forgotten so
- * the next call tries again; a caller's abort leaves the shared connect running.
+ * the next call tries again; a caller's abort leaves the shared connect running,
+ * `close()` stops it.
  */
 export class LazyConnection {
   private connecting: Promise<Client> | undefined;
   private client: Client | undefined;
+  /** The client while it connects, so `close()` can abort its `initialize` (else it retries to the deadline). */
+  private opening: Client | undefined;
   private closed = false;
 
   constructor(private readonly options: ConnectionOptions) {}
@@ -44,10 +47,11 @@ export class LazyConnection {
   /** Closes the transport: in-flight requests abort, later calls reject. */
   async close(): Promise<void> {
     this.closed = true;
-    const client = this.client;
+    const clients = [this.client, this.opening];
     this.client = undefined;
+    this.opening = undefined;
     this.connecting = undefined;
-    await client?.close().catch(() => {});
+    for (const client of clients) await client?.close().catch(() => {});
   }
 
   private async connect(): Promise<Client> {
@@ -60,12 +64,15 @@ export class LazyConnection {
     client.onerror = (error) => {
       logger?.debug?.(`planexe-client: MCP transport error (${error.name})`);
     };
+    this.opening = client;
     try {
       await client.connect(transport, { timeout: NO_SDK_TIMEOUT });
     } catch (error) {
       this.connecting = undefined;
       await client.close().catch(() => {});
-      throw error;
+      throw this.closed ? closedError() : error;
+    } finally {
+      if (this.opening === client) this.opening = undefined;
     }
     if (this.closed) {
       await client.close().catch(() => {});
