@@ -1,4 +1,4 @@
-import { isPlanExeError, PlanNotFoundError } from "../errors/index.js";
+import { isPlanExeError, PlanNotFoundError, ProtocolError } from "../errors/index.js";
 import { isTerminalState, type PlanState } from "../protocol/index.js";
 import type { Clock } from "../transport/clock.js";
 import { abortReason } from "../transport/clock.js";
@@ -84,7 +84,11 @@ export function watchPlanOnClient<S extends StatusLike>(
           ? { reason: "aborted", error: abortReason(user) }
           : { reason: "aborted" };
       if (isPlanExeError(error)) return { reason: "error", error };
-      throw error;
+      // Anything else (a throwing callback, a bug) still ends the watch, as watchPlan does: never a hung iterator.
+      return {
+        reason: "error",
+        error: new ProtocolError("STREAM_FAILED", "The progress watcher failed", { cause: error }),
+      };
     })
     .then((end) => {
       user?.removeEventListener("abort", onUserAbort);

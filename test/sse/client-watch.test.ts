@@ -157,6 +157,29 @@ describe("PlanExeClient.watch", () => {
     expect(double.requests.count({ path: `/sse/plan/${plan.plan_id}` })).toBe(0);
   });
 
+  it("an onWarning that throws ends the watch with a typed error instead of hanging it", async () => {
+    const { client, run } = setup(
+      (inner) => async (input, init) =>
+        new URL(new Request(input, init).url).pathname.startsWith("/sse/")
+          ? new Response('{"detail":"Not Found"}', { status: 404 })
+          : inner(input, init),
+    );
+    const plan = await run(client.createPlan("A cable car for Wuppertal"));
+    const boom = new Error("the host's logger broke");
+    const watch = client.watch(plan.plan_id, {
+      onWarning: () => {
+        throw boom;
+      },
+    });
+    const iterated = run(collect(watch)).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    const end = await run(watch.closed);
+    expect(end).toMatchObject({ reason: "error", error: { code: "STREAM_FAILED", cause: boom } });
+    expect(await iterated).toMatchObject({ code: "STREAM_FAILED" });
+  });
+
   it("client.close() ends an open watch", async () => {
     const { client, run } = setup();
     const plan = await run(client.createPlan("A tiny library in Tartu"));
