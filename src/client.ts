@@ -83,6 +83,7 @@ export class PlanExeClient {
   readonly #context: RerunContext;
   readonly #fetch: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
   readonly #watchDeps: ClientWatchDeps<PlanStatusOutput>;
+  readonly #detachSignal: () => void;
 
   constructor(options: PlanExeClientOptions) {
     const { baseUrl, apiKey } = checkOptions(options);
@@ -90,7 +91,10 @@ export class PlanExeClient {
     const clock: Clock = options.clock ?? options.retry?.clock ?? systemClock;
     const retry = resolveRetryOptions({ ...options.retry, clock });
     if (options.signal?.aborted) this.#scope.close(options.signal.reason);
-    options.signal?.addEventListener("abort", () => void this.close(), { once: true });
+    const onAbort = () => void this.close();
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    // A long-lived host signal must not keep every closed client reachable.
+    this.#detachSignal = () => options.signal?.removeEventListener("abort", onAbort);
     const resilient = createResilientFetch({
       ...(options.fetch && { fetch: options.fetch }),
       retry: { ...options.retry, clock },
@@ -359,6 +363,7 @@ export class PlanExeClient {
 
   /** Closes the connection. Pending calls reject with an `AbortError`; later calls too. */
   async close(): Promise<void> {
+    this.#detachSignal();
     this.#scope.close(closedError());
     await this.#context.connection.close();
   }

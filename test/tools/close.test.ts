@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events";
 import { afterEach, describe, expect, it } from "vitest";
 import { rejection, setup } from "./helpers.js";
 
@@ -22,5 +23,14 @@ describe("PlanExeClient.close()", () => {
     const closedAt = clock.now();
     await clock.advance(60_000);
     expect(double.requests.count({ since: closedAt })).toBe(0);
+  });
+
+  it("detaches from the host's signal, which may outlive many clients", async () => {
+    const host = new AbortController();
+    const { client, close } = setup({}, { signal: host.signal });
+    teardown = close;
+    expect(getEventListeners(host.signal, "abort")).toHaveLength(1);
+    await client.close();
+    expect(getEventListeners(host.signal, "abort")).toHaveLength(0);
   });
 });
