@@ -26,6 +26,14 @@ const CASES: Record<string, { emulator: boolean; expect: RegExp[] }> = {
     emulator: true,
     expect: [/^stream complete: completed$/m, /^plan_status: completed, \d+ files$/m],
   },
+  "server-progress-stream.ts": {
+    emulator: false,
+    expect: [
+      /^connect to replica B, Last-Event-ID 1\.0\.processing\.\d+$/m,
+      /^complete completed {2}id 1\.0\.completed\.1000$/m,
+      /^\d+ statuses, 0 duplicates, 1 complete$/m,
+    ],
+  },
   "testing-deploy-windows.ts": {
     emulator: false,
     expect: [
