@@ -65,7 +65,11 @@ async function sendWebResponse(res: ServerResponse, response: Response): Promise
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      if (res.destroyed) return;
+      if (res.destroyed) {
+        // "close" may not have fired yet, and its listener goes in `finally`: release the body here.
+        reader.cancel().catch(() => {});
+        return;
+      }
       if (!res.write(value)) await waitForDrain(res);
     }
     res.end();
