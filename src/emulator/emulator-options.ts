@@ -1,3 +1,4 @@
+import { PROGRESS_STREAM_DEFAULTS as STREAM } from "../server/options.js";
 import type { Clock } from "../transport/clock.js";
 import type { ChildConfig } from "./child-protocol.js";
 
@@ -94,12 +95,12 @@ export function childConfigOf(
     planSeconds: options.planSeconds ?? 60,
     apiKey: options.apiKey,
     rateLimit: options.rateLimit ?? false,
-    heartbeatMs: options.heartbeatMs ?? 20_000,
-    retryMs: options.retryMs ?? 5000,
-    drainRetryMs: options.drainRetryMs ?? 250,
-    pollIntervalMs: options.pollIntervalMs ?? 3000,
-    maxStreamsPerClient: options.maxStreamsPerClient ?? 5,
-    maxStreams: options.maxStreams ?? 200,
+    heartbeatMs: options.heartbeatMs ?? STREAM.heartbeatMs,
+    retryMs: options.retryMs ?? STREAM.retryMs,
+    drainRetryMs: options.drainRetryMs ?? STREAM.drainRetryMs,
+    pollIntervalMs: options.pollIntervalMs ?? STREAM.pollIntervalMs,
+    maxStreamsPerClient: options.maxStreamsPerClient ?? STREAM.maxStreamsPerClient,
+    maxStreams: options.maxStreams ?? STREAM.maxStreams,
     workerConcurrency: options.workerConcurrency ?? 4,
     workerPollMs: options.workerPollMs ?? 250,
     graceMs: options.graceMs ?? 10_000,

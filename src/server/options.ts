@@ -65,6 +65,17 @@ export interface ResolvedStreamOptions {
   onError: (error: unknown, request: Request) => void;
 }
 
+/** The defaults of {@link PlanProgressStreamOptions} (PlanExe's own values), shared with the emulator's replicas. */
+export const PROGRESS_STREAM_DEFAULTS = {
+  retryMs: 5000,
+  pollIntervalMs: 3000,
+  heartbeatMs: 20_000,
+  timeoutMs: 3_600_000,
+  maxStreamsPerClient: 5,
+  maxStreams: 200,
+  drainRetryMs: 250,
+} as const;
+
 const DURATIONS = [
   "retryMs",
   "pollIntervalMs",
@@ -149,14 +160,15 @@ export function resolveStreamOptions(options: PlanProgressStreamOptions): Resolv
   return {
     getSnapshot: options.getSnapshot,
     clock,
-    retryMs: options.retryMs ?? 5000,
-    pollIntervalMs: options.pollIntervalMs ?? 3000,
-    heartbeatMs: options.heartbeatMs ?? 20_000,
-    timeoutMs: options.timeoutMs ?? 3_600_000,
-    maxStreamsPerClient: options.maxStreamsPerClient ?? 5,
-    maxStreams: options.maxStreams ?? 200,
+    retryMs: options.retryMs ?? PROGRESS_STREAM_DEFAULTS.retryMs,
+    pollIntervalMs: options.pollIntervalMs ?? PROGRESS_STREAM_DEFAULTS.pollIntervalMs,
+    heartbeatMs: options.heartbeatMs ?? PROGRESS_STREAM_DEFAULTS.heartbeatMs,
+    timeoutMs: options.timeoutMs ?? PROGRESS_STREAM_DEFAULTS.timeoutMs,
+    maxStreamsPerClient:
+      options.maxStreamsPerClient ?? PROGRESS_STREAM_DEFAULTS.maxStreamsPerClient,
+    maxStreams: options.maxStreams ?? PROGRESS_STREAM_DEFAULTS.maxStreams,
     clientKey: options.clientKey ?? defaultClientKey,
-    drainRetryMs: options.drainRetryMs ?? 250,
+    drainRetryMs: options.drainRetryMs ?? PROGRESS_STREAM_DEFAULTS.drainRetryMs,
     planIdFromRequest: options.planIdFromRequest ?? defaultPlanIdFromRequest,
     emulateToday: options.emulateToday ?? false,
     onError: options.onError ?? (() => {}),
