@@ -307,6 +307,7 @@ export class PlanExeClient {
           fetch: this.#fetch,
           clock: this.#context.clock,
           baseUrl: this.baseUrl,
+          idleTimeoutMs: this.#context.retry.attemptTimeoutMs,
           fileInfo: (signal) =>
             invokeTool(this.#context, "plan_file_info", { plan_id: id, artifact }, signal),
         },

@@ -1,6 +1,7 @@
 import { AuthError, ErrorCode, ProtocolError, TransportError } from "../errors/index.js";
 import { redactUrl } from "../errors/redact.js";
-import type { Clock } from "../transport/clock.js";
+import { type Clock, timeoutSignal } from "../transport/clock.js";
+import { raceSignal } from "../transport/signals.js";
 import type { FetchLike } from "./call-signals.js";
 import type { Artifact, FileReady, PlanFileInfoOutput } from "./schemas/plan-file-info.js";
 
@@ -19,6 +20,8 @@ export interface DownloadContext {
   fetch: FetchLike;
   clock: Clock;
   baseUrl: URL;
+  /** A body with no byte for this long is given up on and fetched again (the policy's `attemptTimeoutMs`). */
+  idleTimeoutMs: number;
   fileInfo(signal: AbortSignal | undefined): Promise<PlanFileInfoOutput>;
 }
 
@@ -54,10 +57,18 @@ export async function downloadArtifact(
     if (!response.ok) throw await httpFailure(response, url, attempt);
     let bytes: Uint8Array;
     try {
-      bytes = new Uint8Array(await response.arrayBuffer());
+      bytes = await readBody(response, context.clock, context.idleTimeoutMs, signal);
     } catch (error) {
-      if (signal?.aborted || attempt >= BODY_ATTEMPTS || !(error instanceof TypeError)) throw error;
-      continue;
+      if (signal?.aborted) throw error;
+      const stalled = error instanceof DOMException && error.name === "TimeoutError";
+      if (!stalled && !(error instanceof TypeError)) throw error;
+      if (attempt < BODY_ATTEMPTS) continue;
+      if (!stalled) throw error;
+      throw new TransportError(
+        ErrorCode.ATTEMPT_TIMEOUT,
+        `GET ${redactUrl(url)}: no byte of the body for ${context.idleTimeoutMs} ms, ${attempt} times`,
+        { cause: error, attempts: attempt },
+      );
     }
     await verify(bytes, info, artifact);
     return {
@@ -68,6 +79,46 @@ export async function downloadArtifact(
       download_size: info.download_size,
     };
   }
+}
+
+/**
+ * The whole body; rejects with a `TimeoutError` when no byte comes for `idleMs`
+ * (a half-open connection would otherwise hold the download forever).
+ */
+async function readBody(
+  response: Response,
+  clock: Clock,
+  idleMs: number,
+  signal: AbortSignal | undefined,
+): Promise<Uint8Array> {
+  if (!response.body) return new Uint8Array(0);
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const idle = timeoutSignal(idleMs, { clock, parent: signal });
+      let step: ReadableStreamReadResult<Uint8Array>;
+      try {
+        step = await raceSignal(reader.read(), idle.signal);
+      } finally {
+        idle.dispose();
+      }
+      if (step.done) break;
+      chunks.push(step.value);
+      size += step.value.byteLength;
+    }
+  } catch (error) {
+    reader.cancel(error).catch(() => {});
+    throw error;
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
 }
 
 function requireReady(info: PlanFileInfoOutput, artifact: Artifact): FileReady {

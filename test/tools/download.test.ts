@@ -91,6 +91,31 @@ describe("download", () => {
     expect(error.message).not.toContain(plan.plan_id);
   });
 
+  it("a body that stalls after its first bytes is fetched again, not waited on forever", async () => {
+    let gets = 0;
+    const env = withDownloads(async (request, response) => {
+      if (gets++ > 0) return response;
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      // The first chunk, then nothing: a half-open connection (it ends only if the GET is aborted).
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(bytes.subarray(0, 10));
+          request.signal.addEventListener("abort", () => controller.error(request.signal.reason));
+        },
+      });
+      return new Response(body, { headers: response.headers });
+    });
+    teardown = env.close;
+    const plan = await env.run(env.client.createPlan("A bakery"));
+    await env.clock.advance(610_000);
+    const started = env.clock.now();
+    const report = await env.run(env.client.download(plan.plan_id));
+    expect(report.bytes.byteLength).toBe(report.download_size);
+    expect(gets).toBe(2);
+    // Given up on after the policy's attempt timeout (30 s) without a byte.
+    expect(env.clock.now() - started).toBe(30_000);
+  });
+
   it("survives a restart window that opens between plan_file_info and the download", async () => {
     let window: DeployWindow | undefined;
     const env = setup(
