@@ -6,6 +6,8 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: "forks",
+    // Many suites wait on real child processes and sockets; two workers keep both cores busy.
+    maxWorkers: 2,
     // Type-level tests (*.test-d.ts) are checked by `npm run typecheck` (tsc), not a second time here.
   },
 });
