@@ -1,7 +1,7 @@
 import { AuthError, ErrorCode, ProtocolError, TransportError } from "../errors/index.js";
 import { redactUrl } from "../errors/redact.js";
 import { type Clock, timeoutSignal } from "../transport/clock.js";
-import { raceSignal } from "../transport/signals.js";
+import { readAll } from "../transport/read-all.js";
 import type { FetchLike } from "./call-signals.js";
 import type { Artifact, FileReady, PlanFileInfoOutput } from "./schemas/plan-file-info.js";
 
@@ -92,33 +92,7 @@ async function readBody(
   signal: AbortSignal | undefined,
 ): Promise<Uint8Array> {
   if (!response.body) return new Uint8Array(0);
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    for (;;) {
-      const idle = timeoutSignal(idleMs, { clock, parent: signal });
-      let step: ReadableStreamReadResult<Uint8Array>;
-      try {
-        step = await raceSignal(reader.read(), idle.signal);
-      } finally {
-        idle.dispose();
-      }
-      if (step.done) break;
-      chunks.push(step.value);
-      size += step.value.byteLength;
-    }
-  } catch (error) {
-    reader.cancel(error).catch(() => {});
-    throw error;
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
+  return readAll(response.body, () => timeoutSignal(idleMs, { clock, parent: signal }));
 }
 
 function requireReady(info: PlanFileInfoOutput, artifact: Artifact): FileReady {

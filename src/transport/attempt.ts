@@ -7,6 +7,7 @@ import {
   type TransientFailure,
 } from "./classify.js";
 import { abortReason, type Clock } from "./clock.js";
+import { readAll } from "./read-all.js";
 import {
   type FetchFunction,
   fetchWithRedirects,
@@ -84,7 +85,10 @@ export async function runAttempt(
       };
     }
     if (response.body && isJsonType(response.headers.get("content-type"))) {
-      const bytes = await readAll(response.body, controller.signal);
+      const bytes = await readAll(response.body, () => ({
+        signal: controller.signal,
+        dispose() {},
+      }));
       finish(false);
       return { ok: true, response: rebuild(response, bytes) };
     }
@@ -104,33 +108,6 @@ export async function runAttempt(
     if (failure) return { ok: false, failure, retryAfter: null };
     throw error;
   }
-}
-
-async function readAll(
-  body: ReadableStream<Uint8Array>,
-  signal: AbortSignal,
-): Promise<Uint8Array<ArrayBuffer>> {
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    for (;;) {
-      const { done, value } = await raceSignal(reader.read(), signal);
-      if (done) break;
-      chunks.push(value);
-      size += value.byteLength;
-    }
-  } catch (error) {
-    reader.cancel(error).catch(() => {});
-    throw error;
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
 }
 
 /** A response with the same status and headers over already-read bytes (decoded, so no `content-encoding`). */
