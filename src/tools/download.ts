@@ -63,12 +63,17 @@ export async function downloadArtifact(
       const stalled = error instanceof DOMException && error.name === "TimeoutError";
       if (!stalled && !(error instanceof TypeError)) throw error;
       if (attempt < BODY_ATTEMPTS) continue;
-      if (!stalled) throw error;
-      throw new TransportError(
-        ErrorCode.ATTEMPT_TIMEOUT,
-        `GET ${redactUrl(url)}: no byte of the body for ${context.idleTimeoutMs} ms, ${attempt} times`,
-        { cause: error, attempts: attempt },
-      );
+      throw stalled
+        ? new TransportError(
+            ErrorCode.ATTEMPT_TIMEOUT,
+            `GET ${redactUrl(url)}: no byte of the body for ${context.idleTimeoutMs} ms, ${attempt} times`,
+            { cause: error, attempts: attempt },
+          )
+        : new TransportError(
+            ErrorCode.NETWORK_ERROR,
+            `GET ${redactUrl(url)}: the connection broke while the body was read, ${attempt} times`,
+            { cause: error, attempts: attempt },
+          );
     }
     await verify(bytes, info, artifact);
     return {

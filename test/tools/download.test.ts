@@ -116,6 +116,30 @@ describe("download", () => {
     expect(env.clock.now() - started).toBe(30_000);
   });
 
+  it("a body that breaks mid-read every time ends in a typed NETWORK_ERROR, not a raw TypeError", async () => {
+    let gets = 0;
+    const env = withDownloads(async (_request, response) => {
+      gets++;
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      // The first chunk, then the connection breaks, as undici reports it.
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(bytes.subarray(0, 10));
+          controller.error(new TypeError("terminated"));
+        },
+      });
+      return new Response(body, { headers: response.headers });
+    });
+    teardown = env.close;
+    const plan = await env.run(env.client.createPlan("A bakery"));
+    await env.clock.advance(610_000);
+    const error = await rejection(env.run(env.client.download(plan.plan_id)));
+    expect(error).toMatchObject({ name: "TransportError", code: "NETWORK_ERROR", attempts: 3 });
+    expect((error as Error).cause).toBeInstanceOf(TypeError);
+    expect(String((error as Error).message)).not.toContain(plan.plan_id);
+    expect(gets).toBe(3);
+  });
+
   it("survives a restart window that opens between plan_file_info and the download", async () => {
     let window: DeployWindow | undefined;
     const env = setup(
