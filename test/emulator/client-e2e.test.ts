@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PlanExeClient } from "../../src/client.js";
-import { type DeployMode, type Emulator, startEmulator } from "../../src/emulator/index.js";
+import type { DeployMode, Emulator } from "../../src/emulator/index.js";
 import type { PlanWatchEvent } from "../../src/sse/index.js";
 import { watchPlan } from "../../src/sse/index.js";
-import { isAlive, waitFor } from "./helpers.js";
+import { isAlive, startFastEmulator, waitFor } from "./helpers.js";
 
 // The SDK end to end on real processes and sockets: PlanExeClient calls and
 // watchPlan subscribers stay up while the emulator deploys under them. Plans are
@@ -14,16 +14,7 @@ let emulator: Emulator;
 const allPids = new Set<number>();
 
 beforeAll(async () => {
-  emulator = await startEmulator({
-    port: 0,
-    replicas: 2,
-    planSeconds: 30,
-    pollIntervalMs: 100,
-    heartbeatMs: 1000,
-    healthIntervalMs: 100,
-    workerPollMs: 50,
-    graceMs: 1000,
-  });
+  emulator = await startFastEmulator(1000);
 }, 30_000);
 
 afterAll(async () => {

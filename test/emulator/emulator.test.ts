@@ -1,7 +1,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deployRunningEmulator, type Emulator, startEmulator } from "../../src/emulator/index.js";
+import { deployRunningEmulator, type Emulator } from "../../src/emulator/index.js";
 import {
   callTool,
   eventNames,
@@ -9,6 +9,7 @@ import {
   lastStatus,
   openRawStream,
   type RawStream,
+  startFastEmulator,
   waitFor,
 } from "./helpers.js";
 
@@ -22,16 +23,7 @@ const remember = () => {
 };
 
 beforeAll(async () => {
-  emulator = await startEmulator({
-    port: 0,
-    replicas: 2,
-    planSeconds: 30,
-    pollIntervalMs: 100,
-    heartbeatMs: 1000,
-    healthIntervalMs: 100,
-    workerPollMs: 50,
-    graceMs: 1500,
-  });
+  emulator = await startFastEmulator(1500);
   remember();
 }, 30_000);
 

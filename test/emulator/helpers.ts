@@ -1,4 +1,5 @@
 import { get } from "node:http";
+import { type Emulator, startEmulator } from "../../src/emulator/index.js";
 
 /** Calls a tool through PlanExe's REST mirror; returns the parsed result (or the error body). */
 export async function callTool(
@@ -92,4 +93,22 @@ export function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * An emulator on a free port with every interval short, for the deploy tests:
+ * two replicas, 30 s plans (surely still running when a deploy hits, however slow
+ * the machine), 1 s heartbeats, 100 ms health checks.
+ */
+export function startFastEmulator(graceMs: number): Promise<Emulator> {
+  return startEmulator({
+    port: 0,
+    replicas: 2,
+    planSeconds: 30,
+    pollIntervalMs: 100,
+    heartbeatMs: 1000,
+    healthIntervalMs: 100,
+    workerPollMs: 50,
+    graceMs,
+  });
 }
