@@ -91,6 +91,20 @@ export function createEdge(parts: EdgeParts): (request: Request) => Promise<Resp
       return Response.error();
     }
     entry.status = response.type === "error" ? 0 : response.status;
+    if (entry.fault === "stall-body") return stalled(response);
     return response;
   };
+}
+
+/** The same headers and the first half of the body, then nothing more until the reader cancels. */
+async function stalled(response: Response): Promise<Response> {
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(bytes.subarray(0, Math.floor(bytes.length / 2)));
+    },
+  });
+  const headers = new Headers(response.headers);
+  headers.delete("content-length");
+  return new Response(body, { status: response.status, statusText: response.statusText, headers });
 }

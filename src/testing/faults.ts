@@ -12,11 +12,15 @@ export interface FailNextOptions {
    * `"reset-before"`: the connection resets before the server sees the request.
    * `"response-lost"`: the server handles the request (a plan may be created), then the
    * client gets a network error instead of the response.
+   * `"stall-body"`: the server handles the request, the headers and half the body
+   * arrive, then nothing more (a half-open connection) until the client gives up on it.
    */
   after: FaultKind;
   /** How many matching requests fail. @default 1 */
   times?: number;
 }
+
+const FAULT_KINDS: readonly FaultKind[] = ["reset-before", "response-lost", "stall-body"];
 
 interface ArmedFault {
   options: FailNextOptions;
@@ -38,9 +42,9 @@ export class FaultQueue {
     const times = options.times ?? 1;
     if (!Number.isInteger(times) || times < 1)
       throw new TypeError(`failNext: times must be a positive integer, got ${String(times)}`);
-    if (options.after !== "reset-before" && options.after !== "response-lost")
+    if (!FAULT_KINDS.includes(options.after))
       throw new TypeError(
-        `failNext: after must be "reset-before" or "response-lost", got ${String(options.after)}`,
+        `failNext: after must be "reset-before", "response-lost" or "stall-body", got ${String(options.after)}`,
       );
     this.#armed.push({ options, remaining: times });
   }

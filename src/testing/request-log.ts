@@ -1,5 +1,5 @@
 /** What a scripted fault did to a request (see `failNext`). */
-export type FaultKind = "reset-before" | "response-lost";
+export type FaultKind = "reset-before" | "response-lost" | "stall-body";
 
 /** One request the double saw, in arrival order. */
 export interface LoggedRequest {
