@@ -35,7 +35,12 @@ import type {
 } from "./tools/schemas/plan-file-info.js";
 import type { PlanListInput, PlanListOutput } from "./tools/schemas/plan-list.js";
 import type { PlanStatusOutput } from "./tools/schemas/plan-status.js";
-import type { ToolName, ToolOutput } from "./tools/schemas/registry.js";
+import {
+  TOOLS,
+  type ToolName,
+  type ToolOutput,
+  type ToolParsedInput,
+} from "./tools/schemas/registry.js";
 import type {
   FeedbackCategory,
   SendFeedbackInput,
@@ -43,6 +48,7 @@ import type {
 } from "./tools/schemas/send-feedback.js";
 import { type Clock, systemClock } from "./transport/clock.js";
 import type { OutageEpisode } from "./transport/episode.js";
+import { leaseEpisode } from "./transport/episode-registry.js";
 import { resolveRetryOptions } from "./transport/policy.js";
 import { createResilientFetch } from "./transport/resilient-fetch.js";
 
@@ -77,44 +83,64 @@ const DEFAULT_CLIENT_INFO = { name: "planexe-client", version: "0.1.0" };
 export class PlanExeClient {
   /** The server's base URL (without `/mcp`). */
   readonly baseUrl: URL;
-  /** The outage episode shared by this client's requests (hand it to `watchPlan` to share the probe). */
-  readonly episode: OutageEpisode | undefined;
+  /** The outage episode this client's calls and watches share with everything in the process that talks to its origin. */
+  readonly episode: OutageEpisode;
   readonly #scope = new CallScope();
   readonly #context: RerunContext;
   readonly #fetch: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
   readonly #watchDeps: ClientWatchDeps<PlanStatusOutput>;
-  readonly #detachSignal: () => void;
+  readonly #release: () => void;
 
   constructor(options: PlanExeClientOptions) {
     const { baseUrl, apiKey } = checkOptions(options);
     this.baseUrl = baseUrl;
+    // Options are resolved here, once; everything below takes them as they are.
     const clock: Clock = options.clock ?? options.retry?.clock ?? systemClock;
     const retry = resolveRetryOptions({ ...options.retry, clock });
+    const healthcheck = new URL("healthcheck", baseUrl);
+    const lease = leaseEpisode(
+      {
+        origin: baseUrl.origin,
+        fetch: options.fetch,
+        clock: clock === systemClock ? undefined : clock,
+      },
+      {
+        ...(options.fetch && { fetch: options.fetch }),
+        clock,
+        random: retry.random,
+        firstProbeMaxDelayMs: retry.minDelayMs,
+        probeUrl: healthcheck,
+      },
+    );
+    const episode = lease.episode;
     if (options.signal?.aborted) this.#scope.close(options.signal.reason);
     const onAbort = () => void this.close();
     options.signal?.addEventListener("abort", onAbort, { once: true });
     // A long-lived host signal must not keep every closed client reachable.
-    this.#detachSignal = () => options.signal?.removeEventListener("abort", onAbort);
+    this.#release = () => {
+      options.signal?.removeEventListener("abort", onAbort);
+      lease.release();
+    };
     const resilient = createResilientFetch({
       ...(options.fetch && { fetch: options.fetch }),
-      retry: { ...options.retry, clock },
+      retry,
       clock,
       ...(options.logger && { logger: options.logger }),
       secrets: [apiKey],
       resendable: planexeResendable,
-      probeUrl: new URL("healthcheck", baseUrl),
+      episode,
     });
     this.#fetch = resilient;
     this.#watchDeps = {
       baseUrl,
       fetch: (input, init) => (options.fetch ?? globalThis.fetch)(input, init),
       clock,
-      retry: { ...options.retry, clock },
-      episode: resilient.episode,
+      retry,
+      episode,
       getStatus: (planId, opts) => this.getStatus(planId, opts),
       resumePlan: (planId, opts) => this.resumePlan(planId, opts),
     };
-    this.episode = resilient.episode;
+    this.episode = episode;
     const signals = new CallSignals();
     const url = new URL("mcp", baseUrl);
     const connection = new LazyConnection({
@@ -132,7 +158,7 @@ export class PlanExeClient {
       logger: options.logger,
       clock,
       retry,
-      episode: resilient.episode,
+      episode,
       url,
     };
   }
@@ -143,41 +169,19 @@ export class PlanExeClient {
    * profile for 600 s; `deduplicated` is then `true`), never a second one.
    */
   async createPlan(prompt: string, options?: CreatePlanOptions): Promise<PlanCreateOutput> {
-    const text = requireString(
-      "createPlan",
-      "a prompt string",
-      prompt,
-      'client.createPlan("Open a bakery in Lisbon")',
-    );
-    const opts = readOptions<CreatePlanOptions>(
-      "createPlan",
-      options,
-      'client.createPlan(prompt, { model_profile: "premium" })',
-    );
-    const args = { prompt: text, ...pick(opts, ["model_profile", "user_api_key", "start_date"]) };
-    return this.#call("createPlan", "plan_create", args, opts.signal);
+    const { method, example } = TOOLS.plan_create;
+    const text = requireString(method, "a prompt string", prompt, example);
+    return this.#tool("plan_create", { prompt: text }, options);
   }
 
   /** The plan's state, progress, timing and newest files (`plan_status`). */
   async getStatus(planId: string, options?: CallOptions): Promise<PlanStatusOutput> {
-    const id = requirePlanId("getStatus", planId);
-    const opts = readOptions<CallOptions>(
-      "getStatus",
-      options,
-      "client.getStatus(planId, { signal })",
-    );
-    return this.#call("getStatus", "plan_status", { plan_id: id }, opts.signal);
+    return this.#tool("plan_status", this.#planId("plan_status", planId), options);
   }
 
   /** Asks a running plan to stop (`plan_stop`, idempotent: `stop_requested` is false when it had already ended). */
   async stopPlan(planId: string, options?: CallOptions): Promise<PlanStopOutput> {
-    const id = requirePlanId("stopPlan", planId);
-    const opts = readOptions<CallOptions>(
-      "stopPlan",
-      options,
-      "client.stopPlan(planId, { signal })",
-    );
-    return this.#call("stopPlan", "plan_stop", { plan_id: id }, opts.signal);
+    return this.#tool("plan_stop", this.#planId("plan_stop", planId), options);
   }
 
   /**
@@ -187,88 +191,40 @@ export class PlanExeClient {
    * `ConfirmedRerun` (`confirmed_by_status: true`) instead of an error.
    */
   async retryPlan(planId: string, options?: RerunPlanOptions): Promise<RetryPlanResult> {
-    const id = requirePlanId("retryPlan", planId);
-    const opts = readOptions<RerunPlanOptions>(
-      "retryPlan",
-      options,
-      'client.retryPlan(planId, { model_profile: "premium" })',
-    );
-    const args = parseInput("retryPlan", "plan_retry", {
-      plan_id: id,
-      ...pick(opts, ["model_profile"]),
-    });
-    return rerunPlan(this.#context, "plan_retry", args, opts.signal);
+    const { args, signal } = this.#args("plan_retry", this.#planId("plan_retry", planId), options);
+    return rerunPlan(this.#context, "plan_retry", args, signal);
   }
 
   /** Continues a failed plan, keeping its finished steps (`plan_resume`); lost answers are handled as in {@link retryPlan}. */
   async resumePlan(planId: string, options?: RerunPlanOptions): Promise<ResumePlanResult> {
-    const id = requirePlanId("resumePlan", planId);
-    const opts = readOptions<RerunPlanOptions>(
-      "resumePlan",
-      options,
-      'client.resumePlan(planId, { model_profile: "premium" })',
-    );
-    const args = parseInput("resumePlan", "plan_resume", {
-      plan_id: id,
-      ...pick(opts, ["model_profile"]),
-    });
-    return rerunPlan(this.#context, "plan_resume", args, opts.signal);
+    const positional = this.#planId("plan_resume", planId);
+    const { args, signal } = this.#args("plan_resume", positional, options);
+    return rerunPlan(this.#context, "plan_resume", args, signal);
   }
 
   /** Whether the plan's report (default) or zip is ready, with its checksum and a signed URL (`plan_file_info`). */
   async getFileInfo(planId: string, options?: FileOptions): Promise<PlanFileInfoOutput> {
-    const id = requirePlanId("getFileInfo", planId);
-    const opts = readOptions<FileOptions>(
-      "getFileInfo",
-      options,
-      'client.getFileInfo(planId, { artifact: "zip" })',
-    );
-    return this.#call(
-      "getFileInfo",
-      "plan_file_info",
-      { plan_id: id, ...pick(opts, ["artifact"]) },
-      opts.signal,
-    );
+    return this.#tool("plan_file_info", this.#planId("plan_file_info", planId), options);
   }
 
   /** The caller's plans, newest first (`plan_list`). */
   async listPlans(options?: ListPlansOptions): Promise<PlanListOutput> {
-    const opts = readOptions<ListPlansOptions>(
-      "listPlans",
-      options,
-      "client.listPlans({ limit: 20 })",
-    );
-    return this.#call("listPlans", "plan_list", pick(opts, ["limit", "user_api_key"]), opts.signal);
+    return this.#tool("plan_list", {}, options);
   }
 
   /** Sample prompts (`example_prompts`; works without an API key). */
   async examplePrompts(options?: CallOptions): Promise<ExamplePromptsOutput> {
-    const opts = readOptions<CallOptions>(
-      "examplePrompts",
-      options,
-      "client.examplePrompts({ signal })",
-    );
-    return this.#call("examplePrompts", "example_prompts", {}, opts.signal);
+    return this.#tool("example_prompts", {}, options);
   }
 
   /** Finished example plans with report and zip links (`example_plans`; works without an API key). */
   async examplePlans(options?: CallOptions): Promise<ExamplePlansOutput> {
-    const opts = readOptions<CallOptions>(
-      "examplePlans",
-      options,
-      "client.examplePlans({ signal })",
-    );
-    return this.#call("examplePlans", "example_plans", {}, opts.signal);
+    return this.#tool("example_plans", {}, options);
   }
 
   /** The model profiles a plan can use (`model_profiles`; works without an API key). */
   async modelProfiles(options?: CallOptions): Promise<ModelProfilesOutput> {
-    const opts = readOptions<CallOptions>(
-      "modelProfiles",
-      options,
-      "client.modelProfiles({ signal })",
-    );
-    return this.#call("modelProfiles", "model_profiles", {}, opts.signal);
+    return this.#tool("model_profiles", {}, options);
   }
 
   /** Sends feedback (`send_feedback`, idempotent). */
@@ -277,10 +233,7 @@ export class PlanExeClient {
     message: string,
     options?: SendFeedbackOptions,
   ): Promise<SendFeedbackOutput> {
-    const example = 'client.sendFeedback("plan", "Great plan", { plan_id, rating: 5 })';
-    const opts = readOptions<SendFeedbackOptions>("sendFeedback", options, example);
-    const args = { category, message, ...pick(opts, ["plan_id", "rating", "user_api_key"]) };
-    return this.#call("sendFeedback", "send_feedback", args, opts.signal);
+    return this.#tool("send_feedback", { category, message }, options);
   }
 
   /**
@@ -364,18 +317,37 @@ export class PlanExeClient {
 
   /** Closes the connection. Pending calls reject with an `AbortError`; later calls too. */
   async close(): Promise<void> {
-    this.#detachSignal();
+    this.#release();
     this.#scope.close(closedError());
     await this.#context.connection.close();
   }
 
-  #call<N extends ToolName>(
-    method: string,
+  /** `{ plan_id }`, checked, with the calling method named in a misuse error. */
+  #planId(name: ToolName, planId: unknown): { plan_id: string } {
+    return { plan_id: requirePlanId(TOOLS[name].method, planId) };
+  }
+
+  /** The tool's arguments: the positional ones, plus the options its input schema names (checked). */
+  #args<N extends ToolName>(
     name: N,
-    args: Record<string, unknown>,
-    signal: AbortSignal | undefined,
+    positional: Record<string, unknown>,
+    options: unknown,
+  ): { args: ToolParsedInput<N>; signal: AbortSignal | undefined } {
+    const { method, example, input } = TOOLS[name];
+    const opts = readOptions<CallOptions>(method, options, example);
+    const named = Object.keys(input.shape).filter((key) => !(key in positional));
+    const args = parseInput(method, name, { ...positional, ...pick(opts, named) });
+    return { args, signal: opts.signal };
+  }
+
+  /** Calls tool `name` with its positional arguments and the options its input schema names. */
+  #tool<N extends ToolName>(
+    name: N,
+    positional: Record<string, unknown>,
+    options: unknown,
   ): Promise<ToolOutput<N>> {
-    return invokeTool(this.#context, name, parseInput(method, name, args), signal);
+    const { args, signal } = this.#args(name, positional, options);
+    return invokeTool(this.#context, name, args, signal);
   }
 }
 

@@ -57,6 +57,7 @@ export {
   createOutageEpisode,
   createResilientFetch,
   type FetchFunction,
+  type Logger,
   type OutageEpisode,
   type OutageEpisodeOptions,
   type OutageState,
@@ -65,6 +66,5 @@ export {
   type ResilientFetch,
   type ResilientFetchOptions,
   type RetryInfo,
-  type TransportLogger,
 } from "./transport/index.js";
 export { DEFAULT_RETRY, type RetryOptions } from "./transport/policy.js";

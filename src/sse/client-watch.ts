@@ -3,6 +3,7 @@ import { isTerminalState, type PlanState } from "../protocol/index.js";
 import type { Clock } from "../transport/clock.js";
 import { abortReason } from "../transport/clock.js";
 import type { OutageEpisode } from "../transport/episode.js";
+import type { FetchFunction } from "../transport/fetch-function.js";
 import type { RetryOptions } from "../transport/policy.js";
 import { createSnapshotDedupe } from "./dedupe.js";
 import type {
@@ -20,7 +21,7 @@ import { type WatchPlanOptions, watchPlan } from "./watch-plan.js";
 export interface ClientWatchDeps<S extends StatusLike> {
   baseUrl: URL;
   /** The client's plain fetch (the watcher runs the retry policy itself). */
-  fetch: typeof fetch;
+  fetch: FetchFunction;
   clock: Clock;
   retry: RetryOptions | undefined;
   episode: OutageEpisode | undefined;

@@ -1,49 +1,63 @@
-import type { PlanExeError } from "../errors/index.js";
+import { type PlanExeError, TransportError } from "../errors/index.js";
 import { abortReason, type Clock, sleep, timeoutSignal } from "../transport/clock.js";
-import type { OutageEpisode } from "../transport/episode.js";
+import { clampRetryHint, decide, isOutage } from "../transport/decide.js";
+import type { EpisodeControl } from "../transport/episode.js";
+import type { FetchFunction } from "../transport/fetch-function.js";
 import type { ResolvedRetryOptions } from "../transport/policy.js";
 import { connect } from "./connect.js";
 import type { PlanWatchEnd, PlanWatchWarning } from "./events.js";
 import { createMessageHandler } from "./handle-message.js";
 import type { PlanWatchSink } from "./plan-watch.js";
-import {
-  clampRetryHint,
-  deadlineError,
-  decideReconnect,
-  type ReconnectState,
-  type RetryOutcome,
-} from "./reconnect-decision.js";
+import { type RetryOutcome, streamFailure } from "./reconnect-decision.js";
 
 /** Everything the connection loop needs, resolved. */
-export interface RunWatchContext {
+export interface StreamLoopContext {
   url: string;
-  fetch: typeof fetch;
+  fetch: FetchFunction;
   clock: Clock;
   retry: ResolvedRetryOptions;
-  heartbeatTimeout: number;
+  heartbeatTimeoutMs: number;
   maxEventBytes: number;
   lastEventId: string | undefined;
   /** Aborts on the caller's signal and on `close()`. */
   signal: AbortSignal;
   /** The caller's own signal, to tell its abort from `close()`. */
   userSignal: AbortSignal | undefined;
-  episode: OutageEpisode | undefined;
+  /** The shared outage episode of the stream's origin, if any. */
+  episode: EpisodeControl | undefined;
   sink: PlanWatchSink;
   onWarning: (warning: PlanWatchWarning) => void;
 }
 
-/** Connects, reads, and reconnects by the retry policy until `complete`, a fatal error, the deadline or an abort. */
-export async function runWatch(ctx: RunWatchContext): Promise<PlanWatchEnd> {
+/** What the loop remembers between connections of one outage. */
+interface OutageState {
+  /** Reconnects since the last productive connection. */
+  attempt: number;
+  rateLimitStreak: number;
+  emptyStreak: number;
+  /** When the current outage began (ms), or `undefined` when there is none. */
+  startedAt: number | undefined;
+  /** The server's last valid `retry:` hint, clamped, in ms. */
+  retryHintMs: number | undefined;
+}
+
+/**
+ * Connects, reads, and reconnects until `complete`, a fatal error, the deadline or
+ * an abort. How long to wait between connections is the one retry policy's call
+ * (`decide`); while the shared episode is down, the wait is its probe's.
+ */
+export async function runStreamLoop(ctx: StreamLoopContext): Promise<PlanWatchEnd> {
   const { clock, sink } = ctx;
   const handler = createMessageHandler({
     lastEventId: ctx.lastEventId,
     deliver: (event, id) => sink.push(event, id),
     warn: ctx.onWarning,
   });
-  const state: ReconnectState = {
+  const state: OutageState = {
     attempt: 0,
-    rateLimitHits: 0,
-    outageStartedAt: undefined,
+    rateLimitStreak: 0,
+    emptyStreak: 0,
+    startedAt: undefined,
     retryHintMs: undefined,
   };
   const shared = ctx.episode?.covers(ctx.url) ? ctx.episode : undefined;
@@ -65,7 +79,7 @@ export async function runWatch(ctx: RunWatchContext): Promise<PlanWatchEnd> {
       signal: ctx.signal,
       lastEventId: handler.lastEventId,
       attemptTimeoutMs: ctx.retry.attemptTimeoutMs,
-      heartbeatTimeoutMs: ctx.heartbeatTimeout,
+      heartbeatTimeoutMs: ctx.heartbeatTimeoutMs,
       maxEventBytes: ctx.maxEventBytes,
       onAnswer: () => shared?.reportUp(),
       onOpen: () => sink.push({ type: "connected", attempt: state.attempt }, handler.lastEventId),
@@ -82,12 +96,33 @@ export async function runWatch(ctx: RunWatchContext): Promise<PlanWatchEnd> {
       return { reason: "complete", event: outcome.event };
     }
     last = outcome;
+    const failure = streamFailure(outcome);
     const now = clock.now();
-    // An outage goes to the shared episode: one probe for every call and stream of the client.
-    if (shared && outcome.outage) shared.reportDown(ctx.url);
-    const sharedDelay = shared && outcome.outage ? nextProbeIn(shared, now) : undefined;
-    const decision = decideReconnect(outcome, state, ctx.retry, now, sharedDelay);
-    if ("error" in decision) return failed(decision.error);
+    if (outcome.productive) {
+      state.attempt = 0;
+      state.rateLimitStreak = 0;
+      state.startedAt = undefined;
+    }
+    state.attempt += 1;
+    state.startedAt ??= now;
+    state.emptyStreak = failure.kind === "empty-stream" ? state.emptyStreak + 1 : 0;
+    if (failure.kind === "rate-limited") state.rateLimitStreak += 1;
+    // An outage goes to the shared episode: one probe for every call and stream of the process.
+    if (isOutage(failure.kind, state.emptyStreak)) shared?.reportDown(ctx.url);
+    const decision = decide({
+      operation: "stream",
+      failure,
+      resendable: true,
+      attempt: state.attempt,
+      elapsedMs: now - state.startedAt,
+      rateLimitStreak: state.rateLimitStreak,
+      emptyStreak: state.emptyStreak,
+      retryHintMs: state.retryHintMs,
+      episode: shared?.state === "down" ? shared : undefined,
+      now,
+      policy: ctx.retry,
+    });
+    if (decision.action === "give-up") return failed(deadlineError(outcome, state, now));
     sink.push(
       {
         type: "reconnecting",
@@ -97,7 +132,7 @@ export async function runWatch(ctx: RunWatchContext): Promise<PlanWatchEnd> {
       },
       handler.lastEventId,
     );
-    if (sharedDelay !== undefined) continue; // the wait is the episode's, at the top of the loop
+    if (decision.waitOn === "episode") continue; // the wait is the episode's, at the top of the loop
     try {
       await sleep(decision.delayMs, { clock, signal: ctx.signal });
     } catch {
@@ -106,26 +141,35 @@ export async function runWatch(ctx: RunWatchContext): Promise<PlanWatchEnd> {
   }
 }
 
-function nextProbeIn(episode: OutageEpisode, now: number): number {
-  return Math.max(0, (episode.nextProbeAt ?? now) - now);
+/** The error a watch ends with when an outage outlasts `deadlineMs` (or a wait would pass it). */
+function deadlineError(last: RetryOutcome, state: OutageState, now: number): TransportError {
+  const elapsed = now - (state.startedAt ?? now);
+  const message =
+    `Gave up on the progress stream after ${state.attempt} attempts over ` +
+    `${Math.round(elapsed / 1000)} s (last: ${last.cause.message})`;
+  return new TransportError("DEADLINE_EXCEEDED", message, {
+    cause: last.error ?? last.cause,
+    attempts: state.attempt,
+    status: last.cause.status,
+  });
 }
 
 /** Waits while the shared episode is down, within what is left of this outage's deadline. */
 async function waitForEpisode(
-  episode: OutageEpisode,
-  ctx: RunWatchContext,
-  state: ReconnectState,
+  episode: EpisodeControl,
+  ctx: StreamLoopContext,
+  state: OutageState,
   last: RetryOutcome | undefined,
 ): Promise<"aborted" | PlanExeError | undefined> {
   const now = ctx.clock.now();
-  const left = (state.outageStartedAt ?? now) + ctx.retry.deadlineMs - now;
+  const left = (state.startedAt ?? now) + ctx.retry.deadlineMs - now;
   const limit = timeoutSignal(Math.max(0, left), { clock: ctx.clock, parent: ctx.signal });
   try {
     await episode.waitForRecovery(limit.signal);
     return undefined;
   } catch {
     if (ctx.signal.aborted) return "aborted";
-    const cause = last ?? {
+    const cause: RetryOutcome = last ?? {
       kind: "retry",
       productive: false,
       cause: { code: "NETWORK_ERROR", message: "The server is down (shared outage episode)" },

@@ -1,10 +1,17 @@
 import { ProtocolError } from "../errors/index.js";
 import { abortReason, type Clock, systemClock } from "../transport/clock.js";
-import type { OutageEpisode } from "../transport/episode.js";
-import { type RetryOptions, resolveRetryOptions } from "../transport/policy.js";
+import { durationMs } from "../transport/duration.js";
+import { controlOf, type EpisodeControl, type OutageEpisode } from "../transport/episode.js";
+import { leaseEpisode } from "../transport/episode-registry.js";
+import type { FetchFunction } from "../transport/fetch-function.js";
+import {
+  type ResolvedRetryOptions,
+  type RetryOptions,
+  resolveRetryOptions,
+} from "../transport/policy.js";
 import type { PlanWatchWarning } from "./events.js";
 import { createPlanWatch, type PlanWatch } from "./plan-watch.js";
-import { runWatch } from "./run-watch.js";
+import { runStreamLoop } from "./stream-loop.js";
 import { resolveWatchUrl } from "./watch-url.js";
 
 /** Options of {@link watchPlan}. */
@@ -14,29 +21,31 @@ export interface WatchPlanOptions {
   /** Resume after this event id (sent as `Last-Event-ID`), e.g. a saved `watch.lastEventId`. @default undefined */
   lastEventId?: string | undefined;
   /** Reconnect when no byte arrives for this long, in ms (PlanExe sends a heartbeat every 20 s); `Infinity` disables it. @default 45_000 */
-  heartbeatTimeout?: number | undefined;
+  heartbeatTimeoutMs?: number | undefined;
   /** Close with `ProtocolError` `EVENT_TOO_LARGE` when one event (its lines as sent) exceeds this many bytes. @default 65_536 */
   maxEventBytes?: number | undefined;
   /** Overrides of the SDK's retry policy: backoff, `Retry-After` cap, the deadline of one outage (`deadlineMs`), the time to get headers (`attemptTimeoutMs`). @default DEFAULT_RETRY */
   retry?: RetryOptions | undefined;
   /** The `fetch` to use (a proxy-aware one, msw's, …). Give a plain fetch, not `createResilientFetch()`: the watcher runs the retry policy itself. @default globalThis.fetch */
-  fetch?: typeof fetch | undefined;
+  fetch?: FetchFunction | undefined;
   /** Where time and timers come from. @default retry.clock ?? systemClock */
   clock?: Clock | undefined;
   /** Told about events the watcher skipped (bad JSON, unknown type, invalid field) and a consumer that falls behind. @default ignore */
   onWarning?: ((warning: PlanWatchWarning) => void) | undefined;
   /**
-   * The outage episode this client's calls share (`createOutageEpisode`): while the
-   * server is down the stream waits on the episode's single probe instead of
-   * reconnecting on its own, and reports what it sees. A 429 of the stream (its
-   * connection limit) is not shared: it does not hold tool calls.
-   * @default undefined (the stream backs off on its own)
+   * The outage episode the stream waits on while the server is down (one probe for
+   * every call and stream, instead of reconnecting on its own). By default the
+   * process-wide episode of the stream's origin, shared with every `PlanExeClient`,
+   * `createResilientFetch()` and `watchPlan` that talks to it through the same `fetch`
+   * and clock; `false` for none (the stream then backs off on its own). A 429 of the
+   * stream (its connection limit) is not shared: it does not hold tool calls.
+   * @default the process-wide episode of the stream's origin
    */
-  episode?: OutageEpisode | undefined;
+  episode?: OutageEpisode | false | undefined;
 }
 
 /** The defaults of {@link WatchPlanOptions}. */
-export const WATCH_PLAN_DEFAULTS = { heartbeatTimeout: 45_000, maxEventBytes: 65_536 } as const;
+export const WATCH_PLAN_DEFAULTS = { heartbeatTimeoutMs: 45_000, maxEventBytes: 65_536 } as const;
 
 const MAX_QUEUED_EVENTS = 1_000;
 
@@ -59,8 +68,16 @@ const MAX_QUEUED_EVENTS = 1_000;
 export function watchPlan(sseUrl: string | URL, options: WatchPlanOptions = {}): PlanWatch {
   const url = resolveWatchUrl(sseUrl, options);
   const retry = resolveRetryOptions(options.retry);
-  const heartbeatTimeout = positive("heartbeatTimeout", options.heartbeatTimeout);
+  const heartbeatTimeoutMs = durationMs(
+    "watchPlan",
+    "heartbeatTimeoutMs",
+    options.heartbeatTimeoutMs,
+    WATCH_PLAN_DEFAULTS.heartbeatTimeoutMs,
+    { infinite: true },
+  );
   const maxEventBytes = positive("maxEventBytes", options.maxEventBytes);
+  const clock = options.clock ?? options.retry?.clock ?? systemClock;
+  const lease = streamEpisode(url, options, clock, retry);
   const onWarning = options.onWarning ?? (() => {});
   const controller = new AbortController();
   const user = options.signal;
@@ -81,17 +98,17 @@ export function watchPlan(sseUrl: string | URL, options: WatchPlanOptions = {}):
       });
     },
   });
-  runWatch({
+  runStreamLoop({
     url,
     fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
-    clock: options.clock ?? options.retry?.clock ?? systemClock,
+    clock,
     retry,
-    heartbeatTimeout: heartbeatTimeout ?? WATCH_PLAN_DEFAULTS.heartbeatTimeout,
+    heartbeatTimeoutMs,
     maxEventBytes: maxEventBytes ?? WATCH_PLAN_DEFAULTS.maxEventBytes,
     lastEventId: options.lastEventId,
     signal: controller.signal,
     userSignal: user,
-    episode: options.episode,
+    episode: lease.episode,
     sink,
     onWarning,
   })
@@ -101,6 +118,7 @@ export function watchPlan(sseUrl: string | URL, options: WatchPlanOptions = {}):
     }))
     .then((end) => {
       user?.removeEventListener("abort", onUserAbort);
+      lease.release();
       controller.abort(); // release anything still held (a timer, a body)
       sink.end(end);
     });
@@ -113,4 +131,26 @@ function positive(name: string, value: number | undefined): number | undefined {
     throw new TypeError(`watchPlan: ${name} must be a positive number, got ${String(value)}`);
   }
   return value;
+}
+
+/** The episode a stream waits on: none, the caller's, or the process-wide one of its origin (held while it runs). */
+function streamEpisode(
+  url: string,
+  options: WatchPlanOptions,
+  clock: Clock,
+  retry: ResolvedRetryOptions,
+): { episode: EpisodeControl | undefined; release(): void } {
+  if (options.episode === false) return { episode: undefined, release() {} };
+  if (options.episode) return { episode: controlOf(options.episode), release() {} };
+  const origin = new URL(url).origin;
+  return leaseEpisode(
+    { origin, fetch: options.fetch, clock: clock === systemClock ? undefined : clock },
+    {
+      ...(options.fetch && { fetch: options.fetch }),
+      clock,
+      random: retry.random,
+      firstProbeMaxDelayMs: retry.minDelayMs,
+      probeUrl: new URL("/healthcheck", origin),
+    },
+  );
 }

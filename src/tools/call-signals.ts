@@ -1,7 +1,7 @@
+import type { FetchFunction } from "../transport/fetch-function.js";
 import { anySignal } from "../transport/signals.js";
 
 /** A `fetch` with the standard signature. */
-export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
 /** The `_meta` key that tags a tool call's JSON-RPC request with its caller's signal; never sent to the server. */
 export const CALL_TAG = "planexe-client/call";
@@ -24,7 +24,7 @@ export class CallSignals {
   }
 
   /** `inner`, with tagged requests untagged and bound to their caller's signal. */
-  wrap(inner: FetchLike): FetchLike {
+  wrap(inner: FetchFunction): FetchFunction {
     return async (input, init) => {
       const body = init?.body;
       if (typeof body !== "string" || !body.includes(CALL_TAG)) return inner(input, init);

@@ -1,21 +1,22 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { abortReason } from "../transport/clock.js";
+import { MAX_TIMER_MS } from "../transport/duration.js";
+import type { FetchFunction } from "../transport/fetch-function.js";
+import type { Logger } from "../transport/logger.js";
 import { raceSignal } from "../transport/signals.js";
-import type { FetchLike } from "./call-signals.js";
-import type { Logger } from "./options.js";
 
 /**
  * The MCP SDK's request timeout runs on real timers, outside the injected clock; the
  * retry policy's own deadline governs instead, so this one is set as far out as a
  * timer allows (about 24.8 days).
  */
-export const NO_SDK_TIMEOUT = 2_147_483_647;
+export const NO_SDK_TIMEOUT = MAX_TIMER_MS;
 
 /** What a {@link LazyConnection} needs. */
 export interface ConnectionOptions {
   url: URL;
-  fetch: FetchLike;
+  fetch: FetchFunction;
   headers: Record<string, string>;
   clientInfo: { name: string; version: string };
   logger?: Logger | undefined;

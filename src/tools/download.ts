@@ -1,8 +1,8 @@
 import { AuthError, ErrorCode, ProtocolError, TransportError } from "../errors/index.js";
 import { redactUrl } from "../errors/redact.js";
 import { type Clock, timeoutSignal } from "../transport/clock.js";
+import type { FetchFunction } from "../transport/fetch-function.js";
 import { readAll } from "../transport/read-all.js";
-import type { FetchLike } from "./call-signals.js";
 import type { Artifact, FileReady, PlanFileInfoOutput } from "./schemas/plan-file-info.js";
 
 /** A downloaded artifact whose bytes matched the server's `sha256`. */
@@ -17,7 +17,7 @@ export interface DownloadedArtifact {
 
 /** What {@link downloadArtifact} needs from its client. */
 export interface DownloadContext {
-  fetch: FetchLike;
+  fetch: FetchFunction;
   clock: Clock;
   baseUrl: URL;
   /** A body with no byte for this long is given up on and fetched again (the policy's `attemptTimeoutMs`). */

@@ -1,10 +1,10 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { Logger } from "../transport/logger.js";
 import { raceSignal } from "../transport/signals.js";
 import { callError } from "./call-error.js";
 import type { CallScope } from "./call-scope.js";
 import type { CallSignals } from "./call-signals.js";
 import { type LazyConnection, NO_SDK_TIMEOUT } from "./connection.js";
-import type { Logger } from "./options.js";
 import { parseToolOutput } from "./parse-output.js";
 import { TOOLS, type ToolName, type ToolOutput, type ToolParsedInput } from "./schemas/registry.js";
 import { toolErrorFromResult } from "./tool-error.js";

@@ -1,13 +1,7 @@
 import type { Clock } from "../transport/clock.js";
+import type { FetchFunction } from "../transport/fetch-function.js";
+import type { Logger } from "../transport/logger.js";
 import type { RetryOptions } from "../transport/policy.js";
-import type { FetchLike } from "./call-signals.js";
-
-/** Where the SDK writes one line per notable event; any `console`-like object works. Lines carry no secrets. */
-export interface Logger {
-  debug?(message: string): void;
-  info?(message: string): void;
-  warn?(message: string): void;
-}
 
 /** Options of `new PlanExeClient(options)`. */
 export interface PlanExeClientOptions {
@@ -16,7 +10,7 @@ export interface PlanExeClientOptions {
   /** A PlanExe key (`pex_…`), sent as `X-API-Key`. The free tools work without one. @default undefined */
   apiKey?: string | undefined;
   /** The `fetch` every request goes through (after the retry policy). @default globalThis.fetch */
-  fetch?: FetchLike | undefined;
+  fetch?: FetchFunction | undefined;
   /** The retry policy: backoff, deadlines, rate-limit waits. @default DEFAULT_RETRY */
   retry?: RetryOptions | undefined;
   /** Where retries, outages and recoveries are reported. @default no logging */

@@ -1,7 +1,8 @@
 import { ErrorCode, isPlanExeError } from "../errors/index.js";
 import { type Clock, sleep } from "../transport/clock.js";
-import type { OutageEpisode } from "../transport/episode.js";
-import { backoffDelay, type ResolvedRetryOptions } from "../transport/policy.js";
+import { decide, type Failure } from "../transport/decide.js";
+import type { EpisodeControl } from "../transport/episode.js";
+import type { ResolvedRetryOptions } from "../transport/policy.js";
 import { type InvokeContext, invokeTool } from "./invoke.js";
 import type { PlanResumeOutput, PlanRetryOutput } from "./schemas/plan-control.js";
 import type { PlanStatusOutput } from "./schemas/plan-status.js";
@@ -34,7 +35,7 @@ export interface RerunContext extends InvokeContext {
   clock: Clock;
   retry: ResolvedRetryOptions;
   /** The outage episode the client's fetch shares; a resend waits on its probe. */
-  episode: OutageEpisode | undefined;
+  episode: EpisodeControl | undefined;
   /** The MCP endpoint, to tell the episode which server is down. */
   url: URL;
 }
@@ -48,17 +49,21 @@ const REFUSAL = {
 } as const;
 
 /**
- * True for a failure after which the request may or may not have reached the server:
- * the connection broke, an attempt timed out, or a gateway answered 502/504.
+ * A lost answer as the one retry policy sees it: the transport's final error says
+ * (`details.delivery`) whether the request may have reached the server. `undefined`
+ * for anything else (a tool error, a refusal, a request that never left).
  */
-function isAmbiguousFailure(error: unknown): boolean {
-  if (!isPlanExeError(error)) return false;
+function lostAnswer(error: unknown): Failure | undefined {
+  if (!isPlanExeError(error)) return undefined;
   const delivery = (error.details as { delivery?: unknown } | undefined)?.delivery;
-  if (delivery === "no") return false;
-  if (delivery === "maybe") return true;
-  if (error.code === ErrorCode.NETWORK_ERROR || error.code === ErrorCode.ATTEMPT_TIMEOUT)
-    return true;
-  return error.code === ErrorCode.HTTP_ERROR && (error.status === 502 || error.status === 504);
+  if (delivery !== "maybe") return undefined;
+  const kind =
+    error.code === ErrorCode.ATTEMPT_TIMEOUT
+      ? "timeout"
+      : error.code === ErrorCode.HTTP_ERROR
+        ? "outage-status"
+        : "network";
+  return { kind, delivery, status: error.status, error };
 }
 
 /**
@@ -82,13 +87,31 @@ export async function rerunPlan<N extends "plan_retry" | "plan_resume">(
       return (await invokeTool(context, name, args, signal)) as Result;
     } catch (error) {
       if (signal?.aborted || context.scope.closed) throw error;
-      if (isAmbiguousFailure(error)) {
+      const lost = lostAnswer(error);
+      if (lost) {
         ambiguous = true;
-        if (context.clock.now() - firstSentAt >= context.retry.deadlineMs) throw error;
+        // This loop, not the fetch, decides to resend: the refusal below is checked against plan_status.
+        const shared = context.episode?.covers(context.url) ? context.episode : undefined;
+        shared?.reportDown(context.url);
+        const decision = decide({
+          operation: "call",
+          failure: lost,
+          resendable: true,
+          attempt,
+          elapsedMs: context.clock.now() - firstSentAt,
+          rateLimitStreak: 0,
+          emptyStreak: 0,
+          episode: shared?.state === "down" ? shared : undefined,
+          now: context.clock.now(),
+          policy: context.retry,
+        });
+        if (decision.action === "give-up") throw error;
         context.logger?.info?.(
           `planexe-client: ${name} answer lost (attempt ${attempt}); sending it again`,
         );
-        await waitBeforeResend(context, attempt, signal);
+        // An episode wait happens in the transport, before the resend goes out.
+        if (decision.waitOn === "own")
+          await sleep(decision.delayMs, { clock: context.clock, signal });
         continue;
       }
       if (!ambiguous || !isPlanExeError(error) || error.code !== REFUSAL[name]) throw error;
@@ -113,21 +136,4 @@ function tookEffect(status: PlanStatusOutput, firstSentAt: number): boolean {
   if (status.state !== "processing") return false;
   const started = status.timing.started_at ? Date.parse(status.timing.started_at) : Number.NaN;
   return Number.isNaN(started) || started >= firstSentAt - CLOCK_SKEW_MS;
-}
-
-/**
- * The transport does not report an outage for a request it may not resend, so a
- * lost `plan_retry` tells the shared episode itself: the resend then waits on the
- * one probe with every other call and goes out as soon as the server answers.
- */
-async function waitBeforeResend(
-  context: RerunContext,
-  attempt: number,
-  signal: AbortSignal | undefined,
-): Promise<void> {
-  if (context.episode?.covers(context.url)) {
-    context.episode.reportDown(context.url);
-    return;
-  }
-  await sleep(backoffDelay(attempt, context.retry), { clock: context.clock, signal });
 }

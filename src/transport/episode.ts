@@ -33,12 +33,14 @@ export interface OutageEpisodeOptions {
 export type OutageState = "up" | "down";
 
 /**
- * What the calls and streams of one client learn together about their server.
- * Once one of them sees the server down (a network failure, 502/503/504), the
- * others stop retrying one by one: they `waitForRecovery()` while a single jittered
- * probe (`GET /healthcheck`) runs every `probeIntervalMs`; when it answers, all
- * resume together. A 429 opens a shared gate instead (no probe): nobody sends
- * before the server's delay has passed.
+ * What the calls and streams talking to one server learn together about it. Once
+ * one of them sees the server down (a network failure, 502/503/504), the others
+ * stop retrying one by one: they wait while a single jittered probe
+ * (`GET /healthcheck`) runs every `probeIntervalMs`; when it answers, all resume
+ * together. A 429 opens a shared gate instead (no probe): nobody sends before the
+ * server's delay has passed. By default every `PlanExeClient`, `createResilientFetch()`
+ * and `watchPlan` of a process that talks to one origin shares one episode.
+ * What users see of it is read-only; only the SDK's own loops report to it.
  */
 export interface OutageEpisode {
   /** `down` while an outage is being probed. */
@@ -47,12 +49,22 @@ export interface OutageEpisode {
   readonly probes: number;
   /** The origin this episode speaks for, once known. */
   readonly origin: string | undefined;
+  /** When the current outage began (epoch ms), while down. */
+  readonly downSince: number | undefined;
   /** When the next probe is due (epoch ms), while down. */
   readonly nextProbeAt: number | undefined;
   /** When requests may be sent again after a 429 (epoch ms). */
   readonly rateLimitedUntil: number;
   /** Whether requests to `url` share this episode (same origin). */
   covers(url: string | URL): boolean;
+  /** Resolves at once while up and not rate limited; else when the server is back. Rejects with `signal.reason` on abort. */
+  waitForRecovery(signal?: AbortSignal): Promise<void>;
+  /** Stops probing; waiters are released. */
+  close(): void;
+}
+
+/** What the SDK's own loops tell an episode (internal: users only read it). */
+export interface EpisodeControl extends OutageEpisode {
   /** A request to `url` met an outage: go down and start probing. Ignored for other origins. */
   reportDown(url: string | URL): void;
   /** A request got an answer: the server is up (wakes every waiter, ends a 429 streak). */
@@ -64,10 +76,17 @@ export interface OutageEpisode {
   noteRateLimited(sentAt: number): number;
   /** Hold every request until `until` (epoch ms). */
   holdUntil(until: number): void;
-  /** Resolves at once while up and not rate limited; else when the server is back. Rejects with `signal.reason` on abort. */
-  waitForRecovery(signal?: AbortSignal): Promise<void>;
-  /** Stops probing; waiters are released. */
-  close(): void;
+}
+
+const controls = new WeakSet<object>();
+
+/** The SDK-internal side of an episode made by {@link createOutageEpisode}. */
+export function controlOf(episode: OutageEpisode): EpisodeControl {
+  if (!controls.has(episode))
+    throw new TypeError(
+      "episode must come from createOutageEpisode() (or pass `episode: false` for none)",
+    );
+  return episode as EpisodeControl;
 }
 
 /**
@@ -79,6 +98,11 @@ export interface OutageEpisode {
  * const fetch = createResilientFetch({ episode });
  */
 export function createOutageEpisode(options: OutageEpisodeOptions = {}): OutageEpisode {
+  return createEpisodeControl(options);
+}
+
+/** {@link createOutageEpisode}, with the side the SDK's loops report to. */
+export function createEpisodeControl(options: OutageEpisodeOptions = {}): EpisodeControl {
   const clock = options.clock ?? options.retry?.clock ?? systemClock;
   const random = options.random ?? options.retry?.random ?? Math.random;
   const interval = options.probeIntervalMs ?? 1_000;
@@ -173,7 +197,7 @@ export function createOutageEpisode(options: OutageEpisodeOptions = {}): OutageE
     else schedule(Math.max(0, started + interval - clock.now()));
   };
 
-  return {
+  const episode: EpisodeControl = {
     get state() {
       return state;
     },
@@ -182,6 +206,9 @@ export function createOutageEpisode(options: OutageEpisodeOptions = {}): OutageE
     },
     get origin() {
       return origin;
+    },
+    get downSince() {
+      return state === "down" ? downSince : undefined;
     },
     get nextProbeAt() {
       return nextProbeAt;
@@ -239,4 +266,6 @@ export function createOutageEpisode(options: OutageEpisodeOptions = {}): OutageE
       markUp();
     },
   };
+  controls.add(episode);
+  return episode;
 }

@@ -1,7 +1,7 @@
-import { ErrorCode } from "../errors/codes.js";
 import { redactText, redactUrl } from "../errors/redact.js";
 import { TransportError, type TransportErrorCode } from "../errors/transport-error.js";
 import type { TransientFailure } from "./classify.js";
+import { failureCode } from "./decide.js";
 
 /** The words a transient failure is described with (no secrets: the error's own text is left in `cause`). */
 export function describeFailure(failure: TransientFailure): string {
@@ -19,20 +19,6 @@ export function describeFailure(failure: TransientFailure): string {
   }
 }
 
-/** The transport code of a transient failure the policy gave up on. */
-function failureCode(failure: TransientFailure): TransportErrorCode {
-  switch (failure.kind) {
-    case "status":
-      return ErrorCode.HTTP_ERROR;
-    case "rate-limited":
-      return ErrorCode.RATE_LIMITED;
-    case "timeout":
-      return ErrorCode.ATTEMPT_TIMEOUT;
-    default:
-      return ErrorCode.NETWORK_ERROR;
-  }
-}
-
 /** Context of a {@link TransportError} about one request. */
 export interface RequestContext {
   method: string;
@@ -45,7 +31,7 @@ export function transportError(
   code: TransportErrorCode,
   text: string,
   request: RequestContext,
-  context: { cause?: unknown; status?: number | undefined; attempts?: number },
+  context: { cause?: unknown; status?: number | undefined; attempts?: number; details?: unknown },
 ): TransportError {
   const message = redactText(
     `${request.method} ${redactUrl(request.url)}: ${text}`,
@@ -54,17 +40,24 @@ export function transportError(
   return new TransportError(code, message, context);
 }
 
-/** The error thrown for a transient failure when the policy stops retrying. */
+/**
+ * The error thrown for a transient failure when the policy stops retrying. Its
+ * `details.delivery` says whether the request may have reached the server, for the
+ * callers that decide what to do next (`retryPlan` / `resumePlan`).
+ */
 export function givingUp(
   failure: TransientFailure,
   reason: string,
   request: RequestContext,
   attempts: number,
-  code: TransportErrorCode = failureCode(failure),
+  code: TransportErrorCode = failureCode(
+    failure.kind === "status" ? "outage-status" : failure.kind,
+  ),
 ): TransportError {
   return transportError(code, `${describeFailure(failure)}; ${reason}`, request, {
     cause: failure.error ?? failure,
     status: failure.status,
     attempts,
+    details: { delivery: failure.delivery },
   });
 }

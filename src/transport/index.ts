@@ -4,11 +4,12 @@ export {
   type OutageEpisodeOptions,
   type OutageState,
 } from "./episode.js";
-export type { FetchFunction } from "./redirect.js";
+export type { FetchFunction } from "./fetch-function.js";
+export type { Logger } from "./logger.js";
 export type { ResendableHook, ResendQuery } from "./resend.js";
 export {
   createResilientFetch,
   type ResilientFetch,
   type ResilientFetchOptions,
 } from "./resilient-fetch.js";
-export type { RetryInfo, TransportLogger } from "./retry-loop.js";
+export type { RetryInfo } from "./retry-loop.js";

@@ -1,4 +1,5 @@
 import type { Clock } from "./clock.js";
+import { durationMs } from "./duration.js";
 
 /** What a caller may tune in the SDK's one retry policy (tool calls and progress streams alike). */
 export interface RetryOptions {
@@ -19,7 +20,7 @@ export interface RetryOptions {
   /** Random source in `[0, 1)` for jitter; inject for determinism. @default Math.random */
   random?: () => number;
   /** Where time and timers come from. @default systemClock */
-  clock?: Clock;
+  clock?: Clock | undefined;
 }
 
 /** {@link RetryOptions} with every default filled in. */
@@ -47,14 +48,13 @@ export function resolveRetryOptions(options: RetryOptions = {}): ResolvedRetryOp
     clock: options.clock,
   };
   for (const key of Object.keys(DEFAULT_RETRY) as (keyof typeof DEFAULT_RETRY)[]) {
-    const value = resolved[key];
-    if (typeof value !== "number" || Number.isNaN(value) || value < 0) {
-      throw new TypeError(
-        `retry.${key} must be a non-negative number of milliseconds, got ${String(value)}`,
-      );
-    }
+    if (key === "factor") continue;
+    durationMs("retry", key, resolved[key], 0, { zero: true, infinite: true });
   }
-  if (resolved.factor < 1) throw new TypeError(`retry.factor must be >= 1, got ${resolved.factor}`);
+  if (typeof resolved.factor !== "number" || Number.isNaN(resolved.factor))
+    throw new TypeError(`retry: factor must be a number >= 1, got ${String(resolved.factor)}`);
+  if (resolved.factor < 1)
+    throw new TypeError(`retry: factor must be a number >= 1, got ${resolved.factor}`);
   return resolved;
 }
 

@@ -1,13 +1,10 @@
 import { ErrorCode } from "../errors/codes.js";
 import { redactUrl } from "../errors/redact.js";
 import { type RequestContext, transportError } from "./failure.js";
+import type { FetchFunction } from "./fetch-function.js";
 import { attemptInit, type ReplayableRequest } from "./request.js";
 
-/** A `fetch` with the standard signature. */
-export type FetchFunction = (
-  input: string | URL | Request,
-  init?: RequestInit,
-) => Promise<Response>;
+export type { FetchFunction };
 
 const finalErrors = new WeakSet<object>();
 

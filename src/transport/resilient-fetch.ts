@@ -1,11 +1,13 @@
 import { isJsonType } from "./classify.js";
 import { type Clock, systemClock } from "./clock.js";
-import { createOutageEpisode, type OutageEpisode } from "./episode.js";
-import { type RetryOptions, resolveRetryOptions } from "./policy.js";
+import { controlOf, type EpisodeControl, type OutageEpisode } from "./episode.js";
+import { type EpisodeLease, leaseEpisode } from "./episode-registry.js";
+import type { Logger } from "./logger.js";
+import { type ResolvedRetryOptions, type RetryOptions, resolveRetryOptions } from "./policy.js";
 import type { FetchFunction } from "./redirect.js";
 import { type ReplayableRequest, toReplayable } from "./request.js";
 import type { ResendableHook } from "./resend.js";
-import { type RetryInfo, sendWithRetry, type TransportLogger } from "./retry-loop.js";
+import { type RetryInfo, sendWithRetry } from "./retry-loop.js";
 import { createSessionKeeper } from "./session.js";
 import { anySignal } from "./signals.js";
 import { createToolAnnotationsRegistry } from "./tool-annotations.js";
@@ -23,13 +25,16 @@ export interface ResilientFetchOptions {
   /** Told before each wait; every field is safe to log. */
   onRetry?: (info: RetryInfo) => void;
   /** Gets one redacted line per retry. @default none */
-  logger?: TransportLogger;
+  logger?: Logger;
   /** More strings to show as `***` in errors and logs (the request's `X-API-Key` and `Authorization` always are). @default [] */
   secrets?: readonly (string | undefined)[];
   /**
-   * The outage episode shared with other fetches and streams of the same client;
-   * `false` for none (each call then backs off on its own).
-   * @default a new episode probing `healthcheckPath` on the first failing origin
+   * The outage episode its requests wait on while the server is down. By default
+   * every `createResilientFetch()`, `PlanExeClient` and `watchPlan` of the process
+   * that talks to the same origin (through the same `fetch` and clock) shares one;
+   * pass one from `createOutageEpisode()` to choose, or `false` for none (each call
+   * then backs off on its own).
+   * @default the process-wide episode of each request's origin
    */
   episode?: OutageEpisode | false;
   /** What the default episode probes. @default `healthcheckPath` on the first failing origin */
@@ -65,7 +70,7 @@ export interface ResilientFetchOptions {
 /** A `fetch` with the SDK's retry policy; pass it to the MCP SDK's `StreamableHTTPClientTransport`. */
 export interface ResilientFetch {
   (input: string | URL | Request, init?: RequestInit): Promise<Response>;
-  /** The outage episode its requests share (hand it to the progress subscriber), if any. */
+  /** The outage episode its requests share: the given one, or the shared one of the first origin it talked to (or of `probeUrl`). */
   readonly episode: OutageEpisode | undefined;
 }
 
@@ -93,23 +98,12 @@ export function createResilientFetch(options: ResilientFetchOptions = {}): Resil
   const inner: FetchFunction = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const clock = options.clock ?? options.retry?.clock ?? systemClock;
   const retry = resolveRetryOptions({ ...options.retry, clock });
-  const episode =
-    options.episode === false
-      ? undefined
-      : (options.episode ??
-        createOutageEpisode({
-          fetch: inner,
-          clock,
-          random: retry.random,
-          firstProbeMaxDelayMs: retry.minDelayMs,
-          ...(options.probeUrl !== undefined && { probeUrl: options.probeUrl }),
-          ...(options.healthcheckPath !== undefined && {
-            healthcheckPath: options.healthcheckPath,
-          }),
-          ...(options.probeIntervalMs !== undefined && {
-            probeIntervalMs: options.probeIntervalMs,
-          }),
-        }));
+  const episodeFor = episodeResolver(
+    options,
+    inner === options.fetch ? inner : undefined,
+    clock,
+    retry,
+  );
   const annotations = createToolAnnotationsRegistry();
   const secrets = (options.secrets ?? []).filter((s): s is string => typeof s === "string");
   const send = (request: ReplayableRequest) =>
@@ -117,7 +111,7 @@ export function createResilientFetch(options: ResilientFetchOptions = {}): Resil
       inner,
       retry,
       clock,
-      episode,
+      episodeFor: episodeFor.forUrl,
       annotations,
       resendable: options.resendable,
       secrets,
@@ -145,6 +139,61 @@ export function createResilientFetch(options: ResilientFetchOptions = {}): Resil
       throw error;
     }
   };
-  Object.defineProperty(resilientFetch, "episode", { value: episode, enumerable: true });
+  Object.defineProperty(resilientFetch, "episode", { get: episodeFor.first, enumerable: true });
+  if (episodeFor.leases) leaseReleaser.register(resilientFetch, episodeFor.leases);
   return resilientFetch as ResilientFetch;
+}
+
+/** The process-wide episodes a fetch leased are released when the fetch is collected. */
+const leaseReleaser = new FinalizationRegistry<Map<string, EpisodeLease>>((leases) => {
+  for (const lease of leases.values()) lease.release();
+});
+
+/** How a fetch finds the episode of a request: none, the caller's, or the process-wide one of its origin. */
+function episodeResolver(
+  options: ResilientFetchOptions,
+  fetch: FetchFunction | undefined,
+  clock: Clock,
+  retry: ResolvedRetryOptions,
+): {
+  forUrl(url: string): EpisodeControl | undefined;
+  first(): OutageEpisode | undefined;
+  leases?: Map<string, EpisodeLease>;
+} {
+  if (options.episode === false) return { forUrl: () => undefined, first: () => undefined };
+  if (options.episode) {
+    const given = controlOf(options.episode);
+    return { forUrl: (url) => (given.covers(url) ? given : undefined), first: () => given };
+  }
+  const leases = new Map<string, EpisodeLease>();
+  const lease = (origin: string) => {
+    let held = leases.get(origin);
+    if (!held) {
+      const probeUrl =
+        options.probeUrl !== undefined && new URL(String(options.probeUrl)).origin === origin
+          ? options.probeUrl
+          : new URL(options.healthcheckPath ?? "/healthcheck", origin);
+      held = leaseEpisode(
+        { origin, fetch, clock: clock === systemClock ? undefined : clock },
+        {
+          ...(fetch && { fetch }),
+          clock,
+          random: retry.random,
+          firstProbeMaxDelayMs: retry.minDelayMs,
+          probeUrl,
+          ...(options.probeIntervalMs !== undefined && {
+            probeIntervalMs: options.probeIntervalMs,
+          }),
+        },
+      );
+      leases.set(origin, held);
+    }
+    return held.episode;
+  };
+  if (options.probeUrl !== undefined) lease(new URL(String(options.probeUrl)).origin);
+  return {
+    forUrl: (url) => lease(new URL(url).origin),
+    first: () => leases.values().next().value?.episode,
+    leases,
+  };
 }

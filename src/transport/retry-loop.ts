@@ -4,13 +4,15 @@ import type { TransportError } from "../errors/transport-error.js";
 import { runAttempt } from "./attempt.js";
 import type { TransientFailure } from "./classify.js";
 import { abortReason, type Clock, sleep, timeoutSignal } from "./clock.js";
-import type { OutageEpisode } from "./episode.js";
+import { decide, type Failure, isOutage } from "./decide.js";
+import type { EpisodeControl } from "./episode.js";
 import { describeFailure, givingUp, type RequestContext } from "./failure.js";
-import { backoffDelay, type ResolvedRetryOptions } from "./policy.js";
+import type { Logger } from "./logger.js";
+import { parseRetryAfter, type ResolvedRetryOptions } from "./policy.js";
 import type { FetchFunction } from "./redirect.js";
-import { type ReplayableRequest, secretsOf } from "./request.js";
+import { type ReplayableRequest, requestSecrets } from "./request-secrets.js";
 import { isResendable, type ResendableHook } from "./resend.js";
-import { outageRetryAfter, rateLimitDelay } from "./retry-after.js";
+import { scrubErrorBody } from "./scrub-body.js";
 import type { ToolAnnotationsRegistry } from "./tool-annotations.js";
 
 /** What `onRetry` is told before each wait. Every field is safe to log. */
@@ -29,47 +31,55 @@ export interface RetryInfo {
   sharedWait: boolean;
 }
 
-/** Where a log line goes; any `console`-like object works. */
-export interface TransportLogger {
-  debug?(message: string): void;
-  info?(message: string): void;
-  warn?(message: string): void;
-}
-
 /** What the retry loop needs besides the request. */
 export interface RetryLoopContext {
   inner: FetchFunction;
   retry: ResolvedRetryOptions;
   clock: Clock;
-  episode: OutageEpisode | undefined;
+  /** The shared outage episode for a URL's origin, if any. */
+  episodeFor(url: string): EpisodeControl | undefined;
   annotations: ToolAnnotationsRegistry;
   resendable: ResendableHook | undefined;
   secrets: readonly string[];
   maxRedirects: number;
   followCrossOriginRedirects: boolean;
   onRetry: ((info: RetryInfo) => void) | undefined;
-  logger: TransportLogger | undefined;
+  logger: Logger | undefined;
+}
+
+/** An attempt's transient failure as the one decision sees it. */
+function asFailure(failure: TransientFailure, retryAfterMs: number | undefined): Failure {
+  const kind =
+    failure.kind !== "status"
+      ? failure.kind
+      : failure.status === 503
+        ? "unavailable"
+        : "outage-status";
+  return { ...failure, kind, retryAfterMs };
 }
 
 /**
- * Sends `request` under the SDK's one retry policy: transient failures (network
- * errors, 502/503/504, attempt timeouts, 429) are retried until the overall
- * deadline; while the shared episode is down, the wait is its probe's; a request
- * that may have reached the server is sent again only when it is safe to repeat.
- * Any other answer (2xx, 4xx, …) is returned as is.
+ * Sends `request` under the SDK's one retry policy ({@link decide}): transient
+ * failures (network errors, 502/503/504, attempt timeouts, 429) are retried until the
+ * overall deadline; while the shared episode is down, the wait is its probe's; a
+ * request that may have reached the server is sent again only when it is safe to
+ * repeat (for a `tools/call` of a tool never listed, the fetch asks `tools/list`
+ * first). Any other answer (2xx, 4xx, …) is returned as is, with the request's
+ * secrets scrubbed from an error body.
  */
 export async function sendWithRetry(
   request: ReplayableRequest,
   ctx: RetryLoopContext,
 ): Promise<Response> {
   const { clock, retry } = ctx;
-  const deadlineAt = clock.now() + retry.deadlineMs;
+  const startedAt = clock.now();
   const context: RequestContext = {
     method: request.method,
     url: request.url,
-    secrets: [...ctx.secrets, ...secretsOf(request.headers)],
+    secrets: [...ctx.secrets, ...requestSecrets(request)],
   };
   const deadline = timeoutSignal(retry.deadlineMs, { clock, parent: request.signal });
+  const shared = ctx.episodeFor(request.url);
   let attempts = 0;
   let streak = 0;
   let last: TransientFailure | undefined;
@@ -88,11 +98,10 @@ export async function sendWithRetry(
 
   try {
     for (;;) {
-      const shared = ctx.episode?.covers(request.url) ? ctx.episode : undefined;
       if (shared)
         await shared.waitForRecovery(deadline.signal).catch((e) => Promise.reject(overDeadline(e)));
       const sentAt = clock.now();
-      const remaining = deadlineAt - sentAt;
+      const remaining = startedAt + retry.deadlineMs - sentAt;
       if (remaining <= 0) throw overDeadline();
       attempts++;
       const outcome = await runAttempt(ctx.inner, request, {
@@ -104,58 +113,58 @@ export async function sendWithRetry(
       });
       if (outcome.ok) {
         shared?.reportUp();
-        return ctx.annotations.learn(request, outcome.response);
+        const answer = ctx.annotations.learn(request, outcome.response);
+        return await scrubErrorBody(answer, context.secrets, clock, retry.attemptTimeoutMs);
       }
-      const failure = outcome.failure;
-      last = failure;
-      // The server looks down to every call of the client, whether or not this one may be resent.
-      if (failure.kind !== "rate-limited") shared?.reportDown(request.url);
-      if (failure.delivery === "maybe" && !isResendable(request, ctx.annotations, ctx.resendable))
-        throw givingUp(
-          failure,
-          "not sent again: the server may have received it, and repeating it is not known to be safe",
-          context,
-          attempts,
-        );
+      last = outcome.failure;
       const now = clock.now();
-      let delay: number;
-      if (failure.kind === "rate-limited") {
-        const inARow = shared ? shared.noteRateLimited(sentAt) : ++streak;
-        delay = rateLimitDelay(outcome.retryAfter, inARow, retry, now);
-        if (now + delay > deadlineAt)
-          throw givingUp(
-            failure,
-            `the server asks to wait ${delay} ms, beyond the deadline`,
-            context,
-            attempts,
-          );
-        shared?.holdUntil(now + delay);
-      } else {
-        const hinted = outageRetryAfter(outcome.retryAfter, retry, now);
-        if (shared) {
-          if (hinted !== undefined) shared.holdUntil(now + hinted);
-          delay = Math.max(0, (shared.nextProbeAt ?? now) - now, shared.rateLimitedUntil - now);
-        } else {
-          delay = Math.max(backoffDelay(attempts, retry), hinted ?? 0);
-        }
+      const rateLimited = last.kind === "rate-limited";
+      const failure = asFailure(last, parseRetryAfter(outcome.retryAfter, now));
+      // The server looks down to every call of the process, whether or not this one may be resent.
+      if (isOutage(failure.kind, 0)) shared?.reportDown(request.url);
+      let resendable = true;
+      if (failure.delivery === "maybe" && !rateLimited) {
+        resendable = isResendable(request, ctx.annotations, ctx.resendable);
+        if (
+          !resendable &&
+          (await ctx.annotations.listOnce(request, deadline.signal, (list) =>
+            sendWithRetry(list, ctx),
+          ))
+        )
+          resendable = isResendable(request, ctx.annotations, ctx.resendable);
       }
+      const decision = decide({
+        operation: "call",
+        failure,
+        resendable,
+        attempt: attempts,
+        elapsedMs: clock.now() - startedAt,
+        rateLimitStreak: rateLimited ? (shared ? shared.noteRateLimited(sentAt) : ++streak) : 0,
+        emptyStreak: 0,
+        episode: shared,
+        now: clock.now(),
+        policy: retry,
+      });
+      if (decision.action === "give-up")
+        throw givingUp(last, decision.reason, context, attempts, decision.code);
+      if (decision.holdUntil !== undefined) shared?.holdUntil(decision.holdUntil);
       const info: RetryInfo = {
         attempt: attempts,
-        delayMs: delay,
-        cause: givingUp(failure, "retrying", context, attempts),
-        status: failure.status,
+        delayMs: decision.delayMs,
+        cause: givingUp(last, "retrying", context, attempts),
+        status: last.status,
         url: redactUrl(request.url),
-        sharedWait: shared !== undefined,
+        sharedWait: decision.waitOn === "episode",
       };
       ctx.onRetry?.(info);
       ctx.logger?.warn?.(
         redactText(
-          `planexe-client: ${request.method} ${info.url} failed (${describeFailure(failure)}), attempt ${attempts}; retrying in ~${delay} ms`,
+          `planexe-client: ${request.method} ${info.url} failed (${describeFailure(last)}), attempt ${attempts}; retrying in ~${decision.delayMs} ms`,
           context.secrets,
         ),
       );
-      if (!shared)
-        await sleep(delay, { clock, signal: deadline.signal }).catch((e) =>
+      if (decision.waitOn === "own")
+        await sleep(decision.delayMs, { clock, signal: deadline.signal }).catch((e) =>
           Promise.reject(overDeadline(e)),
         );
     }

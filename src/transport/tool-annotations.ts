@@ -15,6 +15,17 @@ export interface ToolAnnotationsRegistry {
    * or event stream) or to PlanExe's `GET …/tools`; returns the response to hand on.
    */
   learn(request: ReplayableRequest, response: Response): Response;
+  /**
+   * For a `tools/call` of a tool never listed: asks `tools/list` once per MCP session
+   * (same URL, headers and session; through `send`, so under the retry policy) and
+   * records the annotations. True when it asked; false when there was nothing to ask
+   * (not a `tools/call`, the tool already known, or this session already asked).
+   */
+  listOnce(
+    request: ReplayableRequest,
+    signal: AbortSignal,
+    send: (list: ReplayableRequest) => Promise<Response>,
+  ): Promise<boolean>;
 }
 
 interface ToolInfo {
@@ -22,8 +33,12 @@ interface ToolInfo {
   annotations?: { readOnlyHint?: unknown; idempotentHint?: unknown };
 }
 
+/** Pages of a paginated `tools/list` read at the most. */
+const MAX_LIST_PAGES = 10;
+
 export function createToolAnnotationsRegistry(): ToolAnnotationsRegistry {
   const safe = new Map<string, boolean>();
+  const asked = new Map<string, Promise<void>>();
 
   const record = (payload: unknown) => {
     const candidates = Array.isArray(payload) ? payload : [payload];
@@ -45,7 +60,88 @@ export function createToolAnnotationsRegistry(): ToolAnnotationsRegistry {
       ? request.rpc.some((message) => message.method === "tools/list")
       : request.method === "GET" && /\/tools\/?$/.test(new URL(request.url).pathname);
 
+  /** One `tools/list` page on the session of `request`; its `nextCursor`, if any. */
+  const listPage = async (
+    request: ReplayableRequest,
+    signal: AbortSignal,
+    send: (list: ReplayableRequest) => Promise<Response>,
+    cursor: string | undefined,
+  ): Promise<string | undefined> => {
+    const message = {
+      jsonrpc: "2.0",
+      id: `planexe-client-tools-list-${asked.size}`,
+      method: "tools/list",
+      ...(cursor !== undefined && { params: { cursor } }),
+    };
+    const headers = new Headers(request.headers);
+    headers.set("content-type", "application/json");
+    headers.set("accept", "application/json, text/event-stream");
+    const response = await send({
+      ...request,
+      method: "POST",
+      headers,
+      body: new TextEncoder().encode(JSON.stringify(message)),
+      rpc: [{ method: "tools/list" }],
+      signal,
+    });
+    if (!response.ok || !response.body) {
+      await response.body?.cancel().catch(() => {});
+      return undefined;
+    }
+    let next: string | undefined;
+    const take = (payload: unknown) => {
+      record(payload);
+      const result = (payload as { result?: { nextCursor?: unknown } } | null)?.result;
+      if (typeof result?.nextCursor === "string") next = result.nextCursor;
+    };
+    if (mimeEssence(response.headers.get("content-type")) === "text/event-stream")
+      await readEvents(response.body, take);
+    else take(await response.json().catch(() => undefined));
+    return next;
+  };
+
+  const listAll = async (
+    request: ReplayableRequest,
+    signal: AbortSignal,
+    send: (list: ReplayableRequest) => Promise<Response>,
+  ) => {
+    const url = new URL(request.url);
+    // PlanExe's REST mirror: `POST …/tools/call` is listed by `GET …/tools`.
+    if (!request.body || !/"jsonrpc"/.test(new TextDecoder().decode(request.body))) {
+      url.pathname = url.pathname.replace(/\/call\/?$/, "");
+      const response = await send({
+        ...request,
+        url: url.toString(),
+        method: "GET",
+        body: undefined,
+        rpc: undefined,
+        signal,
+      });
+      record(await response.json().catch(() => undefined));
+      return;
+    }
+    let cursor: string | undefined;
+    for (let page = 0; page < MAX_LIST_PAGES; page++) {
+      cursor = await listPage(request, signal, send, cursor);
+      if (cursor === undefined) break;
+    }
+  };
+
   return {
+    async listOnce(request, signal, send) {
+      const call = request.rpc?.find((message) => message.method === "tools/call");
+      if (!call || call.toolName === undefined || safe.has(call.toolName)) return false;
+      const session = request.headers.get("mcp-session-id") ?? "";
+      let listing = asked.get(session);
+      if (!listing) {
+        listing = listAll(request, signal, send).catch(() => {
+          // The list could not be had: the tool stays unknown, so the call is not resent.
+        });
+        asked.set(session, listing);
+      }
+      await listing;
+      return true;
+    },
     isResendable(toolName) {
       return toolName !== undefined && safe.get(toolName) === true;
     },

@@ -39,7 +39,7 @@ function watch(sseUrl: string, planId: string, client?: PlanExeClient): Watched 
   const events: PlanWatchEvent[] = [];
   const subscription = watchPlan(sseUrl, {
     retry,
-    heartbeatTimeout: 5000,
+    heartbeatTimeoutMs: 5000,
     ...(client?.episode ? { episode: client.episode } : {}),
   });
   const done = (async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { watchPlan } from "../../src/index.js";
 import { createManualClock } from "../../src/testing/index.js";
+import { sharedEpisodeCount } from "../../src/transport/episode-registry.js";
 import { createOutageEpisode } from "../../src/transport/index.js";
 import { completeBlock, sseResponse, statusBlock } from "./helpers.js";
 
@@ -38,10 +39,15 @@ describe("watchPlan shares the client's outage episode", () => {
     expect(episode.state).toBe("up");
   });
 
-  it("without an episode, the stream backs off on its own through the same window", async () => {
+  it("with `episode: false`, the stream backs off on its own through the same window", async () => {
     const clock = createManualClock();
     const server = restartingServer(clock, clock.now() + 120_000);
-    const watch = watchPlan(URL_, { clock, fetch: server.fetch, retry: { random: () => 0.5 } });
+    const watch = watchPlan(URL_, {
+      clock,
+      fetch: server.fetch,
+      retry: { random: () => 0.5 },
+      episode: false,
+    });
     expect((await clock.runUntil(watch.closed)).reason).toBe("complete");
     expect(server.streams().length).toBeGreaterThan(10);
   });
@@ -60,5 +66,40 @@ describe("watchPlan shares the client's outage episode", () => {
     expect(end).toMatchObject({ reason: "error", error: { code: "DEADLINE_EXCEEDED" } });
     expect(server.streams()).toHaveLength(1);
     episode.close();
+  });
+
+  it("by default, 200 standalone watchers of one origin share one episode: at most one probe a second, each back within one probe interval", async () => {
+    const clock = createManualClock();
+    const start = clock.now();
+    const server = restartingServer(clock, start + 120_000);
+    const watches = Array.from({ length: 200 }, (_, i) =>
+      watchPlan(URL_.replace(/.$/, String(i % 10)), { clock, fetch: server.fetch }),
+    );
+    expect(sharedEpisodeCount()).toBe(1);
+    const ends = await clock.runUntil(Promise.all(watches.map((w) => w.closed)));
+    expect(ends.every((end) => end.reason === "complete")).toBe(true);
+    const inWindow = server.log.filter((r) => r.at > start && r.at < start + 120_000);
+    const probes = inWindow.filter((r) => r.path === "/healthcheck");
+    expect(inWindow.length - probes.length).toBe(0); // no stream reconnects into the window
+    expect(probes.length).toBeLessThanOrEqual(121);
+    const reconnects = server.streams().filter((r) => r.at >= start + 120_000);
+    expect(reconnects).toHaveLength(200);
+    for (const r of reconnects) expect(r.at - (start + 120_000)).toBeLessThanOrEqual(1_000);
+    // The last watcher to end released the episode.
+    expect(sharedEpisodeCount()).toBe(0);
+  });
+
+  it("a standalone watcher whose caller aborts while the shared episode is down ends at once", async () => {
+    const clock = createManualClock();
+    const server = restartingServer(clock, Number.POSITIVE_INFINITY);
+    const controller = new AbortController();
+    const watch = watchPlan(URL_, { clock, fetch: server.fetch, signal: controller.signal });
+    await clock.advance(5_000);
+    expect(server.streams()).toHaveLength(1);
+    const reason = new Error("user pressed Ctrl-C");
+    controller.abort(reason);
+    // No clock move: the abort alone ends it.
+    await expect(watch.closed).resolves.toEqual({ reason: "aborted", error: reason });
+    expect(sharedEpisodeCount()).toBe(0);
   });
 });

@@ -32,6 +32,8 @@ function run(
     fetch: script.fetch,
     retry: { random: () => 0 },
     onWarning: (w) => warnings.push(w),
+    // The script answers the stream only: its own backoff is what these tests read.
+    episode: false,
     ...options,
   });
   const drain = async () => {
@@ -222,7 +224,7 @@ describe("watchPlan follows the SDK's retry policy", () => {
     expect(() => watchPlan(URL_, new AbortController().signal as never)).toThrow(
       /Did you mean `watchPlan\(url, \{ signal \}\)`/,
     );
-    expect(() => watchPlan(URL_, { heartbeatTimeout: 0 })).toThrow(TypeError);
+    expect(() => watchPlan(URL_, { heartbeatTimeoutMs: 0 })).toThrow(TypeError);
     expect(() => watchPlan("not a url")).toThrow(TypeError);
   });
 });
@@ -240,7 +242,7 @@ describe("watchPlan with a fetch that ignores its signal", () => {
     );
 
   it("still reconnects after heartbeatTimeout, and close() still ends it", async () => {
-    const w = run([stuck, stuck], { heartbeatTimeout: 30_000 });
+    const w = run([stuck, stuck], { heartbeatTimeoutMs: 30_000 });
     const events: PlanWatchEvent[] = [];
     const consumed = (async () => {
       for await (const event of w.watch) events.push(event);

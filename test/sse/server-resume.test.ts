@@ -43,7 +43,9 @@ function twoReplicas(clock: ManualClock, emulateToday: boolean, stallMs = 0) {
   const requests: { replica: number; lastEventId: string | null }[] = [];
   const fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
     const request = new Request(input, init);
-    requests.push({ replica: serving, lastEventId: request.headers.get("last-event-id") });
+    // The stream requests only (the process's shared episode may probe /healthcheck too).
+    if (new URL(request.url).pathname.startsWith("/sse/"))
+      requests.push({ replica: serving, lastEventId: request.headers.get("last-event-id") });
     return replicas[serving as 0 | 1](request);
   };
   return {

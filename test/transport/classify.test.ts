@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { classifyNetworkError } from "../../src/transport/classify.js";
+import { decide } from "../../src/transport/decide.js";
 import { readRpcMessages } from "../../src/transport/jsonrpc.js";
-import { resolveRetryOptions } from "../../src/transport/policy.js";
+import { parseRetryAfter, resolveRetryOptions } from "../../src/transport/policy.js";
 import { toReplayable } from "../../src/transport/request.js";
-import { rateLimitDelay } from "../../src/transport/retry-after.js";
 
 const withCode = (code: string) => Object.assign(new Error(code), { code });
 const fetchFailed = (cause: unknown) => new TypeError("fetch failed", { cause });
@@ -36,20 +36,32 @@ describe("classifyNetworkError", () => {
   });
 });
 
-describe("rateLimitDelay", () => {
+describe("the wait after a 429 (decide)", () => {
   const options = resolveRetryOptions({ rateLimitDelayMs: 20_000, maxRetryAfterMs: 60_000 });
+  const rateLimitDelay = (header: string | null, streak: number, now: number) => {
+    const decision = decide({
+      operation: "stream",
+      failure: { kind: "rate-limited", delivery: "no", retryAfterMs: parseRetryAfter(header, now) },
+      resendable: true,
+      attempt: streak,
+      elapsedMs: 0,
+      rateLimitStreak: streak,
+      emptyStreak: 0,
+      now,
+      policy: options,
+    });
+    return decision.action === "retry" ? decision.delayMs : -1;
+  };
   it("honours seconds and dates, capped", () => {
-    expect(rateLimitDelay("3", 1, options, 0)).toBe(3_000);
-    expect(rateLimitDelay("3600", 1, options, 0)).toBe(60_000);
+    expect(rateLimitDelay("3", 1, 0)).toBe(3_000);
+    expect(rateLimitDelay("3600", 1, 0)).toBe(60_000);
     const now = Date.parse("2026-01-01T00:00:00Z");
-    expect(rateLimitDelay("Thu, 01 Jan 2026 00:00:30 GMT", 1, options, now)).toBe(30_000);
-    expect(rateLimitDelay("Wed, 31 Dec 2025 00:00:00 GMT", 1, options, now)).toBe(0);
+    expect(rateLimitDelay("Thu, 01 Jan 2026 00:00:30 GMT", 1, now)).toBe(30_000);
+    expect(rateLimitDelay("Wed, 31 Dec 2025 00:00:00 GMT", 1, now)).toBe(0);
   });
   it("without one, 20 s then doubling", () => {
-    expect([1, 2, 3].map((n) => rateLimitDelay(null, n, options, 0))).toEqual([
-      20_000, 40_000, 60_000,
-    ]);
-    expect(rateLimitDelay("soon", 1, options, 0)).toBe(20_000);
+    expect([1, 2, 3].map((n) => rateLimitDelay(null, n, 0))).toEqual([20_000, 40_000, 60_000]);
+    expect(rateLimitDelay("soon", 1, 0)).toBe(20_000);
   });
 });
 

@@ -60,7 +60,7 @@ describe("socket-level faults (real node:http on 127.0.0.1)", () => {
     expect(server.calls()).toBe(2);
   });
 
-  it("a reset of a call that is not safe to repeat is not resent: TransportError, one request", async () => {
+  it("a reset of a call that is not safe to repeat is not resent: TransportError, one tools/call", async () => {
     const server = await serverWith((req) => req.socket.resetAndDestroy(), 1);
     const error = await client()(`${server.url}/mcp`, rpcInit(CREATE, { "x-api-key": KEY })).catch(
       (e: unknown) => e,
@@ -68,7 +68,10 @@ describe("socket-level faults (real node:http on 127.0.0.1)", () => {
     expect(error).toBeInstanceOf(TransportError);
     expect((error as TransportError).code).toBe("NETWORK_ERROR");
     expect((error as TransportError).message).not.toContain(KEY);
-    expect(server.calls()).toBe(1);
+    const bodies = server.received.filter((r) => r.path === "/mcp").map((r) => r.body);
+    // The tool was never listed: the fetch asked tools/list (no annotations came back), then gave up.
+    expect(bodies.filter((b) => b.includes('"tools/call"'))).toHaveLength(1);
+    expect(bodies.filter((b) => b.includes('"tools/list"'))).toHaveLength(1);
   });
 
   it("connection refused is retried (even for a call not safe to repeat) until the server listens", async () => {

@@ -41,6 +41,10 @@ export interface ToolSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType =
   readonly resend: ResendPolicy;
   /** A one-line description, as a server would list it. */
   readonly description: string;
+  /** The `PlanExeClient` method that calls it (named in its misuse errors). */
+  readonly method: string;
+  /** A call of that method, shown when it is misused. */
+  readonly example: string;
 }
 
 function spec<I extends z.ZodType, O extends z.ZodType>(value: ToolSpec<I, O>): ToolSpec<I, O> {
@@ -58,6 +62,8 @@ export const TOOLS = {
     resend: "deduplicated",
     description:
       "Start a new plan from a prompt. An identical prompt + profile within 600 s returns the same plan.",
+    method: "createPlan",
+    example: 'client.createPlan(prompt, { model_profile: "premium" })',
   }),
   plan_status: spec({
     input: PlanStatusInputSchema,
@@ -67,6 +73,8 @@ export const TOOLS = {
     free: false,
     resend: "always",
     description: "State, progress, timing and newest files of a plan.",
+    method: "getStatus",
+    example: "client.getStatus(planId, { signal })",
   }),
   plan_stop: spec({
     input: PlanStopInputSchema,
@@ -76,6 +84,8 @@ export const TOOLS = {
     free: false,
     resend: "always",
     description: "Ask a running plan to stop.",
+    method: "stopPlan",
+    example: "client.stopPlan(planId, { signal })",
   }),
   plan_retry: spec({
     input: PlanRetryInputSchema,
@@ -85,6 +95,8 @@ export const TOOLS = {
     free: false,
     resend: "confirm",
     description: "Re-run a failed plan from scratch (same plan id, artifacts cleared).",
+    method: "retryPlan",
+    example: 'client.retryPlan(planId, { model_profile: "premium" })',
   }),
   plan_resume: spec({
     input: PlanResumeInputSchema,
@@ -94,6 +106,8 @@ export const TOOLS = {
     free: false,
     resend: "confirm",
     description: "Continue a failed plan, keeping the steps it finished.",
+    method: "resumePlan",
+    example: 'client.resumePlan(planId, { model_profile: "premium" })',
   }),
   plan_file_info: spec({
     input: PlanFileInfoInputSchema,
@@ -103,6 +117,8 @@ export const TOOLS = {
     free: false,
     resend: "always",
     description: "Whether a plan's report or zip is ready, with a signed download URL.",
+    method: "getFileInfo",
+    example: 'client.getFileInfo(planId, { artifact: "zip" })',
   }),
   plan_list: spec({
     input: PlanListInputSchema,
@@ -112,6 +128,8 @@ export const TOOLS = {
     free: false,
     resend: "always",
     description: "The caller's plans, newest first.",
+    method: "listPlans",
+    example: "client.listPlans({ limit: 20 })",
   }),
   example_prompts: spec({
     input: EmptyInputSchema,
@@ -121,6 +139,8 @@ export const TOOLS = {
     free: true,
     resend: "always",
     description: "Sample prompts to start from.",
+    method: "examplePrompts",
+    example: "client.examplePrompts({ signal })",
   }),
   example_plans: spec({
     input: EmptyInputSchema,
@@ -130,6 +150,8 @@ export const TOOLS = {
     free: true,
     resend: "always",
     description: "Finished example plans with report and zip links.",
+    method: "examplePlans",
+    example: "client.examplePlans({ signal })",
   }),
   model_profiles: spec({
     input: EmptyInputSchema,
@@ -139,6 +161,8 @@ export const TOOLS = {
     free: true,
     resend: "always",
     description: "The model profiles a plan can use, and the default.",
+    method: "modelProfiles",
+    example: "client.modelProfiles({ signal })",
   }),
   send_feedback: spec({
     input: SendFeedbackInputSchema,
@@ -148,6 +172,8 @@ export const TOOLS = {
     free: false,
     resend: "always",
     description: "Send feedback about PlanExe, a plan, the code or the docs.",
+    method: "sendFeedback",
+    example: 'client.sendFeedback("plan", "Great plan", { plan_id, rating: 5 })',
   }),
 } as const;
 

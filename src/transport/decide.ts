@@ -1,0 +1,216 @@
+import { ErrorCode } from "../errors/codes.js";
+import type { TransportErrorCode } from "../errors/transport-error.js";
+import type { Delivery } from "./classify.js";
+import { backoffDelay, type ResolvedRetryOptions } from "./policy.js";
+
+/**
+ * What went wrong, as the retry policy tells failures apart. The I/O loops (tool
+ * calls, progress streams, reruns, downloads) classify what they saw into one of these.
+ */
+export type FailureKind =
+  /** No answer: refused, reset, DNS, a cut connection. */
+  | "network"
+  /** No answer within `attemptTimeoutMs` (headers, a JSON body, a download body that stalls). */
+  | "timeout"
+  /** 502 / 504: the edge, with no server behind it (a restart window). */
+  | "outage-status"
+  /**
+   * 503: a server that answers but refuses this request without acting on it (a
+   * replica draining in a rolling deploy, an overload). The next request may land on
+   * a healthy replica, so it is retried on its own backoff; it does not stop the
+   * process's other calls.
+   */
+  | "unavailable"
+  /** 429, or the stream's `SSE_CONNECTION_LIMIT`. */
+  | "rate-limited"
+  /** A stream answered 200 and closed before its first byte. */
+  | "empty-stream"
+  /** A stream that had delivered closed, broke or ended with an `event: error` other than the two below. */
+  | "stream-ended"
+  /** A stream sent no byte for `heartbeatTimeoutMs` (half-open, black-holed). */
+  | "heartbeat-timeout"
+  /** `event: error` `SSE_TIMEOUT`: PlanExe ends every stream after an hour. */
+  | "sse-timeout";
+
+/** One classified failure. */
+export interface Failure {
+  kind: FailureKind;
+  /** Whether the request may have reached the server (`"no"`: it cannot have acted on it). */
+  delivery: Delivery;
+  /** The HTTP status, when the server answered with one. */
+  status?: number | undefined;
+  /** The server's `Retry-After`, in ms from now (uncapped). */
+  retryAfterMs?: number | undefined;
+  /** The original error, kept as the final error's `cause`. */
+  error?: unknown;
+}
+
+/** Which loop asks. */
+type Operation = "call" | "stream" | "download";
+
+/** What the asking loop knows about its operation. */
+export interface DecisionInput {
+  operation: Operation;
+  failure: Failure;
+  /** May the request be sent again though it may have reached the server? (Streams and downloads: always.) */
+  resendable: boolean;
+  /** Failed attempts in a row, this one included (from 1). */
+  attempt: number;
+  /** Time since the operation (a stream: its current outage) began, in ms. */
+  elapsedMs: number;
+  /** 429s in a row, this one included (the shared episode's count when there is one). */
+  rateLimitStreak: number;
+  /** Empty 200 streams in a row, this one included. */
+  emptyStreak: number;
+  /** The server's last `retry:` hint, in ms (streams). */
+  retryHintMs?: number | undefined;
+  /**
+   * The shared outage episode covering this request, as it stands after the loop
+   * reported this failure to it (see {@link isOutage}): when its next probe is due,
+   * and until when it holds every request after a 429.
+   */
+  episode?: { nextProbeAt: number | undefined; rateLimitedUntil: number } | undefined;
+  now: number;
+  policy: ResolvedRetryOptions;
+}
+
+/** Go again after `delayMs`: on the loop's own timer, or by waiting on the shared episode. */
+interface RetryDecision {
+  action: "retry";
+  delayMs: number;
+  /** `episode`: wait on the shared episode (its probe, its 429 gate); `own`: sleep `delayMs`. */
+  waitOn: "own" | "episode";
+  /** Hold every request of the episode until then (epoch ms): a 429's wait, an outage's `Retry-After`. */
+  holdUntil?: number | undefined;
+}
+
+/** Stop: the loop throws a `TransportError` with this code and reason (and the failure as `cause`). */
+interface GiveUpDecision {
+  action: "give-up";
+  code: TransportErrorCode;
+  reason: string;
+}
+
+export type Decision = RetryDecision | GiveUpDecision;
+
+/** Attempts at reading one download body whose connection broke or stalled (the GET is safe to repeat). */
+export const DOWNLOAD_BODY_ATTEMPTS = 3;
+
+/** The server's `retry:` hint is honoured within this range (ms). */
+const RETRY_HINT_RANGE = { min: 100, max: 60_000 } as const;
+
+/** The server's `retry:` value, clamped to a sane range. */
+export function clampRetryHint(ms: number): number {
+  return Math.min(RETRY_HINT_RANGE.max, Math.max(RETRY_HINT_RANGE.min, ms));
+}
+
+/**
+ * Whether the failure says "the server is down" to every call and stream of the
+ * process (the loop reports it to the shared episode before asking {@link decide}).
+ * An empty 200 stream counts the first time only: a repeat, while the server
+ * otherwise answers, is its connection limit.
+ */
+export function isOutage(kind: FailureKind, emptyStreak: number): boolean {
+  if (kind === "empty-stream") return emptyStreak <= 1;
+  return kind === "network" || kind === "timeout" || kind === "outage-status";
+}
+
+/** The `TransportError` code of a failure the policy gives up on. */
+export function failureCode(kind: FailureKind): TransportErrorCode {
+  switch (kind) {
+    case "timeout":
+    case "heartbeat-timeout":
+      return ErrorCode.ATTEMPT_TIMEOUT;
+    case "outage-status":
+    case "unavailable":
+      return ErrorCode.HTTP_ERROR;
+    case "rate-limited":
+      return ErrorCode.RATE_LIMITED;
+    default:
+      return ErrorCode.NETWORK_ERROR;
+  }
+}
+
+/**
+ * The SDK's one retry policy, as a pure function: given a classified failure and
+ * what the loop knows, wait and go again, or give up. Every loop asks it — tool
+ * calls (`retry-loop.ts`), progress streams (`sse/stream-loop.ts`), `plan_retry` /
+ * `plan_resume` resends (`tools/rerun.ts`) and download re-reads (`tools/download.ts`);
+ * they do I/O only. `docs/semantics.md` is this function in words, and a test
+ * holds its tables against it.
+ */
+export function decide(input: DecisionInput): Decision {
+  const { failure, policy } = input;
+  const giveUp = (reason: string, code = failureCode(failure.kind)): GiveUpDecision => ({
+    action: "give-up",
+    code,
+    reason,
+  });
+
+  if (input.operation === "download" && input.attempt >= DOWNLOAD_BODY_ATTEMPTS)
+    return giveUp(`the body failed ${input.attempt} times`);
+
+  if (failure.kind === "sse-timeout") return { action: "retry", delayMs: 0, waitOn: "own" };
+
+  const limited =
+    failure.kind === "rate-limited" || (failure.kind === "empty-stream" && input.emptyStreak > 1);
+  if (limited) {
+    // A stream's connection limit is its own: it does not hold tool calls.
+    const streak =
+      failure.kind === "empty-stream" ? input.emptyStreak - 1 : Math.max(1, input.rateLimitStreak);
+    const delayMs = rateLimitWait(failure.retryAfterMs, streak, policy);
+    if (input.elapsedMs + delayMs > policy.deadlineMs)
+      return giveUp(
+        `the server asks to wait ${delayMs} ms, beyond the deadline`,
+        ErrorCode.RATE_LIMITED,
+      );
+    const shared = input.operation === "call" && input.episode !== undefined;
+    return shared
+      ? { action: "retry", delayMs, waitOn: "episode", holdUntil: input.now + delayMs }
+      : { action: "retry", delayMs, waitOn: "own" };
+  }
+
+  if (failure.delivery === "maybe" && !input.resendable)
+    return giveUp(
+      "not sent again: the server may have received it, and repeating it is not known to be safe",
+    );
+
+  const hinted =
+    failure.retryAfterMs === undefined
+      ? undefined
+      : Math.min(failure.retryAfterMs, policy.maxRetryAfterMs);
+  let decision: RetryDecision;
+  // A download body broke after its headers came: the server answered, the episode is not asked.
+  const shared = input.operation !== "download" && input.episode;
+  if (isOutage(failure.kind, input.emptyStreak) && shared) {
+    const { nextProbeAt, rateLimitedUntil } = shared;
+    const holdUntil = hinted === undefined ? undefined : input.now + hinted;
+    const until = Math.max(nextProbeAt ?? input.now, rateLimitedUntil, holdUntil ?? 0);
+    decision = { action: "retry", delayMs: Math.max(0, until - input.now), waitOn: "episode" };
+    if (holdUntil !== undefined) decision.holdUntil = holdUntil;
+  } else {
+    // After the server closed a stream, never sooner than its `retry:` hint.
+    const floor = failure.kind === "stream-ended" ? (input.retryHintMs ?? 0) : 0;
+    const delayMs = Math.max(backoffDelay(input.attempt, policy), hinted ?? 0, floor);
+    decision = { action: "retry", delayMs, waitOn: "own" };
+  }
+  if (input.elapsedMs + decision.delayMs >= policy.deadlineMs)
+    return giveUp(
+      `gave up after ${input.attempt} attempt(s) and ${policy.deadlineMs} ms`,
+      ErrorCode.DEADLINE_EXCEEDED,
+    );
+  return decision;
+}
+
+/**
+ * The wait after a 429: the server's `Retry-After`; without one (PlanExe sends none)
+ * `rateLimitDelayMs`, doubled for each further 429 in a row; capped at `maxRetryAfterMs`.
+ */
+function rateLimitWait(
+  retryAfterMs: number | undefined,
+  streak: number,
+  policy: ResolvedRetryOptions,
+): number {
+  const delay = retryAfterMs ?? policy.rateLimitDelayMs * 2 ** Math.min(streak - 1, 20);
+  return Math.min(delay, policy.maxRetryAfterMs);
+}

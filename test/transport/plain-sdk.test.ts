@@ -1,0 +1,130 @@
+import { inspect } from "node:util";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { afterEach, describe, expect, it } from "vitest";
+import { createManualClock } from "../../src/testing/index.js";
+import { createResilientFetch } from "../../src/transport/index.js";
+import { BASE, startDouble, stopDoubles } from "../testing/helpers.js";
+import { startServer } from "./local-server.js";
+
+/**
+ * A plain MCP SDK `Client` over `createResilientFetch()` with no wiring at all: no
+ * `resendable` hook, and it never calls `listTools()`. The fetch learns what it needs.
+ */
+
+const KEY = "pex_plain_sdk_key_0123456789abcdef";
+const closers: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const close of closers.splice(0)) await close();
+  stopDoubles();
+});
+
+async function plainClient(options: { attemptTimeoutMs?: number } = {}) {
+  const clock = createManualClock();
+  const fetch = createResilientFetch({
+    clock,
+    ...(options.attemptTimeoutMs !== undefined && {
+      retry: { attemptTimeoutMs: options.attemptTimeoutMs },
+    }),
+  });
+  const double = startDouble({ baseUrl: BASE, clock, apiKeys: [KEY], planSeconds: 600 });
+  const client = new Client({ name: "plain", version: "1.0.0" });
+  await clock.runUntil(
+    client.connect(
+      new StreamableHTTPClientTransport(new URL(`${BASE}/mcp`), {
+        fetch,
+        requestInit: { headers: { "X-API-Key": KEY } },
+      }),
+    ),
+  );
+  closers.push(() => client.close());
+  const created = double.world.callTool("plan_create", { prompt: "A ferry timetable" });
+  if (!created.ok) throw new Error("plan_create failed in the world");
+  const planId = created.result.plan_id as string;
+  const call = (name: string, args: Record<string, unknown>) =>
+    clock.runUntil(
+      client.callTool({ name, arguments: args }, undefined, { timeout: 600_000 }) as Promise<{
+        structuredContent?: Record<string, unknown>;
+        isError?: boolean;
+      }>,
+      { maxMs: 600_000 },
+    );
+  return { clock, double, planId, call };
+}
+
+describe("a plain MCP SDK Client that never lists tools, over createResilientFetch()", () => {
+  it("rides out a 120 s restart window (502s) on a read-only tool", async () => {
+    const { double, planId, call } = await plainClient();
+    const window = double.deploy.restart({ windowMs: 120_000 });
+    const result = await call("plan_status", { plan_id: planId });
+    expect(result.structuredContent).toMatchObject({ plan_id: planId });
+    expect(window.state).toBe("done");
+    // It asked tools/list itself, once, after the window.
+    expect(double.requests.count({ rpcMethod: "tools/list" })).toBe(1);
+  });
+
+  it("rides out a reset before the answer (the server acted) on a read-only tool", async () => {
+    const { double, planId, call } = await plainClient();
+    double.failNext({ tool: "plan_status", after: "response-lost" });
+    const result = await call("plan_status", { plan_id: planId });
+    expect(result.structuredContent).toMatchObject({ plan_id: planId });
+    expect(double.requests.count({ tool: "plan_status" })).toBe(2);
+  });
+
+  it("rides out a body that stalls after its headers on a read-only tool", async () => {
+    const { double, planId, call, clock } = await plainClient({ attemptTimeoutMs: 10_000 });
+    double.failNext({ tool: "plan_status", after: "stall-body" });
+    const started = clock.now();
+    const result = await call("plan_status", { plan_id: planId });
+    expect(result.structuredContent).toMatchObject({ plan_id: planId });
+    expect(double.requests.count({ tool: "plan_status" })).toBe(2);
+    expect(clock.now() - started).toBeGreaterThanOrEqual(10_000);
+  });
+
+  it("never resends a call that is not idempotent, even after learning the list", async () => {
+    const { double, planId, call } = await plainClient();
+    double.world.failPlan(planId);
+    double.failNext({ tool: "plan_retry", after: "response-lost" });
+    await expect(call("plan_retry", { plan_id: planId })).rejects.toMatchObject({
+      name: "TransportError",
+      code: "NETWORK_ERROR",
+    });
+    expect(double.requests.count({ tool: "plan_retry" })).toBe(1);
+    expect(double.requests.count({ rpcMethod: "tools/list" })).toBe(1);
+    expect(double.world.getPlan(planId)?.run).toBe(1);
+  });
+});
+
+describe("an error body that echoes the key", () => {
+  it("a 403 whose body echoes the API key gives an SDK error without it, however it is printed", async () => {
+    const server = await startServer((req, res) => {
+      const key = String(req.headers["x-api-key"]);
+      res.writeHead(403, { "content-type": "application/json" });
+      res.end(
+        JSON.stringify({
+          detail: `Invalid API key: ${key}`,
+          escaped: JSON.stringify(key),
+          url: `https://x.test/?k=${encodeURIComponent(key)}`,
+        }),
+      );
+    });
+    closers.push(server.close);
+    const client = new Client({ name: "plain", version: "1.0.0" });
+    const transport = new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), {
+      fetch: createResilientFetch(),
+      requestInit: { headers: { "X-API-Key": KEY } },
+    });
+    const error = await client.connect(transport).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    const printed = [
+      String(error),
+      (error as Error).stack ?? "",
+      inspect(error, { depth: 10 }),
+      JSON.stringify(error),
+    ].join("\n");
+    expect(printed).toContain("403");
+    expect(printed).toContain("Invalid API key: ***");
+    expect(printed).not.toContain(KEY);
+    expect(printed).not.toContain(encodeURIComponent(KEY).slice(0, 20));
+  });
+});
