@@ -1,3 +1,5 @@
+// The root entry, browser-safe (no `node:` imports): PlanExeClient, watchPlan,
+// createResilientFetch, the errors and the types users name. Re-exports only.
 export {
   type CreatePlanOptions,
   type FileOptions,

@@ -1,3 +1,5 @@
+// planexe-client/emulator: a real local PlanExe — an edge, replica processes and a worker over
+// one state file — with Railway-style restart and rolling deploys.
 export {
   type DeployRunningEmulatorOptions,
   deployRunningEmulator,

@@ -1,3 +1,5 @@
+// Every error the SDK throws: PlanExeError and its subclasses, each with a `code`, a `cause`, and
+// no secret in anything a user can print.
 export { AuthError } from "./auth-error.js";
 export { ErrorCode } from "./codes.js";
 export { isPlanExeError, PlanExeError, type PlanExeErrorContext } from "./planexe-error.js";

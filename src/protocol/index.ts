@@ -1,3 +1,4 @@
+// What client and server agree on: the SSE event shapes, the snapshot, and the event-id format.
 export { parseEventId, snapshotEventId } from "./event-id.js";
 export {
   type CompleteEventData,

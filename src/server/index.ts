@@ -1,3 +1,6 @@
+// planexe-client/server: the server half of the progress stream — `createPlanProgressStream`, a
+// Web Request → Response handler with snapshot-derived ids, Last-Event-ID resume across
+// replicas that share nothing, drain, and the stream limits.
 export { type PlanSnapshot, snapshotEventId } from "../protocol/index.js";
 export {
   createPlanProgressStream,

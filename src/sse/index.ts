@@ -1,3 +1,5 @@
+// The progress subscriber: `watchPlan` (one stream URL, reconnecting by the one retry policy),
+// `client.watch` (by plan id, with polling fallback and autoResume), and their event types.
 export { CLIENT_WATCH_DEFAULTS, type ClientWatchOptions } from "./client-watch.js";
 export type {
   PlanClientWatchEvent,

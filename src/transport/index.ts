@@ -1,3 +1,5 @@
+// The ground floor: the one retry policy (`decide`), the resilient fetch that applies it to tool
+// calls, the shared outage episode, redirects and secret hygiene. Imports nothing above it.
 export {
   createOutageEpisode,
   type OutageEpisode,

@@ -1,3 +1,4 @@
+// One zod schema per tool input and output, from the PlanExe contract; types are inferred from them.
 export {
   type EmptyInput,
   EmptyInputSchema,
