@@ -1,3 +1,4 @@
+export type { RateLimitOptions } from "../fake/rate-limit.js";
 export {
   type DeployRunningEmulatorOptions,
   deployRunningEmulator,
