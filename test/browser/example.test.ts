@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { startFastEmulator } from "../emulator/helpers.js";
-import { openPage, SCREENSHOTS, useBrowserSuite } from "./harness.js";
+import { openPage, openSdkPage, SCREENSHOTS, useBrowserSuite } from "./harness.js";
 
 // examples/browser/ as a client author would run it: typed into, through a restart
 // deploy, to the report link. Screenshots land in test/browser/screenshots/.
@@ -50,6 +50,24 @@ describe("examples/browser", () => {
     const download = await fetch(href);
     expect(download.status).toBe(200);
     expect(download.headers.get("content-type")).toContain("text/html");
+    await download.body?.cancel();
     expect(record.errors).toEqual([]);
+
+    // The SDK's own download works cross-origin too: PlanExe's CORS covers /download,
+    // content-length is a safelisted header, and the SHA-256 check uses Web Crypto.
+    const planId = /\/download\/([^/]+)\//.exec(href)?.[1] ?? "";
+    const sdkPage = await openSdkPage(browser, pages.url);
+    const downloaded = await sdkPage.page.evaluate(
+      async ({ base, key, id }) => {
+        const client = new window.sdk.PlanExeClient({ baseUrl: base, apiKey: key });
+        const file = await client.download(id, { artifact: "report" });
+        await client.close();
+        return { size: file.bytes.length, sha256: file.sha256, type: file.content_type };
+      },
+      { base: emulator.url, key: KEY, id: planId },
+    );
+    const bytes = new Uint8Array(await (await fetch(href)).arrayBuffer());
+    expect(downloaded).toMatchObject({ size: bytes.length, type: "text/html; charset=utf-8" });
+    expect(downloaded.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 });
