@@ -69,3 +69,54 @@ describe("a 429 in Chromium, whose Retry-After the page cannot read", () => {
     expect(result.elapsedMs).toBeLessThan(limited.length * (RATE_LIMIT_DELAY_MS + 2000) + 5000);
   });
 });
+
+describe("a 429 on the preflight itself (PlanExe's limit counts OPTIONS of /mcp)", () => {
+  const limited = useBrowserSuite(() =>
+    startEmulator({
+      port: 0,
+      replicas: 1,
+      healthIntervalMs: 100,
+      graceMs: 500,
+      rateLimit: { limit: 3, windowMs: 5000 },
+    }),
+  );
+
+  it("(c) reaches the page as a bare TypeError, yet the SDK backs off instead of hammering until the window passes", async () => {
+    const { page, record } = await openSdkPage(limited.browser, limited.pages.url);
+    // Spend the budget (the page shares the loopback address) so the page's first preflight gets 429.
+    const spent = Date.now();
+    for (let i = 0; i < 4; i++) {
+      const response = await fetch(`${limited.emulator.url}/mcp/tools/call`, {
+        method: "POST",
+        body: JSON.stringify({ tool: "example_prompts", arguments: {} }),
+      });
+      await response.body?.cancel();
+    }
+    const outcome = await page.evaluate(async (base) => {
+      const client = new window.sdk.PlanExeClient({
+        baseUrl: base,
+        retry: { rateLimitDelayMs: 2000 },
+      });
+      const result = await client.examplePrompts().then(
+        (answer) => `${answer.samples.length} samples`,
+        (error: Error) => `${error.name}: ${error.message}`,
+      );
+      await client.close();
+      return result;
+    }, limited.emulator.url);
+
+    const answeredAt = Date.now();
+    expect(outcome).toMatch(/^\d+ samples$/);
+    // Until the window let a preflight through, every POST failed with no status at all.
+    const blocked = record.failed.filter(
+      (r) => r.method === "POST" && r.url.endsWith("/mcp") && r.error === "net::ERR_FAILED",
+    );
+    const windowEnd = spent + 5000;
+    expect(blocked.length).toBeGreaterThanOrEqual(2);
+    // Resent at probe speed (~8 a second) that would be 40; each flap doubles the wait.
+    expect(blocked.length).toBeLessThanOrEqual(10);
+    // And it got through soon after the window (a flap waits at most 8 probe intervals, then
+    // a visible 429 may cost one rate-limit delay), far inside the 180 s deadline.
+    expect(answeredAt - windowEnd).toBeLessThan(20_000);
+  });
+});
