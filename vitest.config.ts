@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // Real Chromium: `npm run test:browser` (vitest.browser.config.ts).
+    exclude: ["test/browser/**", "**/node_modules/**"],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: "forks",

@@ -1,3 +1,5 @@
+import type { RateLimitOptions } from "../fake/rate-limit.js";
+
 /** Env var carrying the child's {@link ChildConfig} as JSON. */
 export const CHILD_CONFIG_ENV = "PLANEXE_EMULATOR_CHILD";
 
@@ -8,7 +10,9 @@ export interface ChildConfig {
   stateFile: string;
   planSeconds: number;
   apiKey?: string | undefined;
-  rateLimit: boolean;
+  rateLimit: boolean | RateLimitOptions;
+  /** The origins browsers may call from (`"*"`: any). */
+  corsOrigins: string[];
   heartbeatMs: number;
   retryMs: number;
   drainRetryMs: number;

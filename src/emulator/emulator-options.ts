@@ -1,3 +1,4 @@
+import type { RateLimitOptions } from "../fake/rate-limit.js";
 import { PROGRESS_STREAM_DEFAULTS as STREAM } from "../server/options.js";
 import type { Clock } from "../transport/clock.js";
 import type { ChildConfig } from "./child-protocol.js";
@@ -14,8 +15,15 @@ export interface EmulatorOptions {
   planSeconds?: number;
   /** Require this API key (`X-API-Key` or `Authorization: Bearer`). @default no key required */
   apiKey?: string;
-  /** Apply PlanExe's 60 requests / 60 s limit. @default false */
-  rateLimit?: boolean;
+  /** Apply PlanExe's 60 requests / 60 s limit (`true`), or these numbers. @default false */
+  rateLimit?: boolean | RateLimitOptions;
+  /**
+   * The origins whose browser pages may call the emulator (PlanExe's
+   * `PLANEXE_MCP_CORS_ORIGINS`); `"*"` allows any. The edge's own 502 page carries no
+   * CORS headers, whatever this says (Railway's edge knows nothing of them).
+   * @default ["*"]
+   */
+  corsOrigins?: readonly string[];
   /** Progress stream: heartbeat after this much silence. @default 20000 */
   heartbeatMs?: number;
   /** Progress stream: the `retry:` hint. @default 5000 */
@@ -76,12 +84,49 @@ export function checkEmulatorOptions(options: EmulatorOptions): void {
       );
     }
   }
+  checkRateLimit(options.rateLimit);
+  const origins = options.corsOrigins;
+  if (
+    origins !== undefined &&
+    (!Array.isArray(origins) || origins.some((origin) => !isCorsOrigin(origin)))
+  ) {
+    throw new TypeError(
+      'startEmulator: `corsOrigins` must be an array of origins like "http://localhost:5173", or ["*"].',
+    );
+  }
   for (const name of ["retryMs", "drainRetryMs"] as const) {
     if (options[name] !== undefined && !Number.isInteger(options[name])) {
       throw new TypeError(
         `startEmulator: \`${name}\` must be a whole number of ms (SSE \`retry:\` takes digits).`,
       );
     }
+  }
+}
+
+function isCorsOrigin(origin: unknown): boolean {
+  if (origin === "*") return true;
+  if (typeof origin !== "string") return false;
+  try {
+    return new URL(origin).origin === origin;
+  } catch {
+    return false;
+  }
+}
+
+function checkRateLimit(rateLimit: EmulatorOptions["rateLimit"]): void {
+  if (rateLimit === undefined || typeof rateLimit === "boolean") return;
+  const numbers = ["limit", "windowMs", "downloadLimit", "retryAfterSeconds"] as const;
+  const bad =
+    typeof rateLimit !== "object" ||
+    rateLimit === null ||
+    numbers.some((name) => {
+      const value = rateLimit[name];
+      return value !== undefined && !(Number.isInteger(value) && value >= 0);
+    });
+  if (bad) {
+    throw new TypeError(
+      "startEmulator: `rateLimit` must be true, false or { limit?, windowMs?, downloadLimit?, retryAfterSeconds? } with whole numbers >= 0.",
+    );
   }
 }
 
@@ -95,6 +140,7 @@ export function childConfigOf(
     planSeconds: options.planSeconds ?? 60,
     apiKey: options.apiKey,
     rateLimit: options.rateLimit ?? false,
+    corsOrigins: [...(options.corsOrigins ?? ["*"])],
     heartbeatMs: options.heartbeatMs ?? STREAM.heartbeatMs,
     retryMs: options.retryMs ?? STREAM.retryMs,
     drainRetryMs: options.drainRetryMs ?? STREAM.drainRetryMs,

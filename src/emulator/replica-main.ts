@@ -15,6 +15,7 @@ import { serveFetch } from "./node-http.js";
 const config = readChildConfig("replica-main");
 const world = createEmulatorWorld(config, { worker: false });
 const app = createPlanExeApp(world, {
+  corsOrigins: config.corsOrigins,
   stream: {
     heartbeatMs: config.heartbeatMs,
     retryMs: config.retryMs,

@@ -8,6 +8,12 @@ export interface RateLimitOptions {
   windowMs?: number;
   /** Downloads per window. @default 10 */
   downloadLimit?: number;
+  /**
+   * Send `Retry-After: <seconds>` with each 429. PlanExe sends none; this is for
+   * testing a client against a server or proxy that does.
+   * @default undefined (no header)
+   */
+  retryAfterSeconds?: number;
 }
 
 /** Which budget a request spends. */

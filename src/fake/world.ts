@@ -88,6 +88,8 @@ export interface PlanExeWorld {
   failNextCall(tool: string, error: ToolErrorBody, options?: { times?: number }): void;
   /** Spends one request of `clientKey`'s budget; false when over the limit. */
   takeRateLimit(clientKey: string, bucket: RateBucket): boolean;
+  /** The `Retry-After` a 429 carries (`rateLimit.retryAfterSeconds`); PlanExe sends none. */
+  readonly rateLimitRetryAfterSeconds: number | undefined;
   /** Checks a download token and returns the artifact bytes. */
   download(planId: string, fileName: string, token: string | null): DownloadResult;
   exportState(): PlanExeState;
@@ -190,6 +192,7 @@ export function createPlanExeWorld(options: PlanExeWorldOptions = {}): PlanExeWo
       scripted.set(tool, { error, times: failOptions.times ?? 1 });
     },
     takeRateLimit: (clientKey, bucket) => limiter.take(clientKey, bucket),
+    rateLimitRetryAfterSeconds: rateLimit?.retryAfterSeconds,
     download(planId, fileName, token) {
       const kind =
         fileName === "report.html" ? "report" : fileName === "run.zip" ? "zip" : undefined;

@@ -85,6 +85,24 @@ describe("the edge", () => {
     expect(await response.text()).toContain("Application failed to respond");
   });
 
+  it("sends its 502 without CORS headers, to a preflight too: a browser page sees only a TypeError", async () => {
+    const edge = await edgeTo([]);
+    const origin = { origin: "http://127.0.0.1:5173" };
+    const answers = await Promise.all([
+      fetch(`http://127.0.0.1:${edge.port}/healthcheck`, { headers: origin }),
+      fetch(`http://127.0.0.1:${edge.port}/mcp`, {
+        method: "OPTIONS",
+        headers: { ...origin, "access-control-request-method": "POST" },
+      }),
+    ]);
+    for (const response of answers) {
+      expect(response.status).toBe(502);
+      expect(
+        [...response.headers.keys()].filter((name) => name.startsWith("access-control-")),
+      ).toEqual([]);
+    }
+  });
+
   it("streams an SSE body through without buffering and keeps the Host the client used", async () => {
     const stream = gatedStream("retry: 5000\n\n", "event: complete\ndata: {}\n\n");
     let seenHost = "";

@@ -1,5 +1,5 @@
 import { get } from "node:http";
-import { type Emulator, startEmulator } from "../../src/emulator/index.js";
+import { type Emulator, type EmulatorOptions, startEmulator } from "../../src/emulator/index.js";
 
 /** Calls a tool through PlanExe's REST mirror; returns the parsed result (or the error body). */
 export async function callTool(
@@ -98,9 +98,9 @@ export function isAlive(pid: number): boolean {
 /**
  * An emulator on a free port with every interval short, for the deploy tests:
  * two replicas, 30 s plans (surely still running when a deploy hits, however slow
- * the machine), 1 s heartbeats, 100 ms health checks.
+ * the machine), 1 s heartbeats, 100 ms health checks. `extra` overrides any of them.
  */
-export function startFastEmulator(graceMs: number): Promise<Emulator> {
+export function startFastEmulator(graceMs: number, extra: EmulatorOptions = {}): Promise<Emulator> {
   return startEmulator({
     port: 0,
     replicas: 2,
@@ -110,5 +110,6 @@ export function startFastEmulator(graceMs: number): Promise<Emulator> {
     healthIntervalMs: 100,
     workerPollMs: 50,
     graceMs,
+    ...extra,
   });
 }

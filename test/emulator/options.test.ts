@@ -12,6 +12,12 @@ describe("startEmulator options", () => {
     await expect(startEmulator({ port: 0, drainRetryMs: 2.5 })).rejects.toThrow(
       "`drainRetryMs` must be a whole number of ms",
     );
+    await expect(startEmulator({ port: 0, corsOrigins: ["localhost:5173"] })).rejects.toThrow(
+      '`corsOrigins` must be an array of origins like "http://localhost:5173", or ["*"].',
+    );
+    await expect(startEmulator({ port: 0, rateLimit: { limit: -1 } })).rejects.toThrow(
+      "`rateLimit` must be true, false or { limit?, windowMs?, downloadLimit?, retryAfterSeconds? }",
+    );
   });
 
   it("tells the user to pick another port when the port is taken", async () => {

@@ -6,6 +6,7 @@ import {
 import { apiKeyFromHeaders, userIdForKey } from "../auth.js";
 import type { Caller } from "../types.js";
 import type { PlanExeWorld } from "../world.js";
+import { isPreflight, preflightResponse, withCorsHeaders } from "./cors.js";
 import { handleMcp } from "./mcp-route.js";
 import { detail, rateLimited } from "./responses.js";
 import { callTool, download, healthcheck, listTools } from "./rest-routes.js";
@@ -21,6 +22,13 @@ export interface PlanExeAppOptions {
   clientKey?: (request: Request) => string;
   /** Options for this replica's progress stream (`getSnapshot` and `clock` come from the world). */
   stream?: Omit<PlanProgressStreamOptions, "getSnapshot" | "clock">;
+  /**
+   * The origins whose browser pages may call this replica (PlanExe's
+   * `PLANEXE_MCP_CORS_ORIGINS`); `"*"` allows any. A request from another origin gets
+   * no CORS headers, so its page sees only a `TypeError`.
+   * @default ["*"] (PlanExe's default when it runs without auth)
+   */
+  corsOrigins?: readonly string[];
 }
 
 /** One HTTP replica of PlanExe over a shared {@link PlanExeWorld}. */
@@ -33,6 +41,9 @@ export interface PlanExeApp {
   /** Progress streams open on this replica. */
   readonly openStreams: number;
 }
+
+/** The paths PlanExe's 60 / 60 s limit covers. */
+const MCP_PATHS = new Set(["/mcp", "/mcp/", "/mcp/tools/call"]);
 
 function defaultClientKey(request: Request): string {
   const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
@@ -53,6 +64,7 @@ function defaultClientKey(request: Request): string {
  */
 export function createPlanExeApp(world: PlanExeWorld, options: PlanExeAppOptions = {}): PlanExeApp {
   const clientKey = options.clientKey ?? defaultClientKey;
+  const corsOrigins = options.corsOrigins ?? ["*"];
   const progress: PlanProgressStreamHandler = createPlanProgressStream({
     ...options.stream,
     clock: world.clock,
@@ -72,21 +84,30 @@ export function createPlanExeApp(world: PlanExeWorld, options: PlanExeAppOptions
     const url = new URL(request.url);
     const path = url.pathname;
     const method = request.method;
+    if (isPreflight(request)) {
+      // PlanExe's rate limit runs before its CORS middleware and looks only at the path.
+      const bucket = MCP_PATHS.has(path) ? "mcp" : path.startsWith("/download") ? "download" : "";
+      if (bucket && !world.takeRateLimit(clientKey(request), bucket))
+        return rateLimited(world.rateLimitRetryAfterSeconds);
+      return preflightResponse(request, corsOrigins);
+    }
     if (path === "/mcp" || path === "/mcp/") {
       if (method === "POST" && !world.takeRateLimit(clientKey(request), "mcp"))
-        return rateLimited();
+        return rateLimited(world.rateLimitRetryAfterSeconds);
       return handleMcp(world, request, callerOf(request));
     }
     if (path === "/mcp/tools" && method === "GET") return listTools(world);
     if (path === "/mcp/tools/call" && method === "POST") {
-      if (!world.takeRateLimit(clientKey(request), "mcp")) return rateLimited();
+      if (!world.takeRateLimit(clientKey(request), "mcp"))
+        return rateLimited(world.rateLimitRetryAfterSeconds);
       return callTool(world, request, callerOf(request));
     }
     if (path === "/healthcheck" && method === "GET") return healthcheck(world);
     if (path.startsWith("/sse/plan/")) return progress(request);
     const file = /^\/download\/([^/]+)\/([^/]+)$/.exec(path);
     if (file && method === "GET") {
-      if (!world.takeRateLimit(clientKey(request), "download")) return rateLimited();
+      if (!world.takeRateLimit(clientKey(request), "download"))
+        return rateLimited(world.rateLimitRetryAfterSeconds);
       return download(
         world,
         decodeURIComponent(file[1] as string),
@@ -98,9 +119,9 @@ export function createPlanExeApp(world: PlanExeWorld, options: PlanExeAppOptions
   };
 
   return {
-    fetch(request) {
-      if (closed) return Promise.resolve(detail(503, "Service unavailable"));
-      return route(request);
+    async fetch(request) {
+      const response = closed ? detail(503, "Service unavailable") : await route(request);
+      return withCorsHeaders(request, response, corsOrigins);
     },
     drain: () => progress.drain(),
     close() {

@@ -5,9 +5,12 @@ export function detail(status: number, message: string): Response {
   return Response.json({ detail: message }, { status });
 }
 
-/** PlanExe's over-the-limit answer: 429 with no `Retry-After`. */
-export function rateLimited(): Response {
-  return detail(429, "Rate limit exceeded");
+/** PlanExe's over-the-limit answer: 429 with no `Retry-After` (unless the double is told to send one). */
+export function rateLimited(retryAfterSeconds?: number): Response {
+  const response = detail(429, "Rate limit exceeded");
+  if (retryAfterSeconds !== undefined)
+    response.headers.set("retry-after", String(retryAfterSeconds));
+  return response;
 }
 
 /** An MCP `CallToolResult`: structured content mirrored as JSON text. */
