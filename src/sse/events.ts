@@ -47,7 +47,14 @@ export interface PlanReconnectingEvent {
   type: "reconnecting";
   /** 1 for the first reconnect after a healthy connection, then 2, 3, … while the outage lasts. */
   attempt: number;
+  /** The expected wait, in ms: while the server is down, until the shared episode's next probe. */
   delayMs: number;
+  /**
+   * True when the watcher waits on the process's shared outage episode: it connects
+   * as soon as a probe sees the server answer, however long that takes, rather than
+   * after a fixed `delayMs`.
+   */
+  sharedWait: boolean;
   cause: ReconnectCause;
 }
 

@@ -128,6 +128,7 @@ export async function runStreamLoop(ctx: StreamLoopContext): Promise<PlanWatchEn
         type: "reconnecting",
         attempt: state.attempt,
         delayMs: decision.delayMs,
+        sharedWait: decision.waitOn === "episode",
         cause: outcome.cause,
       },
       handler.lastEventId,

@@ -42,12 +42,13 @@ const status = (
     elapsed_sec: elapsed,
   },
 });
-const reconnecting = (delayMs: number): ProgressUpdate => ({
+const reconnecting = (delayMs: number, sharedWait = false): ProgressUpdate => ({
   kind: "event",
   event: {
     type: "reconnecting",
     attempt: 1,
     delayMs,
+    sharedWait,
     cause: { code: "HTTP_ERROR", message: "502", status: 502 },
   },
 });
@@ -172,6 +173,8 @@ describe("the line renderer (not a TTY)", () => {
     });
     lines.update(reconnecting(250));
     lines.update({ kind: "event", event: { type: "connected", attempt: 1 } });
+    lines.update(reconnecting(700, true));
+    lines.update({ kind: "event", event: { type: "connected", attempt: 2 } });
     lines.update(complete);
     lines.finish({ state: "completed", exitCode: 0, reportUrl: "http://x/r" });
     expect(out.stdout.split("\n")).toEqual([
@@ -179,6 +182,9 @@ describe("the line renderer (not a TTY)", () => {
       "processing  5%  1s",
       "processing  35%  7/20 identify_risks  12s",
       "server deploying — reconnecting in 0.3s",
+      "reconnected",
+      // Waiting on the shared probe: no fixed delay to promise.
+      "server deploying — reconnecting as soon as it answers",
       "reconnected",
       "completed  100%  1m 01s",
       "Plan completed.",

@@ -58,7 +58,8 @@ function formatDelay(ms: number): string {
 /** What a reconnect means to a user, by its cause. */
 function reconnectNotice(event: Extract<PlanWatchEvent, { type: "reconnecting" }>): string {
   const delay = formatDelay(event.delayMs);
-  const wait = delay === "now" ? "now" : `in ${delay}`;
+  // On the shared probe there is no fixed delay: it goes the moment the server answers.
+  const wait = event.sharedWait ? "as soon as it answers" : delay === "now" ? "now" : `in ${delay}`;
   switch (event.cause.code) {
     case "RATE_LIMITED":
     case "SSE_CONNECTION_LIMIT":
