@@ -49,6 +49,8 @@ export interface OutageEpisode {
   readonly origin: string | undefined;
   /** When the next probe is due (epoch ms), while down. */
   readonly nextProbeAt: number | undefined;
+  /** When the current outage began (epoch ms), while down. */
+  readonly downSince: number | undefined;
   /** When requests may be sent again after a 429 (epoch ms). */
   readonly rateLimitedUntil: number;
   /** Whether requests to `url` share this episode (same origin). */
@@ -185,6 +187,9 @@ export function createOutageEpisode(options: OutageEpisodeOptions = {}): OutageE
     },
     get nextProbeAt() {
       return nextProbeAt;
+    },
+    get downSince() {
+      return state === "down" ? downSince : undefined;
     },
     get rateLimitedUntil() {
       return rateLimitedUntil;
