@@ -29,7 +29,7 @@ export interface BudgetOptions {
   /** How often a waiting call reports, in ms. */
   progressIntervalMs: number;
   /** Sends a progress notification; absent when the request carried no `progressToken`. */
-  notify: ((update: ProgressUpdate) => void) | undefined;
+  notify: ((update: ProgressUpdate) => Promise<void>) | undefined;
   /** What the call waits for, in the progress message: "plan_status". */
   what: string;
 }
@@ -56,13 +56,14 @@ export async function runWithBudget<T>(
     budgetMs,
   );
   let cancelTick: (() => void) | undefined;
+  let sending: Promise<void> = Promise.resolve();
   const tick = () => {
     cancelTick = undefined;
     if (controller.signal.aborted) return;
     const now = clock.now();
     const message = waitingMessage(episode, now, options.what, budgetMs - (now - startedAt));
     if (message && options.notify)
-      options.notify({
+      sending = options.notify({
         progress: Math.round((now - startedAt) / 100) / 10,
         total: Math.round(budgetMs / 100) / 10,
         message,
@@ -82,6 +83,8 @@ export async function runWithBudget<T>(
     cancelBudget();
     cancelTick?.();
     hostSignal.removeEventListener("abort", onHostAbort);
+    // A notification after the result would name a request the host has closed.
+    await sending;
   }
 }
 

@@ -50,7 +50,7 @@ export async function planWait(
   deps: PlanWaitDeps,
   args: z.output<typeof PlanWaitInputSchema>,
   hostSignal: AbortSignal,
-  notify: ((update: ProgressUpdate) => void) | undefined,
+  notify: ((update: ProgressUpdate) => Promise<void>) | undefined,
 ): Promise<CallToolResult> {
   const { client, clock } = deps;
   const windowMs = Math.min(args.timeout_s ?? PLAN_WAIT_DEFAULT_S, PLAN_WAIT_MAX_S) * 1000;
@@ -72,7 +72,8 @@ export async function planWait(
       // Progress must grow with each notification; a new run (resume) starts lower.
       if (notify && (latest.progress_percentage > lastSent || done)) {
         lastSent = Math.max(lastSent, latest.progress_percentage);
-        notify({ progress: lastSent, total: 100, message: await steps(latest) });
+        // Awaited: a notification sent after the result would name a closed request.
+        await notify({ progress: lastSent, total: 100, message: await steps(latest) });
       }
       if (done) break;
     }

@@ -138,11 +138,11 @@ function failure(
 }
 
 /** Sends progress for this request, when the host asked for it with a `progressToken`. */
-function notifier(extra: Extra): ((update: ProgressUpdate) => void) | undefined {
+function notifier(extra: Extra): ((update: ProgressUpdate) => Promise<void>) | undefined {
   const token = extra._meta?.progressToken;
   if (token === undefined) return undefined;
   return (update) =>
-    void extra
+    extra
       .sendNotification({
         method: "notifications/progress",
         params: { ...update, progressToken: token },
