@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { TOOLS } from "../../src/tools/schemas/registry.js";
-import { MAIN, requireBuild } from "../cli/helpers.js";
+import { MAIN, requireBuild, runCli } from "../cli/helpers.js";
 import { isAlive, waitFor } from "../emulator/helpers.js";
 import { callWithProgress, type LocalServer, startLocalServer, structured } from "./helpers.js";
 
@@ -83,6 +83,19 @@ describe("planexe-client mcp while PlanExe is down", () => {
 });
 
 describe("planexe-client mcp as a process", () => {
+  it("has --help, and says how to fix a bad --call-budget", async () => {
+    const help = await runCli(MAIN, ["mcp", "--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/--call-budget DURATION/);
+    expect(help.stdout).toMatch(/default: 55s/);
+    const listed = await runCli(MAIN, ["--help"]);
+    expect(listed.stdout).toMatch(/^ {2}mcp /m);
+    const bad = await runCli(MAIN, ["mcp", "--url", url, "--call-budget", "soon"]);
+    expect(bad.code).toBe(3);
+    expect(bad.stderr).toMatch(/--call-budget must be a duration/);
+    expect(bad.stdout).toBe("");
+  });
+
   it("writes nothing but JSON-RPC to stdout and exits when stdin closes", async () => {
     const child = spawn(process.execPath, [MAIN, "mcp", "--url", url, "--call-budget", "1s"], {
       env: { PATH: process.env.PATH ?? "", PLANEXE_API_KEY: KEY },

@@ -12,8 +12,12 @@ import { proxyFetch } from "../proxy.js";
 
 const NAME = "planexe-client mcp";
 const OPTIONS = { ...CONNECTION_OPTIONS, "call-budget": { type: "string" } } as const;
-/** Under Claude Desktop's ~4 min and Cursor's 5 min, and short enough to feel alive. */
-const DEFAULT_BUDGET_MS = 60_000;
+/**
+ * Under the MCP SDK's default 60 s request timeout (many hosts and scripts keep it),
+ * so a structured result arrives before the host gives up; far under Claude
+ * Desktop's ~4 min and Cursor's 5 min.
+ */
+const DEFAULT_BUDGET_MS = 55_000;
 /** How often a call waiting out an outage sends a progress notification. */
 const PROGRESS_INTERVAL_MS = 5_000;
 
@@ -30,7 +34,7 @@ only JSON-RPC; diagnostics go to stderr. Put the key in the host config's env:
 Options:
 ${CONNECTION_HELP}
   --call-budget DURATION  the longest one tool call waits for PlanExe before it
-                     returns a PLANEXE_UNAVAILABLE result (30s, 2m) [default: 60s]
+                     returns a PLANEXE_UNAVAILABLE result (30s, 2m) [default: 55s]
   -h, --help         show this help
 
 Proxies: HTTPS_PROXY, HTTP_PROXY and NO_PROXY are honoured.
@@ -50,6 +54,8 @@ export const mcpCommand: Command = {
     if (callBudgetMs === undefined || callBudgetMs <= 0)
       throw usageError(NAME, "--call-budget must be a duration like 60s, 2m or 1500ms");
     const log = (line: string) => env.output.err(`planexe-client mcp: ${line}\n`);
+    // stdout is the protocol: a stray console.log anywhere would corrupt it.
+    console.log = console.info = console.debug = console.error;
     const fetch = proxyFetch(env.env);
     const client = new PlanExeClient({
       baseUrl: connection.baseUrl,
