@@ -1,3 +1,4 @@
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Emulator } from "../../src/emulator/index.js";
 import { callTool, startFastEmulator, waitFor } from "../emulator/helpers.js";
@@ -90,31 +91,64 @@ describe("planexe-client mcp through emulator deploys", () => {
     }
   }, 60_000);
 
+  it("plan_wait keeps reporting progress through a restart deploy", async () => {
+    const created = await callWithProgress(server.client, "plan_create", {
+      prompt: "A plan followed with plan_wait through a deploy",
+    });
+    const id = String(structured(created.result).plan_id);
+    const seen: Array<{ at: number; progress: number }> = [];
+    let deployedAt = Number.POSITIVE_INFINITY;
+    let deploying: Promise<unknown> | undefined;
+    const waiting = server.client.callTool(
+      { name: "plan_wait", arguments: { plan_id: id, timeout_s: 15 } },
+      undefined,
+      {
+        onprogress: (p) => {
+          seen.push({ at: Date.now(), progress: p.progress });
+          deploying ??= emulator
+            .deploy({ mode: "restart", windowMs: 2000, graceMs: 500 })
+            .then(() => {
+              deployedAt = Date.now();
+            });
+        },
+        timeout: 300_000,
+      },
+    );
+    const result = await waiting;
+    await deploying;
+    expect(result.isError).toBeFalsy();
+    expect(structured(result as CallToolResult)).toMatchObject({ done: false, plan_id: id });
+    expect(seen.some((s) => s.at > deployedAt)).toBe(true);
+    const values = seen.map((s) => s.progress);
+    expect(values).toEqual([...values].sort((a, b) => a - b));
+  }, 60_000);
+
   it("a cancelled plan_wait stops its progress stream at once", async () => {
+    // A fresh plan: the first one may be near its end by now.
+    const created = await callWithProgress(server.client, "plan_create", {
+      prompt: "A plan whose watcher is cancelled",
+    });
+    const id = String(structured(created.result).plan_id);
     const streams = trackOpenStreams();
     try {
       const controller = new AbortController();
       const progress: unknown[] = [];
       const waiting = server.client
-        .callTool(
-          { name: "plan_wait", arguments: { plan_id: planId, timeout_s: 100 } },
-          undefined,
-          {
-            onprogress: (p) => {
-              progress.push(p);
-              controller.abort(new Error("the user pressed stop"));
-            },
-            signal: controller.signal,
-            timeout: 300_000,
+        .callTool({ name: "plan_wait", arguments: { plan_id: id, timeout_s: 100 } }, undefined, {
+          onprogress: (p) => {
+            progress.push(p);
+            controller.abort(new Error("the user pressed stop"));
           },
-        )
+          signal: controller.signal,
+          timeout: 300_000,
+        })
         .catch((error: unknown) => error);
       await waitFor(() => streams.opened() > 0, { what: "plan_wait to open the stream" });
       expect(await waiting).toBeInstanceOf(Error);
       expect(progress.length).toBeGreaterThan(0);
       await waitFor(() => streams.open() === 0, { what: "the stream to close", timeoutMs: 5000 });
       // The plan itself goes on: only the watch was stopped.
-      const status = await callTool(emulator.url, "plan_status", { plan_id: planId });
+      const status = await callTool(emulator.url, "plan_status", { plan_id: id });
       expect(status.result?.state).toBe("processing");
     } finally {
       streams.stop();
