@@ -1,5 +1,6 @@
 import { abortReason, type Clock } from "../transport/clock.js";
 import type { OutageEpisode } from "../transport/episode.js";
+import type { ProgressUpdate } from "./progress.js";
 
 const FIRST_REPORT_MS = 1_000;
 
@@ -9,13 +10,6 @@ export class CallBudgetExceeded extends Error {
   constructor(readonly budgetMs: number) {
     super(`No answer from PlanExe within the call budget of ${Math.round(budgetMs / 1000)} s`);
   }
-}
-
-/** One `notifications/progress` payload (without the token). */
-export interface ProgressUpdate {
-  progress: number;
-  total?: number;
-  message: string;
 }
 
 /** What {@link runWithBudget} needs. */

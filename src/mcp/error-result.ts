@@ -2,6 +2,7 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { ErrorCode, isPlanExeError, type PlanExeError } from "../errors/index.js";
 import type { OutageEpisode } from "../transport/episode.js";
 import { CallBudgetExceeded } from "./budget.js";
+import { jsonResult } from "./tool-result.js";
 
 /** The codes this local server adds to PlanExe's own in `isError` results. */
 const LocalErrorCode = {
@@ -55,17 +56,7 @@ const CHECK_BEFORE_REPEATING: Record<string, string> = {
  * call that may have reached the server, what to check before repeating it.
  */
 export function errorResult(error: unknown, context: ErrorResultContext): CallToolResult {
-  const payload = describe(error, context);
-  const clean = (text: string) =>
-    context.secrets.reduce((out, secret) => out.split(secret).join("***"), text);
-  return {
-    isError: true,
-    content: [{ type: "text", text: clean(JSON.stringify({ error: payload })) }],
-    structuredContent: JSON.parse(clean(JSON.stringify({ error: payload }))) as Record<
-      string,
-      unknown
-    >,
-  };
+  return jsonResult({ error: describe(error, context) }, context.secrets, true);
 }
 
 function describe(error: unknown, context: ErrorResultContext): LocalToolError {

@@ -4,7 +4,8 @@ import type { PlanExeClient } from "../client.js";
 import type { PlanClientWatchEvent } from "../sse/events.js";
 import { PlanIdSchema } from "../tools/schemas/common.js";
 import { abortReason, type Clock } from "../transport/clock.js";
-import type { ProgressUpdate } from "./budget.js";
+import type { ProgressUpdate } from "./progress.js";
+import { jsonResult } from "./tool-result.js";
 
 /** `plan_wait`'s default window, in seconds: under every host's limit with room to spare. */
 const PLAN_WAIT_DEFAULT_S = 50;
@@ -30,6 +31,8 @@ export const PLAN_WAIT_DESCRIPTION = `Follow a plan's progress until it ends or 
 export interface PlanWaitDeps {
   client: PlanExeClient;
   clock: Clock;
+  /** Never echoed in a result. */
+  secrets: readonly string[];
 }
 
 /** One snapshot as `plan_wait` returns it. */
@@ -85,21 +88,20 @@ export async function planWait(
     controller.abort(windowEnded);
   }
   if (latest === undefined)
-    return result({
-      done: false,
-      plan_id: args.plan_id,
-      message: `No progress from PlanExe within ${windowMs / 1000} s (it may be deploying). Call plan_wait again with the same plan_id.`,
-    });
-  return result({ done, ...latest, message: doneWording(latest, done) });
+    return jsonResult(
+      {
+        done: false,
+        plan_id: args.plan_id,
+        message: `No progress from PlanExe within ${windowMs / 1000} s (it may be deploying). Call plan_wait again with the same plan_id.`,
+      },
+      deps.secrets,
+    );
+  return jsonResult({ done, ...latest, message: doneWording(latest, done) }, deps.secrets);
 }
 
 function snapshotOf(event: PlanClientWatchEvent & { type: "status" | "complete" }): Snapshot {
   const { type: _type, ...rest } = event;
   return rest as Snapshot;
-}
-
-function result(body: Record<string, unknown>): CallToolResult {
-  return { content: [{ type: "text", text: JSON.stringify(body) }], structuredContent: body };
 }
 
 function doneWording(snapshot: Snapshot, done: boolean): string {

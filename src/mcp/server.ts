@@ -8,10 +8,12 @@ import type {
 import type { PlanExeClient } from "../client.js";
 import { TOOLS, type ToolName, type ToolParsedInput } from "../tools/schemas/registry.js";
 import type { Clock } from "../transport/clock.js";
-import { type ProgressUpdate, runWithBudget } from "./budget.js";
+import { runWithBudget } from "./budget.js";
 import { errorResult } from "./error-result.js";
 import { forwardTool } from "./forward.js";
 import { PLAN_WAIT_DESCRIPTION, PlanWaitInputSchema, planWait } from "./plan-wait.js";
+import { progressSender } from "./progress.js";
+import { jsonResult } from "./tool-result.js";
 
 /** What the local MCP server is built from. */
 export interface LocalServerOptions {
@@ -77,10 +79,14 @@ export function createLocalMcpServer(options: LocalServerOptions): McpServer {
     },
     async (args, extra: Extra) => {
       const startedAt = options.clock.now();
+      const progress = progressSender(extra, options.clock);
       try {
-        return await planWait(options, args, extra.signal, notifier(extra));
+        return await planWait(options, args, extra.signal, progress?.send);
       } catch (error) {
+        if (extra.signal.aborted) throw error;
         return failure(options, "plan_wait", error, startedAt);
+      } finally {
+        await progress?.settle();
       }
     },
   );
@@ -95,6 +101,7 @@ async function callTool<N extends ToolName>(
 ): Promise<CallToolResult> {
   const { client, clock } = options;
   const startedAt = clock.now();
+  const progress = progressSender(extra, clock);
   try {
     const output = await runWithBudget(
       {
@@ -103,17 +110,18 @@ async function callTool<N extends ToolName>(
         hostSignal: extra.signal,
         episode: client.episode,
         progressIntervalMs: options.progressIntervalMs,
-        notify: notifier(extra),
+        notify: progress?.send,
         what: name,
       },
       (signal) => forwardTool(client, name, args, signal),
     );
-    return {
-      content: [{ type: "text", text: redact(JSON.stringify(output), options.secrets) }],
-      structuredContent: output as Record<string, unknown>,
-    };
+    return jsonResult(output, options.secrets);
   } catch (error) {
+    // Cancelled by the host: the SDK sends no answer, so there is nothing to word.
+    if (extra.signal.aborted) throw error;
     return failure(options, name, error, startedAt);
+  } finally {
+    await progress?.settle();
   }
 }
 
@@ -135,21 +143,4 @@ function failure(
     `${tool} failed: ${result.content[0]?.type === "text" ? result.content[0].text : ""}`,
   );
   return result;
-}
-
-/** Sends progress for this request, when the host asked for it with a `progressToken`. */
-function notifier(extra: Extra): ((update: ProgressUpdate) => Promise<void>) | undefined {
-  const token = extra._meta?.progressToken;
-  if (token === undefined) return undefined;
-  return (update) =>
-    extra
-      .sendNotification({
-        method: "notifications/progress",
-        params: { ...update, progressToken: token },
-      })
-      .catch(() => {});
-}
-
-function redact(text: string, secrets: readonly string[]): string {
-  return secrets.reduce((out, secret) => out.split(secret).join("***"), text);
 }
