@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CallBudgetExceeded, runWithBudget } from "../../src/mcp/budget.js";
+import { type BudgetOptions, CallBudgetExceeded, runWithBudget } from "../../src/mcp/budget.js";
 import { errorResult } from "../../src/mcp/error-result.js";
 import type { ProgressUpdate } from "../../src/mcp/progress.js";
 import { createManualClock } from "../../src/testing/index.js";
@@ -16,6 +16,24 @@ function downEpisode(clock: ReturnType<typeof createManualClock>) {
   });
 }
 
+/** A 20 s budget on `clock` whose progress lands in `updates`. */
+function budget(
+  clock: ReturnType<typeof createManualClock>,
+  updates: ProgressUpdate[],
+  overrides: Partial<BudgetOptions> = {},
+): BudgetOptions {
+  return {
+    budgetMs: 20_000,
+    clock,
+    hostSignal: new AbortController().signal,
+    episode: undefined,
+    progressIntervalMs: 5_000,
+    notify: async (update) => void updates.push(update),
+    what: "plan_status",
+    ...overrides,
+  };
+}
+
 describe("the per-call budget", () => {
   it("reports the outage as growing progress and ends the call at the budget", async () => {
     const clock = createManualClock();
@@ -23,17 +41,8 @@ describe("the per-call budget", () => {
     episode.reportDown("http://127.0.0.1:9/mcp");
     await clock.advance(4_000);
     const updates: ProgressUpdate[] = [];
-    const call = runWithBudget(
-      {
-        budgetMs: 20_000,
-        clock,
-        hostSignal: new AbortController().signal,
-        episode,
-        progressIntervalMs: 5_000,
-        notify: async (update) => void updates.push(update),
-        what: "plan_status",
-      },
-      (signal) => episode.waitForRecovery(signal),
+    const call = runWithBudget(budget(clock, updates, { episode }), (signal) =>
+      episode.waitForRecovery(signal),
     );
     const error = await clock.runUntil(call.catch((e: unknown) => e));
     expect(error).toBeInstanceOf(CallBudgetExceeded);
@@ -62,15 +71,7 @@ describe("the per-call budget", () => {
     const episode = downEpisode(clock);
     const updates: ProgressUpdate[] = [];
     const call = runWithBudget(
-      {
-        budgetMs: 20_000,
-        clock,
-        hostSignal: new AbortController().signal,
-        episode,
-        progressIntervalMs: 1_000,
-        notify: async (update) => void updates.push(update),
-        what: "plan_status",
-      },
+      budget(clock, updates, { episode, progressIntervalMs: 1_000 }),
       async (signal) => {
         await sleep(3_000, { clock, signal });
         return "answer";
@@ -85,15 +86,7 @@ describe("the per-call budget", () => {
     const clock = createManualClock();
     const host = new AbortController();
     const call = runWithBudget(
-      {
-        budgetMs: 20_000,
-        clock,
-        hostSignal: host.signal,
-        episode: undefined,
-        progressIntervalMs: 1_000,
-        notify: undefined,
-        what: "plan_status",
-      },
+      budget(clock, [], { hostSignal: host.signal, notify: undefined }),
       (signal) => sleep(60_000, { clock, signal }),
     );
     const reason = new Error("cancelled by the host");
