@@ -13,6 +13,7 @@ const BENCHES: Array<{ name: string; file: string; flags: string[] }> = [
   { name: "stream-cost", file: "stream-cost.ts", flags: ["events", "rounds"] },
   { name: "memory", file: "memory.ts", flags: ["cycles"] },
   { name: "deploy-survival", file: "deploy-survival.ts", flags: ["watchers", "scale", "clients"] },
+  { name: "mcp-bridge", file: "mcp-bridge.ts", flags: ["window", "cold-window"] },
 ];
 
 /** `--name value` pairs from the command line that `bench` accepts. */

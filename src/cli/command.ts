@@ -2,6 +2,7 @@ import { PlanExeClient } from "../client.js";
 import type { Connection } from "./args/connection.js";
 import { explain } from "./explain.js";
 import type { CliEnv } from "./output.js";
+import { proxyFetch } from "./proxy.js";
 
 /** One `planexe-client` subcommand. */
 export interface Command {
@@ -16,6 +17,8 @@ export function createClient(connection: Connection, signal: AbortSignal): PlanE
     baseUrl: connection.baseUrl,
     ...(connection.apiKey && { apiKey: connection.apiKey }),
     ...(connection.timeoutMs !== undefined && { retry: { deadlineMs: connection.timeoutMs } }),
+    // HTTPS_PROXY / HTTP_PROXY / NO_PROXY, as users have them set.
+    fetch: proxyFetch(process.env),
     signal,
   });
 }

@@ -52,6 +52,11 @@ const COMMANDS: Entry[] = [
     load: async () => (await import("./commands/download.js")).downloadCommand,
   },
   {
+    name: "mcp",
+    summary: "a local MCP server on stdio for Claude, Cursor and VS Code (deploy-proof)",
+    load: async () => (await import("./commands/mcp.js")).mcpCommand,
+  },
+  {
     name: "emulator",
     summary: "run a local PlanExe with Railway-style deploys (`emulator deploy`)",
     load: async () => (await import("./commands/emulator.js")).emulatorCommand,

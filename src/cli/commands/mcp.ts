@@ -1,0 +1,90 @@
+import { PlanExeClient } from "../../client.js";
+import { redactUrl } from "../../errors/redact.js";
+import { createLocalMcpServer } from "../../mcp/server.js";
+import { serveStdio } from "../../mcp/stdio.js";
+import { systemClock } from "../../transport/clock.js";
+import { CONNECTION_HELP, CONNECTION_OPTIONS, resolveConnection } from "../args/connection.js";
+import { parseDuration } from "../args/duration.js";
+import { parse } from "../args/parse.js";
+import type { Command } from "../command.js";
+import { ExitCode, usageError } from "../exit-codes.js";
+import { proxyFetch } from "../proxy.js";
+
+const NAME = "planexe-client mcp";
+const OPTIONS = { ...CONNECTION_OPTIONS, "call-budget": { type: "string" } } as const;
+/**
+ * Under the MCP SDK's default 60 s request timeout (many hosts and scripts keep it),
+ * so a structured result arrives before the host gives up; far under Claude
+ * Desktop's ~4 min and Cursor's 5 min.
+ */
+const DEFAULT_BUDGET_MS = 55_000;
+/** How often a call waiting out an outage sends a progress notification. */
+const PROGRESS_INTERVAL_MS = 5_000;
+
+const HELP = `Usage: planexe-client mcp [options]
+
+A local MCP server over stdio for Claude Desktop, Claude Code, Cursor and VS Code.
+It lists PlanExe's tools itself (so the host connects even while PlanExe is down),
+answers them through the SDK's retry policy, and adds plan_wait. stdout carries
+only JSON-RPC; diagnostics go to stderr. Put the key in the host config's env:
+
+  { "command": "npx", "args": ["-y", "planexe-client", "mcp"],
+    "env": { "PLANEXE_API_KEY": "pex_…" } }
+
+Options:
+${CONNECTION_HELP}
+  --call-budget DURATION  the longest one tool call waits for PlanExe before it
+                     returns a PLANEXE_UNAVAILABLE result (30s, 2m) [default: 55s]
+  -h, --help         show this help
+
+Proxies: HTTPS_PROXY, HTTP_PROXY and NO_PROXY are honoured.
+`;
+
+export const mcpCommand: Command = {
+  name: "mcp",
+  async run(args, env) {
+    const { values } = parse(NAME, args, OPTIONS);
+    if (values.help) {
+      env.output.out(HELP);
+      return ExitCode.OK;
+    }
+    const connection = resolveConnection(NAME, values, env.env);
+    const budget = values["call-budget"];
+    const callBudgetMs = budget === undefined ? DEFAULT_BUDGET_MS : parseDuration(budget);
+    if (callBudgetMs === undefined || callBudgetMs <= 0)
+      throw usageError(NAME, "--call-budget must be a duration like 60s, 2m or 1500ms");
+    const log = (line: string) => env.output.err(`planexe-client mcp: ${line}\n`);
+    // stdout is the protocol: a stray console.log anywhere would corrupt it.
+    console.log = console.info = console.debug = console.error;
+    const fetch = proxyFetch(env.env);
+    const client = new PlanExeClient({
+      baseUrl: connection.baseUrl,
+      ...(connection.apiKey && { apiKey: connection.apiKey }),
+      ...(connection.timeoutMs !== undefined && { retry: { deadlineMs: connection.timeoutMs } }),
+      ...(fetch && { fetch }),
+      logger: { info: log, warn: log },
+      signal: env.signal,
+    });
+    const server = createLocalMcpServer({
+      client,
+      callBudgetMs,
+      progressIntervalMs: PROGRESS_INTERVAL_MS,
+      clock: systemClock,
+      secrets: connection.apiKey ? [connection.apiKey] : [],
+      log,
+    });
+    log(
+      `serving PlanExe at ${redactUrl(connection.baseUrl)} on stdio (call budget ${callBudgetMs / 1000} s)`,
+    );
+    try {
+      await serveStdio(server, {
+        stdin: process.stdin,
+        stdout: process.stdout,
+        signal: env.signal,
+      });
+    } finally {
+      await client.close().catch(() => {});
+    }
+    return ExitCode.OK;
+  },
+};

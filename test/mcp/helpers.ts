@@ -1,0 +1,107 @@
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { type CallToolResult, CallToolResultSchema } from "@modelcontextprotocol/sdk/types.js";
+import { MAIN, requireBuild } from "../cli/helpers.js";
+import { isAlive, waitFor } from "../emulator/helpers.js";
+
+/** `planexe-client mcp` as a host runs it: a subprocess driven by the MCP SDK's own stdio client. */
+export interface LocalServer {
+  client: Client;
+  pid: number;
+  /** Everything the server wrote to stderr (its diagnostics). */
+  stderr(): string;
+  /** Closes stdin (as a host does) and waits until the process is gone. */
+  close(): Promise<void>;
+}
+
+/** One progress notification as the host received it. */
+export interface Progress {
+  progress: number;
+  total?: number | undefined;
+  message?: string | undefined;
+}
+
+/** Starts `planexe-client mcp --url <url> …args` and connects (initialize) to it. */
+export async function startLocalServer(
+  url: string,
+  args: string[] = [],
+  env: Record<string, string> = {},
+): Promise<LocalServer> {
+  requireBuild();
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [MAIN, "mcp", "--url", url, ...args],
+    env,
+    stderr: "pipe",
+  });
+  let stderr = "";
+  transport.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString("utf8");
+  });
+  const client = new Client({ name: "planexe-client-test", version: "1.0.0" });
+  const protocolErrors: unknown[] = [];
+  client.onerror = (error) => protocolErrors.push(error);
+  await client.connect(transport);
+  const pid = transport.pid as number;
+  return {
+    client,
+    pid,
+    stderr: () => stderr,
+    async close() {
+      await client.close();
+      await waitFor(() => !isAlive(pid), { what: "the server process to exit" });
+      // Anything on stdout that was not JSON-RPC would have surfaced here.
+      if (protocolErrors.length > 0)
+        throw new Error(`protocol errors: ${protocolErrors.join("; ")}`);
+    },
+  };
+}
+
+/** Calls `name` with a progress token; collects the notifications the call got. */
+export async function callWithProgress(
+  client: Client,
+  name: string,
+  args: Record<string, unknown>,
+  options: { signal?: AbortSignal } = {},
+): Promise<{ result: CallToolResult; progress: Progress[] }> {
+  const progress: Progress[] = [];
+  const result = (await client.callTool({ name, arguments: args }, CallToolResultSchema, {
+    onprogress: (p) => progress.push(p),
+    // The host's own limit is not under test: the server's budget is.
+    timeout: 300_000,
+    ...(options.signal && { signal: options.signal }),
+  })) as CallToolResult;
+  return { result, progress };
+}
+
+/** The JSON a successful (or failed) result carries. */
+export function structured(result: CallToolResult): Record<string, unknown> {
+  return (result.structuredContent ?? {}) as Record<string, unknown>;
+}
+
+/**
+ * The progress streams open at the emulator's edge right now, seen from the test
+ * process (the edge is its only `node:http` server; Node announces each request on
+ * the `http.server.request.start` diagnostics channel).
+ */
+export function trackOpenStreams(): { open(): number; opened(): number; stop(): void } {
+  let open = 0;
+  let opened = 0;
+  const onRequest = (message: unknown) => {
+    const { request, response } = message as { request: IncomingMessage; response: ServerResponse };
+    if (!request.url?.startsWith("/sse/plan/")) return;
+    open += 1;
+    opened += 1;
+    response.once("close", () => {
+      open -= 1;
+    });
+  };
+  subscribe("http.server.request.start", onRequest);
+  return {
+    open: () => open,
+    opened: () => opened,
+    stop: () => unsubscribe("http.server.request.start", onRequest),
+  };
+}
