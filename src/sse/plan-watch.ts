@@ -28,16 +28,13 @@ export interface PlanWatchSink<E = PlanWatchEvent> {
   end(end: PlanWatchEnd): void;
 }
 
-interface Queued<E> {
-  event: E;
-  lastEventId: string | undefined;
-}
-
 /**
  * The queue between the connection loop and the consumer. The loop never waits for
  * the consumer (so `closed` settles even when nobody iterates); past `maxQueued`
  * events the oldest is dropped (statuses are full snapshots, and `complete` is
- * always last) and `onOverflow` is called.
+ * always last) and `onOverflow` is called. Everything one read of the stream
+ * produced is queued at once and handed out without waiting (a resolved promise
+ * per event, no wake-up per event).
  */
 export function createPlanWatch<E = PlanWatchEvent>(options: {
   lastEventId: string | undefined;
@@ -45,7 +42,10 @@ export function createPlanWatch<E = PlanWatchEvent>(options: {
   onCancel: () => void;
   onOverflow: () => void;
 }): { watch: PlanWatch<E>; sink: PlanWatchSink<E> } {
-  const items: Queued<E>[] = [];
+  // Two parallel arrays read from `head`: no wrapper object and no shift() per event.
+  let events: (E | undefined)[] = [];
+  let ids: (string | undefined)[] = [];
+  let head = 0;
   let lastEventId = options.lastEventId;
   let ended: PlanWatchEnd | undefined;
   let thrown = false;
@@ -55,44 +55,56 @@ export function createPlanWatch<E = PlanWatchEvent>(options: {
   const closed = new Promise<PlanWatchEnd>((resolve) => {
     resolveClosed = resolve;
   });
+  const clear = () => {
+    events = [];
+    ids = [];
+    head = 0;
+  };
+  const wakeUp = () => {
+    const waiting = wake;
+    wake = undefined;
+    waiting?.();
+  };
 
   const sink: PlanWatchSink<E> = {
     push(event, id) {
       if (ended) return;
-      if (items.length >= options.maxQueued) {
-        items.shift();
+      if (events.length - head >= options.maxQueued) {
+        events[head] = undefined;
+        head++;
         options.onOverflow();
       }
-      items.push({ event, lastEventId: id });
-      wake?.();
+      events.push(event);
+      ids.push(id);
+      wakeUp();
     },
     end(end) {
       if (ended) return;
       ended = end;
       resolveClosed(end);
-      wake?.();
+      wakeUp();
     },
   };
 
-  const next = async (): Promise<IteratorResult<E>> => {
-    for (;;) {
-      const item = items.shift();
-      if (item) {
-        lastEventId = item.lastEventId;
-        return { value: item.event, done: false };
-      }
-      if (ended) {
-        if (!thrown && "error" in ended && ended.error !== undefined) {
-          thrown = true;
-          throw ended.error;
-        }
-        return { value: undefined, done: true };
-      }
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-      });
-      wake = undefined;
+  const next = (): Promise<IteratorResult<E>> => {
+    if (head < events.length) {
+      const event = events[head] as E;
+      lastEventId = ids[head];
+      events[head] = undefined;
+      head++;
+      if (head === events.length) clear();
+      return Promise.resolve({ value: event, done: false });
     }
+    if (ended) {
+      if (!thrown && "error" in ended && ended.error !== undefined) {
+        thrown = true;
+        return Promise.reject(ended.error);
+      }
+      return Promise.resolve({ value: undefined, done: true });
+    }
+    return new Promise<void>((resolve) => {
+      wake = resolve;
+    }).then(next);
   };
 
   const watch: PlanWatch<E> = {
@@ -112,7 +124,7 @@ export function createPlanWatch<E = PlanWatchEvent>(options: {
         next,
         async return() {
           options.onCancel();
-          items.length = 0;
+          clear();
           thrown = true;
           return { value: undefined, done: true };
         },
