@@ -50,7 +50,8 @@ export function createPlanWatch<E = PlanWatchEvent>(options: {
   let ended: PlanWatchEnd | undefined;
   let thrown = false;
   let iterating = false;
-  let wake: (() => void) | undefined;
+  // A consumer waiting in next(): handed the next event (or the end) directly, no extra promise.
+  let waiter: { resolve(r: IteratorResult<E>): void; reject(e: unknown): void } | undefined;
   let resolveClosed!: (end: PlanWatchEnd) => void;
   const closed = new Promise<PlanWatchEnd>((resolve) => {
     resolveClosed = resolve;
@@ -60,10 +61,30 @@ export function createPlanWatch<E = PlanWatchEvent>(options: {
     ids = [];
     head = 0;
   };
-  const wakeUp = () => {
-    const waiting = wake;
-    wake = undefined;
-    waiting?.();
+  const shift = (): IteratorResult<E> => {
+    const event = events[head] as E;
+    lastEventId = ids[head];
+    events[head] = undefined;
+    head++;
+    if (head === events.length) clear();
+    return { value: event, done: false };
+  };
+  const finish = (to: NonNullable<typeof waiter>, end: PlanWatchEnd) => {
+    if (!thrown && "error" in end && end.error !== undefined) {
+      thrown = true;
+      to.reject(end.error);
+    } else to.resolve({ value: undefined, done: true });
+  };
+  const settle = () => {
+    const to = waiter;
+    if (!to) return;
+    if (head < events.length) {
+      waiter = undefined;
+      to.resolve(shift());
+    } else if (ended) {
+      waiter = undefined;
+      finish(to, ended);
+    }
   };
 
   const sink: PlanWatchSink<E> = {
@@ -76,35 +97,23 @@ export function createPlanWatch<E = PlanWatchEvent>(options: {
       }
       events.push(event);
       ids.push(id);
-      wakeUp();
+      settle();
     },
     end(end) {
       if (ended) return;
       ended = end;
       resolveClosed(end);
-      wakeUp();
+      settle();
     },
   };
 
   const next = (): Promise<IteratorResult<E>> => {
-    if (head < events.length) {
-      const event = events[head] as E;
-      lastEventId = ids[head];
-      events[head] = undefined;
-      head++;
-      if (head === events.length) clear();
-      return Promise.resolve({ value: event, done: false });
-    }
-    if (ended) {
-      if (!thrown && "error" in ended && ended.error !== undefined) {
-        thrown = true;
-        return Promise.reject(ended.error);
-      }
-      return Promise.resolve({ value: undefined, done: true });
-    }
-    return new Promise<void>((resolve) => {
-      wake = resolve;
-    }).then(next);
+    if (head < events.length) return Promise.resolve(shift());
+    const end = ended;
+    return new Promise<IteratorResult<E>>((resolve, reject) => {
+      if (end) finish({ resolve, reject }, end);
+      else waiter = { resolve, reject };
+    });
   };
 
   const watch: PlanWatch<E> = {
