@@ -86,6 +86,13 @@ export function createFilePlanStore(
     }
   };
 
+  // A process that exits right after its last changes (the worker failing its running
+  // plans on SIGTERM) writes them before it goes.
+  if (options.coalesceWrites)
+    process.once("exit", () => {
+      if (holding) flush();
+    });
+
   /** Runs `fn` under the lock on fresh state; `fn` returns whether it changed anything (to write). */
   function transact<T>(fn: () => { result: T; changed: boolean }): T {
     if (!options.coalesceWrites) {
