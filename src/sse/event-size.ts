@@ -73,7 +73,7 @@ function lastBlankLineEnd(chunk: Uint8Array): number {
   for (let from = chunk.length - 1; from >= 1; ) {
     if (lf !== -1 && (lf === -2 || lf > from)) lf = chunk.lastIndexOf(LF, from);
     if (cr !== -1 && (cr === -2 || cr > from)) cr = chunk.lastIndexOf(CR, from);
-    const end = lf > cr ? lf : cr;
+    const end = Math.max(lf, cr);
     if (end < 1) return -1;
     const before = chunk[end - 1];
     if (before === LF || (before === CR && chunk[end] === CR)) return end;
