@@ -2,8 +2,10 @@
  * Deploy survival, side by side: K watchers of K plans on the emulator through a
  * `restart` deploy (every replica stopped, the edge answers 502 for the window,
  * then a new replica), once per client, each client in its own process and on a
- * fresh emulator: `watchPlan`, the `eventsource` package, and a plain MCP SDK
- * client polling `plan_status`. Requests are counted at the edge.
+ * fresh emulator: `watchPlan`, `PlanExeClient.watch`, the `eventsource` package, a
+ * plain MCP SDK client polling `plan_status`, and the `watch-plan` CLI (ten
+ * subprocesses of the built CLI, `npm run build` first). Requests are counted at
+ * the edge; each run reports peak RSS and CPU seconds of the watchers.
  *
  *   tsx bench/deploy-survival.ts [--watchers 200] [--scale 1] [--clients watchPlan,EventSource,"MCP SDK polling"]
  *
@@ -15,8 +17,8 @@ import { setTimeout as delay } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { startEmulator } from "../src/emulator/index.js";
 import { PlanExeClient } from "../src/index.js";
-import { CLIENTS, type ClientName, type WatchedPlan } from "./deploy/clients.js";
-import { type ChildConfig, type ChildReport, CONFIG_ENV } from "./deploy/protocol.js";
+import { CLIENTS, type ClientName, WATCHER_CAP, type WatchedPlan } from "./deploy/clients.js";
+import type { ChildConfig, ChildReport, ParentCommand } from "./deploy/protocol.js";
 import type { WatcherRecord } from "./deploy/recorder.js";
 import { readFlags } from "./lib/args.js";
 import { logEdgeRequests } from "./lib/edge-requests.js";
@@ -32,10 +34,16 @@ interface Timing {
   settleMs: number;
 }
 
-function timing(scale: number): Timing {
+/**
+ * The deploy's timing at `scale`. Plans must still be running when the deploy
+ * starts, and setting up takes longer with more watchers (on the emulator, each
+ * plan_create rewrites the shared state file: ~0.12 s a plan at 1,000 on 2 busy
+ * cores), so past 200 watchers plans get 0.15 s more per watcher.
+ */
+function timing(scale: number, watchers: number): Timing {
   return {
     windowMs: Math.round(30_000 * scale),
-    planSeconds: Math.round(20 + 50 * scale),
+    planSeconds: Math.round(20 + 50 * scale + 0.15 * Math.max(0, watchers - 200)),
     pollMs: Math.round(5000 * scale),
     settleMs: Math.round(2000 * scale),
   };
@@ -130,6 +138,10 @@ interface RunResult {
   baselineRssMb: number;
   peakRssMb: number;
   peakHeapUsedMb: number;
+  /** CPU seconds (user + system) of the watchers' process and its subprocesses. */
+  cpuSeconds: number;
+  /** The CLI kind: its subprocesses (their peak RSS summed). */
+  subprocesses: { count: number; peakRssMb: number; cpuSeconds: number } | undefined;
   runMs: number;
   /** Plans the server reports `completed` after the run. */
   serverCompleted: number;
@@ -153,10 +165,8 @@ async function runOne(client: ClientName, watchers: number, t: Timing): Promise<
     const createdAt = Date.now();
     const plans = await createPlans(emulator.url, watchers, client);
     const config: ChildConfig = { client, baseUrl: emulator.url, plans, pollMs: t.pollMs };
-    child = fork(CHILD, [], {
-      env: { ...process.env, [CONFIG_ENV]: JSON.stringify(config) },
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-    });
+    child = fork(CHILD, [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    child.send({ type: "config", config } satisfies ParentCommand);
     const result = nextReport(child, "result", 10 * 60_000);
     result.catch(() => {});
     await nextReport(child, "ready", 120_000);
@@ -175,9 +185,10 @@ async function runOne(client: ClientName, watchers: number, t: Timing): Promise<
     timer.abort();
     if (first === "deadline") {
       log(`${client}: deadline passed; stopping the watchers that are still running`);
-      child.send({ type: "stop" });
+      child.send({ type: "stop" } satisfies ParentCommand);
     }
-    const { records, baselineRssMb, peakRssMb, peakHeapUsedMb } = await result;
+    const { records, baselineRssMb, peakRssMb, peakHeapUsedMb, cpuSeconds, subprocesses } =
+      await result;
     const doneAt = Date.now();
     const serverStates = await finalStates(
       emulator.url,
@@ -193,6 +204,8 @@ async function runOne(client: ClientName, watchers: number, t: Timing): Promise<
       baselineRssMb,
       peakRssMb,
       peakHeapUsedMb,
+      cpuSeconds,
+      subprocesses,
       runMs: doneAt - started,
       serverCompleted: serverStates,
     });
@@ -215,6 +228,8 @@ function summarize(
     baselineRssMb: number;
     peakRssMb: number;
     peakHeapUsedMb: number;
+    cpuSeconds: number;
+    subprocesses: RunResult["subprocesses"];
     runMs: number;
     serverCompleted: number;
   },
@@ -242,6 +257,8 @@ function summarize(
     baselineRssMb: run.baselineRssMb,
     peakRssMb: run.peakRssMb,
     peakHeapUsedMb: run.peakHeapUsedMb,
+    cpuSeconds: run.cpuSeconds,
+    subprocesses: run.subprocesses,
     runMs: run.runMs,
     serverCompleted: run.serverCompleted,
     stillRunning: records.filter((r) => r.outcome === "running").length,
@@ -250,7 +267,24 @@ function summarize(
 
 async function main(): Promise<void> {
   const machine = machineInfo();
-  const flags = readFlags({ watchers: 200, scale: 1, clients: Object.keys(CLIENTS).join(",") });
+  const flags = readFlags({
+    watchers: 200,
+    scale: 1,
+    clients: Object.keys(CLIENTS).join(","),
+    // One more row: this many watchers of one kind in one process ("0" for none).
+    large: "1000",
+    "large-client": "PlanExeClient.watch",
+  });
+  const large = Number(flags.large);
+  if (!Number.isInteger(large) || large < 0)
+    throw new TypeError(
+      `--large must be a whole number of watchers (0 for none), got "${flags.large}"`,
+    );
+  const largeClient = flags["large-client"];
+  if (!Object.hasOwn(CLIENTS, largeClient))
+    throw new TypeError(
+      `--large-client: unknown client "${largeClient}"; use one of ${Object.keys(CLIENTS).join(", ")}`,
+    );
   const chosen = flags.clients.split(",").map((name) => name.trim());
   for (const name of chosen) {
     if (!Object.hasOwn(CLIENTS, name)) {
@@ -259,11 +293,17 @@ async function main(): Promise<void> {
       );
     }
   }
-  const t = timing(flags.scale);
+  const t = timing(flags.scale, flags.watchers);
   const results: RunResult[] = [];
   for (const client of chosen as ClientName[]) {
-    process.stdout.write(`deploy survival: ${client}, ${flags.watchers} watchers…\n`);
-    results.push(await runOne(client, flags.watchers, t));
+    // A kind that runs one process per watcher (the CLI) follows fewer plans.
+    const watchers = Math.min(flags.watchers, WATCHER_CAP[client] ?? flags.watchers);
+    process.stdout.write(`deploy survival: ${client}, ${watchers} watchers…\n`);
+    results.push(await runOne(client, watchers, timing(flags.scale, watchers)));
+  }
+  if (large > 0) {
+    process.stdout.write(`deploy survival: ${largeClient}, ${large} watchers in one process…\n`);
+    results.push(await runOne(largeClient as ClientName, large, timing(flags.scale, large)));
   }
   printTable(
     `Deploy survival: ${flags.watchers} watchers through a restart deploy with a ${t.windowMs / 1000} s window (plans ${t.planSeconds} s, polling every ${t.pollMs / 1000} s)`,
@@ -280,9 +320,12 @@ async function main(): Promise<void> {
       "edge requests in window",
       "edge requests deploy→done",
       "peak RSS (MB)",
+      "CPU (s)",
     ],
     results.map((r) => [
-      r.client,
+      r.watchers === flags.watchers || r.subprocesses
+        ? r.client
+        : `${r.client} × ${r.watchers} (plans ${timing(flags.scale, r.watchers).planSeconds} s)`,
       fmt(r.unavailableMs / 1000, 1),
       `${r.completes}/${r.watchers} (server: ${r.serverCompleted})`,
       `${r.gaveUp} / ${r.stillRunning}`,
@@ -293,7 +336,10 @@ async function main(): Promise<void> {
       `${fmt(r.recoveryLagMs.p50 / 1000)} / ${fmt(r.recoveryLagMs.p95 / 1000)}`,
       String(r.windowRequests),
       String(r.requestsUntilDone),
-      `${fmt(r.peakRssMb, 0)} (idle ${fmt(r.baselineRssMb, 0)})`,
+      r.subprocesses
+        ? `${fmt(r.peakRssMb, 0)} + ${fmt(r.subprocesses.peakRssMb, 0)} (${r.subprocesses.count} CLI processes)`
+        : `${fmt(r.peakRssMb, 0)} (idle ${fmt(r.baselineRssMb, 0)})`,
+      fmt(r.cpuSeconds, 1),
     ]),
   );
   writeResult("deploy-survival", { flags, timing: t, results }, machine);

@@ -2,7 +2,7 @@
  * `npm run bench`: every benchmark, one after another, each in its own Node
  * process (a fresh heap, its own RSS, `--expose-gc`), printing its table and
  * writing `bench/results/<name>.json`. Flags after `--` go to every script that
- * knows them, e.g. `npm run bench -- --scale 0.5 --watchers 100`.
+ * knows them, e.g. `npm run bench -- --scale 0.5 --watchers 100 --large 0`.
  */
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -12,7 +12,11 @@ const BENCHES: Array<{ name: string; file: string; flags: string[] }> = [
   { name: "call-overhead", file: "call-overhead.ts", flags: ["calls", "warmup"] },
   { name: "stream-cost", file: "stream-cost.ts", flags: ["events", "rounds"] },
   { name: "memory", file: "memory.ts", flags: ["cycles"] },
-  { name: "deploy-survival", file: "deploy-survival.ts", flags: ["watchers", "scale", "clients"] },
+  {
+    name: "deploy-survival",
+    file: "deploy-survival.ts",
+    flags: ["watchers", "scale", "clients", "large", "large-client"],
+  },
   { name: "mcp-bridge", file: "mcp-bridge.ts", flags: ["window", "cold-window"] },
 ];
 

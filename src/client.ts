@@ -3,8 +3,8 @@ import {
   type ClientWatchOptions,
   watchPlanOnClient,
 } from "./sse/client-watch.js";
+import type { PlanWatch } from "./sse/event-queue.js";
 import type { PlanClientWatchEvent } from "./sse/events.js";
-import type { PlanWatch } from "./sse/plan-watch.js";
 import { type WaitForPlanOptions, waitForPlanWith } from "./sse/wait-for-plan.js";
 import { CallScope } from "./tools/call-scope.js";
 import { CallSignals } from "./tools/call-signals.js";
@@ -129,6 +129,7 @@ export class PlanExeClient {
       secrets: [apiKey],
       resendable: planexeResendable,
       episode,
+      ...(options.maxResponseBytes !== undefined && { maxResponseBytes: options.maxResponseBytes }),
     });
     this.#fetch = resilient;
     this.#watchDeps = {

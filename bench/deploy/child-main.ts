@@ -5,8 +5,8 @@
  * or when the parent says stop.
  */
 import { setMaxListeners } from "node:events";
-import { CLIENTS, closeSharedClients } from "./clients.js";
-import { type ChildConfig, type ChildReport, CONFIG_ENV, type ParentCommand } from "./protocol.js";
+import { CLIENTS, closeSharedClients, subprocessUsage } from "./clients.js";
+import type { ChildConfig, ChildReport, ParentCommand } from "./protocol.js";
 import { WatcherRecorder } from "./recorder.js";
 
 const mb = (bytes: number) => Math.round((bytes / 1_048_576) * 10) / 10;
@@ -18,10 +18,21 @@ function send(report: ChildReport): Promise<void> {
   });
 }
 
+/** The config, the parent's first message. */
+function receiveConfig(): Promise<ChildConfig> {
+  return new Promise((resolve) => {
+    const onMessage = (command: ParentCommand) => {
+      if (command.type !== "config") return;
+      process.off("message", onMessage);
+      resolve(command.config);
+    };
+    process.on("message", onMessage);
+  });
+}
+
 async function main(): Promise<void> {
-  const raw = process.env[CONFIG_ENV];
-  if (!raw || !process.send) throw new Error("child-main is started by bench/deploy-survival.ts");
-  const config = JSON.parse(raw) as ChildConfig;
+  if (!process.send) throw new Error("child-main is started by bench/deploy-survival.ts");
+  const config = await receiveConfig();
   const baselineRssMb = mb(process.memoryUsage.rss());
   let peakHeapUsed = process.memoryUsage().heapUsed;
   const sampler = setInterval(() => {
@@ -54,8 +65,12 @@ async function main(): Promise<void> {
   await closeSharedClients();
   clearInterval(ready);
   clearInterval(sampler);
+  const cpu = process.cpuUsage();
+  const children = subprocessUsage();
   await send({
     type: "result",
+    cpuSeconds: (cpu.user + cpu.system) / 1e6 + (children?.cpuSeconds ?? 0),
+    ...(children && { subprocesses: children }),
     records: recorders.map((r) => r.record),
     baselineRssMb,
     peakRssMb: mb(process.resourceUsage().maxRSS * 1024),

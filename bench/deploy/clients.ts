@@ -6,7 +6,10 @@
  * `PlanExeClient.watch` is the fourth: one client shared by all of a process's
  * watchers. Each resolves when its watcher is done: complete, given up, or aborted.
  */
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
 import { setTimeout as delay } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { EventSource } from "eventsource";
@@ -172,11 +175,87 @@ export const viaPolling: WatchClient = async (plan, rec, { baseUrl, pollMs, sign
   }
 };
 
+const CLI = fileURLToPath(new URL("../../dist/cli/watch-plan.js", import.meta.url));
+/** Loaded before the CLI: writes its own resource usage (peak RSS, CPU) to fd 3 as it exits. */
+const REPORT_USAGE = `data:text/javascript,${encodeURIComponent(
+  'import{writeSync}from"node:fs";process.on("exit",()=>{try{writeSync(3,JSON.stringify(process.resourceUsage()))}catch{}});',
+)}`;
+
+interface Usage {
+  count: number;
+  peakRssMb: number;
+  cpuSeconds: number;
+}
+let cliUsage: Usage | undefined;
+
+/** What the CLI subprocesses used, summed over those that ended; `undefined` when none ran. */
+export function subprocessUsage(): Usage | undefined {
+  return cliUsage;
+}
+
+/**
+ * `watch-plan <sse_url> --json` as a user runs it in a terminal or a cron job: one
+ * process per plan (the built CLI, `npm run build` first), its JSON lines read as
+ * the user's script would. Killed with SIGINT when the bench stops it.
+ */
+export const viaWatchPlanCli: WatchClient = (plan, rec, { signal }) =>
+  new Promise<void>((resolve) => {
+    const child = spawn(process.execPath, ["--import", REPORT_USAGE, CLI, plan.sse_url, "--json"], {
+      stdio: ["ignore", "pipe", "ignore", "pipe"],
+    });
+    let usage = "";
+    (child.stdio[3] as NodeJS.ReadableStream).on("data", (chunk: Buffer) => {
+      usage += chunk.toString();
+    });
+    const stop = () => child.kill("SIGINT");
+    signal.addEventListener("abort", stop, { once: true });
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on("line", (line) => {
+      let event: { type?: string; state?: string; progress_percentage?: number };
+      try {
+        event = JSON.parse(line);
+      } catch {
+        return;
+      }
+      if (event.type === "connected") rec.contact();
+      else if (event.type === "reconnecting") rec.reconnect();
+      // `plan_status` lines are the CLI's own refreshes (for the step name), not stream snapshots.
+      else if (event.type === "plan_status") rec.contact();
+      else if (event.type === "status")
+        rec.snapshot(event.state ?? "", event.progress_percentage ?? Number.NaN);
+      else if (event.type === "complete") rec.complete(event.state ?? "");
+    });
+    child.on("close", (code) => {
+      signal.removeEventListener("abort", stop);
+      if (rec.record.outcome === "running" && !signal.aborted) {
+        rec.failed();
+        rec.gaveUp();
+      } else if (code !== 0 && code !== 1 && code !== 2 && !signal.aborted) rec.failed();
+      try {
+        const used = JSON.parse(usage) as {
+          maxRSS: number;
+          userCPUTime: number;
+          systemCPUTime: number;
+        };
+        cliUsage ??= { count: 0, peakRssMb: 0, cpuSeconds: 0 };
+        cliUsage.count += 1;
+        cliUsage.peakRssMb += used.maxRSS / 1024;
+        cliUsage.cpuSeconds += (used.userCPUTime + used.systemCPUTime) / 1e6;
+      } catch {
+        // No usage written (killed hard): counted as nothing.
+      }
+      resolve();
+    });
+  });
+
+/** Clients that run a subprocess per watcher follow at most this many plans (the issue: ten). */
+export const WATCHER_CAP: Partial<Record<ClientName, number>> = { "watch-plan CLI": 10 };
+
 export const CLIENTS = {
   watchPlan: viaWatchPlan,
   "PlanExeClient.watch": viaClientWatch,
   EventSource: viaEventSource,
   "MCP SDK polling": viaPolling,
+  "watch-plan CLI": viaWatchPlanCli,
 } satisfies Record<string, WatchClient>;
 
 export type ClientName = keyof typeof CLIENTS;

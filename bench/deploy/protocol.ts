@@ -1,9 +1,6 @@
 import type { ClientName, WatchedPlan } from "./clients.js";
 import type { WatcherRecord } from "./recorder.js";
 
-/** Env var carrying the child's {@link ChildConfig} as JSON. */
-export const CONFIG_ENV = "PLANEXE_BENCH_DEPLOY_CONFIG";
-
 export interface ChildConfig {
   client: ClientName;
   baseUrl: string;
@@ -22,7 +19,15 @@ export type ChildReport =
       /** Peak RSS (MB) of the child over the run (`resourceUsage().maxRSS`). */
       peakRssMb: number;
       peakHeapUsedMb: number;
+      /** CPU (user + system) of the watchers' process, and of its subprocesses (the CLI kind), in seconds. */
+      cpuSeconds: number;
+      /** The CLI kind's subprocesses: how many, the sum of their peak RSS (MB) and their CPU seconds. */
+      subprocesses?: { count: number; peakRssMb: number; cpuSeconds: number };
     };
 
-/** Parent → child: stop every watcher now and report. */
-export type ParentCommand = { type: "stop" };
+/**
+ * Parent → child: the config (sent once over IPC, first: an environment variable
+ * cannot hold 1,000 plans, `spawn E2BIG`), then possibly `stop`: stop every
+ * watcher now and report.
+ */
+export type ParentCommand = { type: "config"; config: ChildConfig } | { type: "stop" };

@@ -9,7 +9,8 @@ import { createFilePlanStore } from "./file-plan-store.js";
  */
 export function createEmulatorWorld(config: ChildConfig, role: { worker: boolean }): PlanExeWorld {
   return createPlanExeWorld({
-    store: createFilePlanStore(config.stateFile),
+    // The worker changes plans many times a second: one file write per turn, not per change.
+    store: createFilePlanStore(config.stateFile, { coalesceWrites: role.worker }),
     planSeconds: config.planSeconds,
     workers: role.worker ? config.workerConcurrency : 0,
     workerPollMs: config.workerPollMs,

@@ -18,6 +18,17 @@ import type { PlanRecord } from "../fake/types.js";
 export interface FilePlanStoreOptions {
   /** A lock older than this is taken to belong to a killed process and is broken. @default 2000 */
   staleLockMs?: number;
+  /**
+   * Write the changes of one event-loop turn as one file: the first change takes the
+   * lock, later ones in the same turn apply in memory, and the file is written and
+   * the lock released at `setImmediate`. For a process that makes many small changes
+   * (the worker advancing hundreds of plans): one write per turn instead of one per
+   * plan step, each of which rewrites every plan. Other processes see the turn's
+   * changes together, a moment later; none is lost (the lock is held throughout).
+   * Do not write through a second store of the same file in the same process meanwhile.
+   * @default false
+   */
+  coalesceWrites?: boolean;
 }
 
 /**
@@ -63,7 +74,56 @@ export function createFilePlanStore(
     seen = statKey(statSync(file));
   }
 
+  let holding = false;
+  let dirty = false;
+  const flush = () => {
+    try {
+      if (dirty) write();
+    } finally {
+      holding = false;
+      dirty = false;
+      release();
+    }
+  };
+
+  // A process that exits right after its last changes (the worker failing its running
+  // plans on SIGTERM) writes them before it goes.
+  if (options.coalesceWrites)
+    process.once("exit", () => {
+      if (holding) flush();
+    });
+
+  /** Runs `fn` under the lock on fresh state; `fn` returns whether it changed anything (to write). */
+  function transact<T>(fn: () => { result: T; changed: boolean }): T {
+    if (!options.coalesceWrites) {
+      return withLock(() => {
+        const { result, changed } = fn();
+        if (changed) write();
+        return result;
+      });
+    }
+    if (!holding) {
+      acquire();
+      reload();
+      holding = true;
+      setImmediate(flush);
+    }
+    const { result, changed } = fn();
+    if (changed) dirty = true;
+    return result;
+  }
+
   function withLock<T>(fn: () => T): T {
+    acquire();
+    try {
+      reload();
+      return fn();
+    } finally {
+      release();
+    }
+  }
+
+  function acquire(): void {
     const started = Date.now();
     for (;;) {
       try {
@@ -80,15 +140,13 @@ export function createFilePlanStore(
         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
       }
     }
+  }
+
+  function release(): void {
     try {
-      reload();
-      return fn();
-    } finally {
-      try {
-        unlinkSync(lockFile);
-      } catch {
-        // Broken as stale by another process: nothing left to release.
-      }
+      unlinkSync(lockFile);
+    } catch {
+      // Broken as stale by another process: nothing left to release.
     }
   }
 
@@ -113,20 +171,19 @@ export function createFilePlanStore(
       return [...plans.values()].map(copy);
     },
     insert(plan) {
-      withLock(() => {
+      transact(() => {
         plans.set(plan.plan_id, copy(plan));
-        write();
+        return { result: undefined, changed: true };
       });
     },
     update(planId, change) {
-      return withLock(() => {
+      return transact(() => {
         const current = plans.get(planId);
-        if (!current) return undefined;
+        if (!current) return { result: undefined, changed: false };
         const next = change(copy(current));
-        if (!next) return copy(current);
+        if (!next) return { result: copy(current), changed: false };
         plans.set(planId, copy(next));
-        write();
-        return copy(next);
+        return { result: copy(next), changed: true };
       });
     },
     exportState() {

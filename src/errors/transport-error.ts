@@ -10,6 +10,7 @@ export type TransportErrorCode = Extract<
   | "DEADLINE_EXCEEDED"
   | "RATE_LIMITED"
   | "CROSS_ORIGIN_REDIRECT"
+  | "RESPONSE_TOO_LARGE"
 >;
 
 /** The server could not be reached, or answered with an HTTP error, after the retry policy gave up. */

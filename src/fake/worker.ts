@@ -95,14 +95,19 @@ function createWorkerProcess(deps: WorkerDeps, workerId: string) {
 
   const pickUp = () => {
     if (!accepting) return;
+    // One look at the queue for every free slot: listing copies every plan, and a
+    // worker with hundreds of slots would otherwise copy them hundreds of times.
+    let queue: PlanRecord[] | undefined;
+    let next = 0;
     for (const slot of slots) {
       if (slot.planId !== undefined) continue;
-      const queue = store
+      queue ??= store
         .list()
         .filter((plan) => plan.state === "pending")
         .sort((a, b) => a.queued_at - b.queued_at);
       let claimed: PlanRecord | undefined;
-      for (const candidate of queue) {
+      while (next < queue.length) {
+        const candidate = queue[next++] as PlanRecord;
         const now = clock.now();
         const after = store.update(candidate.plan_id, (plan) =>
           plan.state === "pending" ? startRun(plan, workerId, now) : undefined,

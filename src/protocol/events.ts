@@ -38,11 +38,3 @@ export type HeartbeatEventData = z.infer<typeof HeartbeatEventDataSchema>;
 /** `data` of `event: error` (`PLAN_NOT_FOUND`, `SSE_TIMEOUT`); the stream closes after it. */
 const ErrorEventDataSchema = z.looseObject({ code: z.string(), message: z.string() });
 export type ErrorEventData = z.infer<typeof ErrorEventDataSchema>;
-
-/** Each `event:` name of the progress stream, with the schema of its `data`. */
-export const StreamEventSchemas = {
-  status: StatusEventDataSchema,
-  complete: CompleteEventDataSchema,
-  heartbeat: HeartbeatEventDataSchema,
-  error: ErrorEventDataSchema,
-} as const;

@@ -9,6 +9,5 @@ export {
   type PlanState,
   type StatusEventData,
   StatusEventDataSchema,
-  StreamEventSchemas,
 } from "./events.js";
 export type { PlanSnapshot } from "./snapshot.js";

@@ -6,6 +6,7 @@ import type { OutageEpisode } from "../transport/episode.js";
 import type { FetchFunction } from "../transport/fetch-function.js";
 import type { RetryOptions } from "../transport/policy.js";
 import { createSnapshotDedupe } from "./dedupe.js";
+import { createPlanWatch, type PlanWatch, type PlanWatchSink } from "./event-queue.js";
 import type {
   PlanClientWatchEvent,
   PlanCompleteEvent,
@@ -13,7 +14,6 @@ import type {
   PlanWatchEnd,
   PlanWatchWarning,
 } from "./events.js";
-import { createPlanWatch, type PlanWatch, type PlanWatchSink } from "./plan-watch.js";
 import { pollPlan, type StatusLike } from "./poll-plan.js";
 import { type WatchPlanOptions, watchPlan } from "./watch-plan.js";
 

@@ -5,7 +5,7 @@ import { abortReason, type Clock } from "../transport/clock.js";
 import { parseRetryAfter } from "../transport/policy.js";
 import { createEventSizeGuard } from "./event-size.js";
 import type { PlanCompleteEvent, PlanWatchWarning, ReconnectCause } from "./events.js";
-import type { RetryOutcome } from "./reconnect-decision.js";
+import type { RetryOutcome } from "./stream-failure.js";
 
 /** How one connection to the stream ended. */
 export type ConnectOutcome =
@@ -74,16 +74,28 @@ export async function connect(options: ConnectOptions): Promise<ConnectOutcome> 
       void response.body?.cancel().catch(() => {});
       return rejected;
     }
-    const arm = () => {
-      cancelTimer();
-      if (Number.isFinite(options.heartbeatTimeoutMs))
-        cancelTimer = options.clock.setTimer(() => {
-          why = "heartbeat-timeout";
-          controller.abort();
-        }, options.heartbeatTimeoutMs);
+    // One heartbeat timer for the connection, not one per read: each read only notes
+    // the time; when the timer fires early of the last byte, it waits the rest.
+    const { clock, heartbeatTimeoutMs } = options;
+    let lastByteAt = clock.now();
+    const watchIdle = (ms: number) => {
+      cancelTimer = clock.setTimer(() => {
+        const idle = clock.now() - lastByteAt;
+        if (idle < heartbeatTimeoutMs) return watchIdle(heartbeatTimeoutMs - idle);
+        why = "heartbeat-timeout";
+        controller.abort();
+      }, ms);
     };
-    arm();
-    return await readStream(response, options, arm, secrets);
+    cancelTimer();
+    if (Number.isFinite(heartbeatTimeoutMs)) watchIdle(heartbeatTimeoutMs);
+    return await readStream(
+      response,
+      options,
+      () => {
+        lastByteAt = clock.now();
+      },
+      secrets,
+    );
   } finally {
     cancelTimer();
     options.signal.removeEventListener("abort", stopOnAbort);

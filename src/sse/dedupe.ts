@@ -10,14 +10,24 @@ export function createSnapshotDedupe(): {
   /** True when `event` repeats the last delivered status; otherwise remembers it and returns false. */
   isRepeat(event: PlanStatusEvent, id: string | undefined): boolean;
 } {
-  let last: { id: string | undefined; key: string } | undefined;
+  let seen = false;
+  let lastId: string | undefined;
+  let lastState: string | undefined;
+  let lastProgress: number | undefined;
   return {
     isRepeat(event, id) {
-      const key = `${event.state}|${event.progress_percentage}`;
       const repeat =
-        last !== undefined &&
-        (id !== undefined && last.id !== undefined ? id === last.id : key === last.key);
-      if (!repeat) last = { id, key };
+        seen &&
+        (id !== undefined && lastId !== undefined
+          ? id === lastId
+          : // Object.is: the same snapshot even for NaN, as the string key it replaces compared.
+            event.state === lastState && Object.is(event.progress_percentage, lastProgress));
+      if (!repeat) {
+        seen = true;
+        lastId = id;
+        lastState = event.state;
+        lastProgress = event.progress_percentage;
+      }
       return repeat;
     },
   };

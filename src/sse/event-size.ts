@@ -5,42 +5,79 @@ const CR = 0x0d;
  * Counts the bytes of the SSE block (one event: its lines up to the blank line)
  * as they arrive, so an oversize event is caught before it is decoded or buffered.
  * `push` returns the offset in `chunk` of the first byte over `maxBytes`, or -1.
- * Line endings may be CR, LF or CRLF, split across chunks. It jumps from line end
- * to line end with the native `indexOf`, so a 16 KiB chunk costs a few calls, not
- * 16,384 steps of a JavaScript loop.
+ * Line endings may be CR, LF or CRLF, split across chunks.
+ *
+ * It jumps from line end to line end with the native `indexOf`. And when the whole
+ * chunk cannot take the current block over the limit (each byte adds at most one),
+ * it skips to the chunk's last blank line and counts only what follows it: a 16 KiB
+ * read of small events costs a few native searches, not a few per event.
  */
 export function createEventSizeGuard(maxBytes: number): { push(chunk: Uint8Array): number } {
   let blockBytes = 0;
   let lineBytes = 0;
   let afterCR = false;
+
+  const scan = (chunk: Uint8Array, from: number): number => {
+    let nextLF = -2;
+    let nextCR = -2;
+    let i = from;
+    while (i < chunk.length) {
+      if (afterCR && chunk[i] === LF) {
+        afterCR = false;
+        i++;
+        continue;
+      }
+      if (nextLF !== -1 && nextLF < i) nextLF = chunk.indexOf(LF, i);
+      if (nextCR !== -1 && nextCR < i) nextCR = chunk.indexOf(CR, i);
+      const end = nextLF === -1 ? nextCR : nextCR === -1 ? nextLF : Math.min(nextLF, nextCR);
+      const lineEnd = end === -1 ? chunk.length : end;
+      const room = maxBytes - blockBytes - lineBytes;
+      if (lineEnd > i && lineEnd - i > room) return i + Math.max(0, room);
+      lineBytes += lineEnd - i;
+      if (end === -1) {
+        afterCR = false;
+        return -1;
+      }
+      afterCR = chunk[end] === CR;
+      blockBytes = lineBytes === 0 ? 0 : blockBytes + lineBytes + 1;
+      lineBytes = 0;
+      i = end + 1;
+    }
+    return -1;
+  };
+
   return {
     push(chunk) {
-      let nextLF = -2;
-      let nextCR = -2;
-      let i = 0;
-      while (i < chunk.length) {
-        if (afterCR && chunk[i] === LF) {
-          afterCR = false;
-          i++;
-          continue;
+      if (blockBytes + lineBytes + chunk.length <= maxBytes) {
+        const blank = lastBlankLineEnd(chunk);
+        if (blank !== -1) {
+          // Nothing before it can overflow; after it a new block starts from zero.
+          blockBytes = 0;
+          lineBytes = 0;
+          afterCR = chunk[blank] === CR;
+          return scan(chunk, blank + 1);
         }
-        if (nextLF !== -1 && nextLF < i) nextLF = chunk.indexOf(LF, i);
-        if (nextCR !== -1 && nextCR < i) nextCR = chunk.indexOf(CR, i);
-        const end = nextLF === -1 ? nextCR : nextCR === -1 ? nextLF : Math.min(nextLF, nextCR);
-        const lineEnd = end === -1 ? chunk.length : end;
-        const room = maxBytes - blockBytes - lineBytes;
-        if (lineEnd > i && lineEnd - i > room) return i + Math.max(0, room);
-        lineBytes += lineEnd - i;
-        if (end === -1) {
-          afterCR = false;
-          return -1;
-        }
-        afterCR = chunk[end] === CR;
-        blockBytes = lineBytes === 0 ? 0 : blockBytes + lineBytes + 1;
-        lineBytes = 0;
-        i = end + 1;
       }
-      return -1;
+      return scan(chunk, 0);
     },
   };
+}
+
+/**
+ * The index of the line end that ends the chunk's last empty line (a line end right
+ * after another: LF LF, LF CR or CR CR; CR LF is one line end), or -1.
+ */
+function lastBlankLineEnd(chunk: Uint8Array): number {
+  let lf = -2;
+  let cr = -2;
+  for (let from = chunk.length - 1; from >= 1; ) {
+    if (lf !== -1 && (lf === -2 || lf > from)) lf = chunk.lastIndexOf(LF, from);
+    if (cr !== -1 && (cr === -2 || cr > from)) cr = chunk.lastIndexOf(CR, from);
+    const end = Math.max(lf, cr);
+    if (end < 1) return -1;
+    const before = chunk[end - 1];
+    if (before === LF || (before === CR && chunk[end] === CR)) return end;
+    from = end - 1;
+  }
+  return -1;
 }

@@ -1,18 +1,49 @@
 import type { PlanExeError } from "../errors/index.js";
-import type { CompleteEventData, HeartbeatEventData, StatusEventData } from "../protocol/index.js";
+import type { PlanState } from "../protocol/index.js";
 
-/** A new snapshot of the plan (`event: status`), with the server's own fields. Each distinct snapshot is delivered once, in order. */
-export type PlanStatusEvent = StatusEventData & { type: "status" };
+/**
+ * A new snapshot of the plan (`event: status`), with the server's own fields. Each
+ * distinct snapshot is delivered once, in order. `state` and `progress_percentage`
+ * are always there (the watcher needs them); the other fields are as the server
+ * sent them, absent when it left one out (an event is never skipped for that).
+ */
+export interface PlanStatusEvent {
+  type: "status";
+  state: PlanState;
+  /** 0–100, monotonic within a run. */
+  progress_percentage: number;
+  plan_id?: string;
+  elapsed_sec?: number;
+  /** Fields the server added beyond the contract, kept as sent. */
+  [field: string]: unknown;
+}
 
-/** The plan reached a final state (`event: complete`). Delivered exactly once; the watch ends after it. */
-export type PlanCompleteEvent = CompleteEventData & { type: "complete" };
+/**
+ * The plan reached a final state (`event: complete`). Delivered exactly once; the
+ * watch ends after it. Only `state` is required: a `complete` that lacks an
+ * informational field still ends the watch.
+ */
+export interface PlanCompleteEvent {
+  type: "complete";
+  state: PlanState;
+  plan_id?: string;
+  progress_percentage?: number;
+  elapsed_sec?: number;
+  /** Set when the plan failed (dropped when the server sends it in another shape). */
+  error?: { code: string; message: string; [field: string]: unknown };
+  [field: string]: unknown;
+}
 
 /**
  * The server is alive but had nothing new for a while (`event: heartbeat`, every
  * 20 s on PlanExe). Passed through as received, never deduplicated, and carries no
  * id; ignore it unless you show liveness.
  */
-export type PlanHeartbeatEvent = HeartbeatEventData & { type: "heartbeat" };
+export interface PlanHeartbeatEvent {
+  type: "heartbeat";
+  timestamp?: string;
+  [field: string]: unknown;
+}
 
 /** A connection to the stream started delivering bytes. */
 export interface PlanConnectedEvent {

@@ -1,6 +1,7 @@
 // The progress subscriber: `watchPlan` (one stream URL, reconnecting by the one retry policy),
 // `client.watch` (by plan id, with polling fallback and autoResume), and their event types.
 export { CLIENT_WATCH_DEFAULTS, type ClientWatchOptions } from "./client-watch.js";
+export type { PlanWatch } from "./event-queue.js";
 export type {
   PlanClientWatchEvent,
   PlanCompleteEvent,
@@ -15,6 +16,5 @@ export type {
   ReconnectCause,
   ReconnectCode,
 } from "./events.js";
-export type { PlanWatch } from "./plan-watch.js";
 export type { WaitForPlanOptions } from "./wait-for-plan.js";
 export { WATCH_PLAN_DEFAULTS, type WatchPlanOptions, watchPlan } from "./watch-plan.js";

@@ -5,10 +5,10 @@ import type { EpisodeControl } from "../transport/episode.js";
 import type { FetchFunction } from "../transport/fetch-function.js";
 import type { ResolvedRetryOptions } from "../transport/policy.js";
 import { connect } from "./connect.js";
+import type { PlanWatchSink } from "./event-queue.js";
 import type { PlanWatchEnd, PlanWatchWarning } from "./events.js";
 import { createMessageHandler } from "./handle-message.js";
-import type { PlanWatchSink } from "./plan-watch.js";
-import { type RetryOutcome, streamFailure } from "./reconnect-decision.js";
+import { type RetryOutcome, streamFailure } from "./stream-failure.js";
 
 /** Everything the connection loop needs, resolved. */
 export interface StreamLoopContext {

@@ -1,6 +1,6 @@
 import type { ClientWatchOptions } from "./client-watch.js";
+import type { PlanWatch } from "./event-queue.js";
 import type { PlanClientWatchEvent, PlanStatusEvent } from "./events.js";
-import type { PlanWatch } from "./plan-watch.js";
 
 /** Options of `PlanExeClient.waitForPlan`. */
 export interface WaitForPlanOptions extends ClientWatchOptions {

@@ -9,8 +9,8 @@ import {
   type RetryOptions,
   resolveRetryOptions,
 } from "../transport/policy.js";
+import { createPlanWatch, type PlanWatch } from "./event-queue.js";
 import type { PlanWatchWarning } from "./events.js";
-import { createPlanWatch, type PlanWatch } from "./plan-watch.js";
 import { runStreamLoop } from "./stream-loop.js";
 import { resolveWatchUrl } from "./watch-url.js";
 

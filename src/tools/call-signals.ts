@@ -40,7 +40,20 @@ export class CallSignals {
   }
 }
 
+/**
+ * The tag as the MCP SDK serializes a call made by `invokeTool`: `_meta` holding only
+ * the tag, last in `params`. JSON escapes every quote inside a string value, so this
+ * text can only be the tag itself.
+ */
+const SERIALIZED_TAG = new RegExp(`,"_meta":\\{"${CALL_TAG}":"(\\d+)"\\}`);
+
 function untag(body: string): { text: string; tag: string | undefined } {
+  const match = SERIALIZED_TAG.exec(body);
+  if (match && body.indexOf(CALL_TAG, match.index + match[0].length) === -1)
+    return {
+      text: body.slice(0, match.index) + body.slice(match.index + match[0].length),
+      tag: match[1],
+    };
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);

@@ -1,3 +1,4 @@
+import { ErrorCode } from "../errors/codes.js";
 import { isPlanExeError } from "../errors/planexe-error.js";
 import {
   classifyNetworkError,
@@ -7,7 +8,10 @@ import {
   type TransientFailure,
 } from "./classify.js";
 import { abortReason, type Clock } from "./clock.js";
+import { MAX_TIMER_MS } from "./duration.js";
+import { transportError } from "./failure.js";
 import { readAll } from "./read-all.js";
+import { rebuildResponse } from "./rebuild-response.js";
 import {
   type FetchFunction,
   fetchWithRedirects,
@@ -27,9 +31,9 @@ export interface AttemptOptions extends RedirectOptions {
   clock: Clock;
   /** Time for the headers and, for JSON, the whole body. */
   timeoutMs: number;
+  /** Most bytes of a JSON answer read; a larger one fails with `RESPONSE_TOO_LARGE`. */
+  maxResponseBytes: number;
 }
-
-const MAX_TIMER_MS = 2_147_483_647;
 
 /**
  * One attempt: sends `request` (following safe redirects) and, for a JSON answer,
@@ -85,12 +89,24 @@ export async function runAttempt(
       };
     }
     if (response.body && isJsonType(response.headers.get("content-type"))) {
-      const bytes = await readAll(response.body, () => ({
-        signal: controller.signal,
-        dispose() {},
-      }));
+      const tooLarge = (size: number) =>
+        transportError(
+          ErrorCode.RESPONSE_TOO_LARGE,
+          `JSON answer of ${size} bytes or more, over maxResponseBytes (${options.maxResponseBytes}); not read further`,
+          { method: request.method, url: request.url, secrets: options.secrets },
+          { status },
+        );
+      const declared = Number(response.headers.get("content-length") ?? Number.NaN);
+      if (declared > options.maxResponseBytes) {
+        response.body.cancel().catch(() => {});
+        throw tooLarge(declared);
+      }
+      const bytes = await readAll(response.body, controller.signal, {
+        maxBytes: options.maxResponseBytes,
+        tooLarge,
+      });
       finish(false);
-      return { ok: true, response: rebuild(response, bytes) };
+      return { ok: true, response: rebuildResponse(response, bytes, true) };
     }
     finish(true);
     return { ok: true, response };
@@ -108,18 +124,4 @@ export async function runAttempt(
     if (failure) return { ok: false, failure, retryAfter: null };
     throw error;
   }
-}
-
-/** A response with the same status and headers over already-read bytes (decoded, so no `content-encoding`). */
-function rebuild(response: Response, bytes: Uint8Array<ArrayBuffer>): Response {
-  const headers = new Headers(response.headers);
-  headers.delete("content-encoding");
-  headers.delete("content-length");
-  const rebuilt = new Response(bytes, {
-    status: response.status,
-    statusText: response.statusText,
-    headers,
-  });
-  if (response.url) Object.defineProperty(rebuilt, "url", { value: response.url });
-  return rebuilt;
 }

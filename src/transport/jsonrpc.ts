@@ -16,11 +16,11 @@ const textDecoder = new TextDecoder();
  * `{"tool", "arguments"}`) is read as one `tools/call` too, so the same resend
  * rules apply to it.
  */
-export function readRpcMessages(body: Uint8Array | undefined): RpcMessage[] | undefined {
-  if (!body || body.byteLength === 0) return undefined;
+export function readRpcMessages(body: Uint8Array | string | undefined): RpcMessage[] | undefined {
+  if (body === undefined || body.length === 0) return undefined;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(textDecoder.decode(body));
+    parsed = JSON.parse(typeof body === "string" ? body : textDecoder.decode(body));
   } catch {
     return undefined;
   }

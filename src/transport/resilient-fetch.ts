@@ -65,7 +65,18 @@ export interface ResilientFetchOptions {
   requestInit?: Record<string, unknown>;
   /** Re-initialize a lost MCP session once and replay the request. @default true */
   sessionRecovery?: boolean;
+  /**
+   * Most bytes of one JSON answer (the transport reads JSON answers whole, so a
+   * stall can be retried); a larger one fails with a `TransportError`
+   * `RESPONSE_TOO_LARGE` as soon as the limit is crossed, without reading on.
+   * Event streams and downloads are not counted.
+   * @default 16_777_216 (16 MiB)
+   */
+  maxResponseBytes?: number;
 }
+
+/** Default {@link ResilientFetchOptions.maxResponseBytes}: 16 MiB. */
+const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
 /** A `fetch` with the SDK's retry policy; pass it to the MCP SDK's `StreamableHTTPClientTransport`. */
 export interface ResilientFetch {
@@ -104,6 +115,11 @@ export function createResilientFetch(options: ResilientFetchOptions = {}): Resil
     clock,
     retry,
   );
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  if (!(maxResponseBytes > 0))
+    throw new TypeError(
+      `maxResponseBytes must be a positive number of bytes (got ${String(options.maxResponseBytes)}); leave it out for the 16 MiB default`,
+    );
   const annotations = createToolAnnotationsRegistry();
   const secrets = (options.secrets ?? []).filter((s): s is string => typeof s === "string");
   const send = (request: ReplayableRequest) =>
@@ -116,6 +132,7 @@ export function createResilientFetch(options: ResilientFetchOptions = {}): Resil
       resendable: options.resendable,
       secrets,
       maxRedirects: options.maxRedirects ?? 5,
+      maxResponseBytes,
       followCrossOriginRedirects: options.followCrossOriginRedirects ?? false,
       onRetry: options.onRetry,
       logger: options.logger,

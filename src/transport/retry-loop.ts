@@ -42,6 +42,7 @@ export interface RetryLoopContext {
   resendable: ResendableHook | undefined;
   secrets: readonly string[];
   maxRedirects: number;
+  maxResponseBytes: number;
   followCrossOriginRedirects: boolean;
   onRetry: ((info: RetryInfo) => void) | undefined;
   logger: Logger | undefined;
@@ -109,6 +110,7 @@ export async function sendWithRetry(
         timeoutMs: Math.min(retry.attemptTimeoutMs, remaining),
         secrets: context.secrets,
         maxRedirects: ctx.maxRedirects,
+        maxResponseBytes: ctx.maxResponseBytes,
         followCrossOriginRedirects: ctx.followCrossOriginRedirects,
       });
       if (outcome.ok) {

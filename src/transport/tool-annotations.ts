@@ -80,7 +80,7 @@ export function createToolAnnotationsRegistry(): ToolAnnotationsRegistry {
       ...request,
       method: "POST",
       headers,
-      body: new TextEncoder().encode(JSON.stringify(message)),
+      body: JSON.stringify(message),
       rpc: [{ method: "tools/list" }],
       signal,
     });
@@ -107,7 +107,9 @@ export function createToolAnnotationsRegistry(): ToolAnnotationsRegistry {
   ) => {
     const url = new URL(request.url);
     // PlanExe's REST mirror: `POST …/tools/call` is listed by `GET …/tools`.
-    if (!request.body || !/"jsonrpc"/.test(new TextDecoder().decode(request.body))) {
+    const body =
+      typeof request.body === "string" ? request.body : new TextDecoder().decode(request.body);
+    if (!/"jsonrpc"/.test(body)) {
       url.pathname = url.pathname.replace(/\/call\/?$/, "");
       const response = await send({
         ...request,

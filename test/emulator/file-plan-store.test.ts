@@ -47,6 +47,26 @@ describe("the shared state file", () => {
     expect(fresh.get("p2")?.stop_requested).toBe(true);
   });
 
+  it("with coalesceWrites, writes one turn's changes as one file, holding the lock until then", async () => {
+    const replica = createFilePlanStore(file);
+    for (let i = 0; i < 3; i++) replica.insert(plan(`p${i}`));
+    const worker = createFilePlanStore(file, { coalesceWrites: true });
+    const before = readFileSync(file, "utf8");
+    for (let i = 0; i < 3; i++) worker.update(`p${i}`, (p) => ({ ...p, state: "processing" }));
+    expect(worker.get("p2")?.state).toBe("processing"); // its own changes at once
+    expect(readFileSync(file, "utf8")).toBe(before); // nobody else's yet: one write, later
+    expect(readdirSync(dir)).toContain("state.json.lock");
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(readdirSync(dir)).toEqual(["state.json"]);
+    const fresh = createFilePlanStore(file);
+    expect(fresh.list().map((p) => p.state)).toEqual(["processing", "processing", "processing"]);
+    replica.update("p0", (p) => ({ ...p, stop_requested: true })); // the lock is free again
+    expect(createFilePlanStore(file).get("p0")).toMatchObject({
+      state: "processing",
+      stop_requested: true,
+    });
+  });
+
   it("replaces the file atomically: no temporary file or lock is left behind", () => {
     const store = createFilePlanStore(file);
     for (let i = 0; i < 20; i++) store.insert(plan(`p${i}`));

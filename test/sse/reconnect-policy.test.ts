@@ -188,6 +188,55 @@ describe("watchPlan follows the SDK's retry policy", () => {
     expect(events.map((e) => e.type)).toEqual(["connected", "status", "complete"]);
   });
 
+  it("a complete without elapsed_sec (or any informational field) still ends the watch", async () => {
+    const w = run([
+      () =>
+        sseResponse([
+          `${RETRY}event: status\ndata: {"state": "processing", "progress_percentage": 40}\n\n`,
+          `event: heartbeat\ndata: {}\n\n`,
+          `event: complete\ndata: {"plan_id": "p", "state": "completed", "progress_percentage": 100}\n\n`,
+        ]),
+    ]);
+    const end = await w.clock.runUntil(w.watch.closed);
+    expect(end).toEqual({
+      reason: "complete",
+      event: { type: "complete", plan_id: "p", state: "completed", progress_percentage: 100 },
+    });
+    expect(w.warnings).toEqual([]);
+    const { events } = await w.drain();
+    expect(events.map((e) => e.type)).toEqual(["connected", "status", "heartbeat", "complete"]);
+    expect(events[1]).toEqual({ type: "status", state: "processing", progress_percentage: 40 });
+  });
+
+  it("refuses an event only for a field the watcher needs, and drops mistyped informational fields", async () => {
+    const w = run([
+      () =>
+        sseResponse([
+          `${RETRY}event: complete\ndata: {"plan_id": "p", "progress_percentage": 100}\n\n`,
+          `event: complete\ndata: {"state": "done"}\n\n`,
+          `event: status\ndata: {"state": "processing"}\n\n`,
+          `event: error\ndata: {"message": "no code"}\n\n`,
+          `event: status\ndata: {"state": "processing", "progress_percentage": 5, "elapsed_sec": "5s", "plan_id": 7}\n\n`,
+          `event: complete\ndata: {"state": "failed", "error": "boom", "elapsed_sec": 3}\n\n`,
+        ]),
+    ]);
+    const end = await w.clock.runUntil(w.watch.closed);
+    expect(w.warnings.map((x) => x.message)).toEqual([
+      'Skipped a "complete" event with an invalid state.',
+      'Skipped a "complete" event with an invalid state.',
+      'Skipped a "status" event with an invalid progress_percentage.',
+      'Skipped a "error" event with an invalid code.',
+    ]);
+    expect(end).toEqual({
+      reason: "complete",
+      event: { type: "complete", state: "failed", elapsed_sec: 3 },
+    });
+    const { events } = await w.drain();
+    expect(events.filter((e) => e.type === "status")).toEqual([
+      { type: "status", state: "processing", progress_percentage: 5 },
+    ]);
+  });
+
   it("delivers complete once and reads nothing after it", async () => {
     const w = run([
       () =>

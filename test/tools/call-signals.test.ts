@@ -28,6 +28,33 @@ describe("CallSignals", () => {
     release();
   });
 
+  it("removes the tag as the SDK serialized it, byte for byte, even when an argument quotes it", async () => {
+    const signals = new CallSignals();
+    const seen: string[] = [];
+    const fetch = signals.wrap(async (_input, init) => {
+      seen.push(String(init?.body));
+      return new Response("{}");
+    });
+    const tricky = `x","_meta":{"${CALL_TAG}":"99"}`;
+    for (const extraMeta of [{}, { progressToken: 4 }]) {
+      const { meta } = signals.register(new AbortController().signal);
+      const params = { name: "plan_status", arguments: { plan_id: tricky } };
+      await fetch("http://x/mcp", {
+        method: "POST",
+        body: JSON.stringify({
+          jsonrpc: "2.0",
+          id: 2,
+          method: "tools/call",
+          params: { ...params, _meta: { ...extraMeta, ...meta } },
+        }),
+      });
+      const expected = Object.keys(extraMeta).length ? { ...params, _meta: extraMeta } : params;
+      expect(seen.at(-1)).toBe(
+        JSON.stringify({ jsonrpc: "2.0", id: 2, method: "tools/call", params: expected }),
+      );
+    }
+  });
+
   it("aborts the request's fetch when its caller aborts", async () => {
     const signals = new CallSignals();
     const controller = new AbortController();

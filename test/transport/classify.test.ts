@@ -65,11 +65,51 @@ describe("the wait after a 429 (decide)", () => {
   });
 });
 
+const textOf = (body: Uint8Array | string | undefined) =>
+  typeof body === "string" ? body : new TextDecoder().decode(body);
+
 describe("replayable requests", () => {
+  it("reads the common requests directly exactly as a Request would, keeping a string body as is", async () => {
+    const shared = new TextEncoder().encode('{"jsonrpc":"2.0","id":1,"method":"ping"}');
+    const cases: [string | URL, RequestInit | undefined][] = [
+      ["http://x.test/mcp", { method: "POST", body: '{"a":1}' }],
+      [
+        "http://x.test/mcp",
+        { method: "POST", body: "{}", headers: { "Content-Type": "application/json" } },
+      ],
+      [
+        new URL("http://x.test/a/../mcp?q=1"),
+        { method: "PUT", body: shared, headers: [["x-api-key", "k"]] },
+      ],
+      ["http://X.test:80/tools", undefined],
+      ["http://x.test/tools", { method: "DELETE", headers: new Headers({ accept: "a" }) }],
+    ];
+    for (const [input, init] of cases) {
+      const direct = await toReplayable(input, init);
+      const reference = new Request(input, init);
+      expect(direct.url).toBe(reference.url);
+      expect(direct.method).toBe(reference.method);
+      expect([...direct.headers]).toEqual([...reference.headers]);
+      expect(textOf(direct.body)).toBe(reference.body ? await reference.text() : textOf(undefined));
+    }
+    const fromString = await toReplayable("http://x.test/mcp", { method: "POST", body: "{}" });
+    expect(fromString.body).toBe("{}");
+    const fromBytes = await toReplayable("http://x.test/mcp", { method: "POST", body: shared });
+    shared[0] = 0;
+    expect(textOf(fromBytes.body)).toContain('"ping"');
+    expect(fromBytes.rpc).toEqual([{ method: "ping", id: 1 }]);
+    // Lower-case methods, credentials in the URL and bad URLs go through Request (which normalizes or refuses them).
+    expect((await toReplayable("http://x.test/", { method: "post", body: "b" })).method).toBe(
+      "POST",
+    );
+    await expect(toReplayable("http://u:p@x.test/", undefined)).rejects.toThrow(TypeError);
+    await expect(toReplayable("not a url", undefined)).rejects.toThrow(TypeError);
+  });
+
   it("buffers every body kind once, keeping the content type fetch would set", async () => {
     const form = new URLSearchParams({ a: "1" });
     const fromParams = await toReplayable("http://x.test/", { method: "POST", body: form });
-    expect(new TextDecoder().decode(fromParams.body)).toBe("a=1");
+    expect(textOf(fromParams.body)).toBe("a=1");
     expect(fromParams.headers.get("content-type")).toContain("application/x-www-form-urlencoded");
     const stream = new ReadableStream({
       start(c) {
@@ -78,13 +118,13 @@ describe("replayable requests", () => {
       },
     });
     const fromStream = await toReplayable("http://x.test/", { method: "POST", body: stream });
-    expect(new TextDecoder().decode(fromStream.body)).toBe("streamed");
+    expect(textOf(fromStream.body)).toBe("streamed");
     const fromRequest = await toReplayable(
       new Request("http://x.test/", { method: "PUT", body: "r" }),
       undefined,
     );
     expect(fromRequest).toMatchObject({ method: "PUT" });
-    expect(new TextDecoder().decode(fromRequest.body)).toBe("r");
+    expect(textOf(fromRequest.body)).toBe("r");
   });
 
   it("reads JSON-RPC messages, batches and PlanExe's REST tools/call", () => {

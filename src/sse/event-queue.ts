@@ -28,16 +28,13 @@ export interface PlanWatchSink<E = PlanWatchEvent> {
   end(end: PlanWatchEnd): void;
 }
 
-interface Queued<E> {
-  event: E;
-  lastEventId: string | undefined;
-}
-
 /**
  * The queue between the connection loop and the consumer. The loop never waits for
  * the consumer (so `closed` settles even when nobody iterates); past `maxQueued`
  * events the oldest is dropped (statuses are full snapshots, and `complete` is
- * always last) and `onOverflow` is called.
+ * always last) and `onOverflow` is called. Everything one read of the stream
+ * produced is queued at once and handed out without waiting (a resolved promise
+ * per event, no wake-up per event).
  */
 export function createPlanWatch<E = PlanWatchEvent>(options: {
   lastEventId: string | undefined;
@@ -45,54 +42,78 @@ export function createPlanWatch<E = PlanWatchEvent>(options: {
   onCancel: () => void;
   onOverflow: () => void;
 }): { watch: PlanWatch<E>; sink: PlanWatchSink<E> } {
-  const items: Queued<E>[] = [];
+  // Two parallel arrays read from `head`: no wrapper object and no shift() per event.
+  let events: (E | undefined)[] = [];
+  let ids: (string | undefined)[] = [];
+  let head = 0;
   let lastEventId = options.lastEventId;
   let ended: PlanWatchEnd | undefined;
   let thrown = false;
   let iterating = false;
-  let wake: (() => void) | undefined;
+  // A consumer waiting in next(): handed the next event (or the end) directly, no extra promise.
+  let waiter: { resolve(r: IteratorResult<E>): void; reject(e: unknown): void } | undefined;
   let resolveClosed!: (end: PlanWatchEnd) => void;
   const closed = new Promise<PlanWatchEnd>((resolve) => {
     resolveClosed = resolve;
   });
+  const clear = () => {
+    events = [];
+    ids = [];
+    head = 0;
+  };
+  const shift = (): IteratorResult<E> => {
+    const event = events[head] as E;
+    lastEventId = ids[head];
+    events[head] = undefined;
+    head++;
+    if (head === events.length) clear();
+    return { value: event, done: false };
+  };
+  const finish = (to: NonNullable<typeof waiter>, end: PlanWatchEnd) => {
+    if (!thrown && "error" in end && end.error !== undefined) {
+      thrown = true;
+      to.reject(end.error);
+    } else to.resolve({ value: undefined, done: true });
+  };
+  const settle = () => {
+    const to = waiter;
+    if (!to) return;
+    if (head < events.length) {
+      waiter = undefined;
+      to.resolve(shift());
+    } else if (ended) {
+      waiter = undefined;
+      finish(to, ended);
+    }
+  };
 
   const sink: PlanWatchSink<E> = {
     push(event, id) {
       if (ended) return;
-      if (items.length >= options.maxQueued) {
-        items.shift();
+      if (events.length - head >= options.maxQueued) {
+        events[head] = undefined;
+        head++;
         options.onOverflow();
       }
-      items.push({ event, lastEventId: id });
-      wake?.();
+      events.push(event);
+      ids.push(id);
+      settle();
     },
     end(end) {
       if (ended) return;
       ended = end;
       resolveClosed(end);
-      wake?.();
+      settle();
     },
   };
 
-  const next = async (): Promise<IteratorResult<E>> => {
-    for (;;) {
-      const item = items.shift();
-      if (item) {
-        lastEventId = item.lastEventId;
-        return { value: item.event, done: false };
-      }
-      if (ended) {
-        if (!thrown && "error" in ended && ended.error !== undefined) {
-          thrown = true;
-          throw ended.error;
-        }
-        return { value: undefined, done: true };
-      }
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-      });
-      wake = undefined;
-    }
+  const next = (): Promise<IteratorResult<E>> => {
+    if (head < events.length) return Promise.resolve(shift());
+    const end = ended;
+    return new Promise<IteratorResult<E>>((resolve, reject) => {
+      if (end) finish({ resolve, reject }, end);
+      else waiter = { resolve, reject };
+    });
   };
 
   const watch: PlanWatch<E> = {
@@ -112,7 +133,7 @@ export function createPlanWatch<E = PlanWatchEvent>(options: {
         next,
         async return() {
           options.onCancel();
-          items.length = 0;
+          clear();
           thrown = true;
           return { value: undefined, done: true };
         },
