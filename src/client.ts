@@ -1,3 +1,5 @@
+import { scrubValue } from "./errors/scrub.js";
+import { rememberSecret } from "./errors/secrets.js";
 import {
   type ClientWatchDeps,
   type ClientWatchOptions,
@@ -87,6 +89,7 @@ export class PlanExeClient {
 
   constructor(options: PlanExeClientOptions) {
     const { baseUrl, apiKey } = checkOptions(options);
+    rememberSecret(apiKey);
     this.baseUrl = baseUrl;
     const clock: Clock = options.clock ?? options.retry?.clock ?? systemClock;
     const retry = resolveRetryOptions({ ...options.retry, clock });
@@ -111,7 +114,9 @@ export class PlanExeClient {
       clock,
       retry: { ...options.retry, clock },
       episode: resilient.episode,
-      getStatus: (planId, opts) => this.getStatus(planId, opts),
+      // Watch events are printed as they are: no secret a server echoed may reach them.
+      getStatus: async (planId, opts) =>
+        scrubValue(await this.getStatus(planId, opts)) as PlanStatusOutput,
       resumePlan: (planId, opts) => this.resumePlan(planId, opts),
     };
     this.episode = resilient.episode;

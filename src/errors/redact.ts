@@ -1,3 +1,5 @@
+import { scrubText } from "./scrub.js";
+
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 const SECRET_HEADERS = new Set(["authorization", "x-api-key", "cookie", "proxy-authorization"]);
 
@@ -24,12 +26,12 @@ export function redactUrl(url: string | URL): string {
   return text.replaceAll(encodeURIComponent(REDACTED), REDACTED);
 }
 
-/** Replaces every occurrence of the given secrets (and any UUID) in `text` with `***`. */
+/**
+ * Replaces the given secrets, every secret the SDK was given, URL user info,
+ * download tokens (see `scrubText`) and any UUID in `text` with `***`.
+ */
 export function redactText(text: string, secrets: readonly (string | undefined)[] = []): string {
-  let out = text;
-  for (const secret of secrets)
-    if (secret && secret.length >= 4) out = out.split(secret).join(REDACTED);
-  return out.replace(UUID, REDACTED);
+  return scrubText(text, secrets).replace(UUID, REDACTED);
 }
 
 /** A plain object of headers with the secret ones shown as `***`. */

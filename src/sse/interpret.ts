@@ -1,5 +1,6 @@
 import type { EventSourceMessage } from "eventsource-parser";
 import { redactText } from "../errors/index.js";
+import { scrubValue } from "../errors/scrub.js";
 import { type ErrorEventData, StreamEventSchemas } from "../protocol/index.js";
 import type {
   PlanCompleteEvent,
@@ -36,8 +37,8 @@ export function interpretMessage(message: EventSourceMessage): Interpretation {
     return warning("INVALID_EVENT", `Skipped a "${type}" event with an invalid ${clip(where)}.`);
   }
   if (type === "error") return { kind: "server-error", data: parsed.data as ErrorEventData };
-  // The server's fields stay where it put them; `type` always wins over a stray `type` field.
-  const event = Object.assign({}, parsed.data, { type }) as
+  // The server's fields stay where it put them (scrubbed of secrets it echoed); `type` always wins over a stray `type` field.
+  const event = Object.assign({}, scrubValue(parsed.data), { type }) as
     | PlanStatusEvent
     | PlanCompleteEvent
     | PlanHeartbeatEvent;
