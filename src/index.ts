@@ -1,5 +1,6 @@
 export {
   type CreatePlanOptions,
+  type DownloadOptions,
   type FileOptions,
   type ListPlansOptions,
   PlanExeClient,

@@ -11,7 +11,7 @@ import {
   TransportError,
 } from "../../src/errors/index.js";
 import { rememberSecret } from "../../src/errors/secrets.js";
-import { type HostileServer, PLAN_ID, startHostileServer } from "./server.js";
+import { failure, type HostileServer, PLAN_ID, startHostileServer } from "./server.js";
 
 let server: HostileServer;
 beforeAll(async () => {
@@ -54,15 +54,6 @@ const anyKey = fc
     ),
   })
   .map((s) => `k${s}z`);
-
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a rejection");
-}
 
 describe("no secret in anything a user can print", () => {
   it("for errors built from a server that echoes the key (401 body, JSON-RPC data, tool error details, 400 text)", async () => {

@@ -162,7 +162,7 @@ const toolResult = (id: number, value: unknown, isError = false): Reply => ({
 function status(planId: string, sseUrl: string, step = "Drafting"): Record<string, unknown> {
   return {
     plan_id: planId,
-    state: "running",
+    state: "processing",
     progress_percentage: 40,
     current_step: step,
     timing: { elapsed_sec: 12 },
@@ -236,7 +236,7 @@ function callTool(
           plans: [
             {
               plan_id: PLAN_ID,
-              state: "running",
+              state: "processing",
               prompt: `A bakery ${ESCAPES}`,
               created_at: "2026-01-01T00:00:00Z",
               progress_percentage: 1,
@@ -300,10 +300,20 @@ function sse(scenario: string, res: ServerResponse, write: (chunk: string) => bo
   res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
   const step = scenario === "escapes" ? ESCAPES : "ok";
   write(
-    `retry: 100\n\nevent: status\ndata: ${JSON.stringify({ plan_id: PLAN_ID, state: "running", progress_percentage: 50, elapsed_sec: 1, current_step: step })}\n\n`,
+    `retry: 100\n\nevent: status\ndata: ${JSON.stringify({ plan_id: PLAN_ID, state: "processing", progress_percentage: 50, elapsed_sec: 1, current_step: step })}\n\n`,
   );
   write(
     `event: complete\ndata: ${JSON.stringify({ plan_id: PLAN_ID, state: "failed", progress_percentage: 50, elapsed_sec: 2, error: { code: "generation_failed", message: `failed ${step}` } })}\n\n`,
   );
   res.end();
+}
+
+/** What `promise` rejected with; throws when it resolved. */
+export async function failure(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected a rejection");
 }

@@ -44,6 +44,12 @@ export function resolveConnection(
   }
   if (url.protocol !== "http:" && url.protocol !== "https:")
     throw usageError(command, `--url must be an http(s) URL such as ${DEFAULT_URL}`);
+  // Never echoed: it holds a password.
+  if (url.username || url.password)
+    throw usageError(
+      command,
+      "--url / PLANEXE_URL must not contain user:password@; give the key with --api-key-file or PLANEXE_API_KEY",
+    );
   const apiKey = values["api-key"] ?? (env.PLANEXE_API_KEY || undefined);
   if (apiKey !== undefined && apiKey.trim() === "")
     throw new CliError(`${command}: --api-key is empty`);

@@ -23,6 +23,7 @@ export async function finishPlan(options: {
   state: PlanState;
   failure: string | undefined;
   downloadDir?: string | undefined;
+  force?: boolean | undefined;
 }): Promise<WatchResult> {
   const { ref, client, signal, state } = options;
   const result: WatchResult = { state, exitCode: EXIT_BY_STATE[state] ?? ExitCode.ERROR };
@@ -42,7 +43,14 @@ export async function finishPlan(options: {
   }
   if (options.downloadDir) {
     try {
-      result.saved = await saveArtifacts(client, ref.planId, options.downloadDir, signal);
+      result.saved = await saveArtifacts(
+        client,
+        ref.planId,
+        options.downloadDir,
+        signal,
+        undefined,
+        options.force === true,
+      );
     } catch (error) {
       const cliError = explain(error, { ...options, baseUrl: ref.baseUrl });
       result.error = `download failed: ${cliError.message}`;

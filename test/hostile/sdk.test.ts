@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PlanExeClient } from "../../src/client.js";
+import { ProtocolError } from "../../src/errors/index.js";
+import { watchPlan } from "../../src/sse/index.js";
+import { ANNOUNCED, failure, type HostileServer, PLAN_ID, startHostileServer } from "./server.js";
+
+let server: HostileServer;
+beforeAll(async () => {
+  server = await startHostileServer();
+});
+afterAll(() => server.close());
+
+const KEY = "pex_hostile_key_0123456789";
+
+function client(scenario: string): PlanExeClient {
+  return new PlanExeClient({
+    baseUrl: `${server.url}/${scenario}`,
+    apiKey: KEY,
+    retry: { deadlineMs: 5_000 },
+  });
+}
+
+describe("a hostile server's downloads", () => {
+  it("an endless body is cut at the announced download_size: TOO_LARGE, and only about that much is read", async () => {
+    const c = client("endless");
+    try {
+      const error = await failure(c.download(PLAN_ID, { artifact: "zip" }));
+      expect(error).toBeInstanceOf(ProtocolError);
+      expect((error as ProtocolError).code).toBe("TOO_LARGE");
+    } finally {
+      await c.close();
+    }
+    // The server kept writing until the client hung up; socket buffers hold a few MiB at most.
+    expect(server.bytesSent("/endless/download/")).toBeLessThan(16 * 1024 * 1024);
+  });
+
+  it("an artifact announced larger than maxBytes is refused before any byte is fetched", async () => {
+    const c = client("good");
+    const before = server.requests.filter((r) => r.path.includes("/good/download/")).length;
+    try {
+      const error = await failure(c.download(PLAN_ID, { maxBytes: ANNOUNCED.size - 1 }));
+      expect((error as ProtocolError).code).toBe("TOO_LARGE");
+    } finally {
+      await c.close();
+    }
+    expect(server.requests.filter((r) => r.path.includes("/good/download/")).length).toBe(before);
+  });
+
+  it("bytes that differ from the announced sha256 are CHECKSUM_MISMATCH", async () => {
+    const c = client("badsum");
+    try {
+      const error = await failure(c.download(PLAN_ID));
+      expect((error as ProtocolError).code).toBe("CHECKSUM_MISMATCH");
+    } finally {
+      await c.close();
+    }
+  });
+
+  it("a download_url on another origin is fetched without the key", async () => {
+    const c = client("foreign");
+    try {
+      const file = await c.download(PLAN_ID);
+      expect(file.bytes.byteLength).toBe(ANNOUNCED.size);
+    } finally {
+      await c.close();
+    }
+    const foreign = server.requests.filter((r) => r.origin === server.foreignUrl);
+    expect(foreign.length).toBeGreaterThan(0);
+    for (const request of foreign) {
+      expect(request.headers["x-api-key"]).toBeUndefined();
+      expect(request.headers.authorization).toBeUndefined();
+    }
+  });
+
+  it.each(["data", "file", "ftp"])(
+    "a %s: download_url is refused at once with a typed error",
+    async (scheme) => {
+      const c = client(`scheme-${scheme}`);
+      try {
+        const error = await failure(c.download(PLAN_ID));
+        expect(error).toBeInstanceOf(ProtocolError);
+        expect((error as ProtocolError).code).toBe("INVALID_RESPONSE");
+      } finally {
+        await c.close();
+      }
+    },
+  );
+});
+
+describe("a hostile server's stream URLs", () => {
+  it.each([
+    "data:text/event-stream,event: complete%0Adata: {}%0A%0A",
+    "file:///etc/passwd",
+    "ftp://127.0.0.1/x",
+    "http://user:secret@127.0.0.1:1/sse/plan/x",
+  ])("watchPlan(%s) throws a TypeError at once", (url) => {
+    expect(() => watchPlan(url)).toThrow(TypeError);
+  });
+
+  it.each(["data", "file", "ftp"])(
+    "client.watch ends at once when plan_status gives a %s: sse_url",
+    async (scheme) => {
+      const c = client(`scheme-${scheme}`);
+      try {
+        const watch = c.watch(PLAN_ID);
+        for await (const event of watch) expect(event.type).not.toBe("complete");
+        expect.unreachable("the watch should fail");
+      } catch (error) {
+        expect(error).toBeInstanceOf(ProtocolError);
+        expect((error as Error).cause).toBeInstanceOf(TypeError);
+      } finally {
+        await c.close();
+      }
+    },
+  );
+
+  it("rejects a baseUrl with user:password@ without echoing it", () => {
+    expect(() => new PlanExeClient({ baseUrl: "http://me:hunter2@127.0.0.1:1" })).toThrow(
+      /user:password@/,
+    );
+    try {
+      new PlanExeClient({ baseUrl: "http://me:hunter2@127.0.0.1:1" });
+    } catch (error) {
+      expect(String(error)).not.toContain("hunter2");
+    }
+  });
+});
