@@ -1,4 +1,5 @@
 import { redactText } from "../errors/redact.js";
+import { scrubText } from "../errors/scrub.js";
 
 /** Where the CLI writes. Injectable so tests capture it; every line passes through secret redaction. */
 export interface Output {
@@ -23,15 +24,31 @@ export interface CliEnv {
   signal: AbortSignal;
 }
 
+/** The bar's own redraw prefix: the only control sequence the CLI writes itself. */
+export const CLEAR_LINE = "\r\x1b[2K";
+
+/** C0 controls but tab and newline, DEL, and C1 controls (8-bit CSI, OSC, …). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
 /**
- * Wraps an output so that no secret (the API key) is ever written, whatever a
- * message or a server's JSON contains.
+ * `text` with every terminal control character shown as `\xNN` instead of acted on:
+ * a server's text must not set the window title, clear the screen or move the cursor.
+ */
+function visibleControls(text: string): string {
+  return text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}
+
+/**
+ * Wraps an output so that no secret (the API key, URL user info) is ever written,
+ * whatever a message or a server's JSON contains, and no control character from a
+ * server reaches the terminal (only the bar's own line redraw does).
  */
 export function redactingOutput(output: Output, secrets: readonly string[]): Output {
   const clean = (text: string) => {
-    let out = text;
-    for (const secret of secrets) if (secret.length > 0) out = out.split(secret).join("***");
-    return out;
+    const redraw = text.startsWith(CLEAR_LINE);
+    const body = visibleControls(scrubText(redraw ? text.slice(CLEAR_LINE.length) : text, secrets));
+    return redraw ? `${CLEAR_LINE}${body}` : body;
   };
   return {
     out: (text) => output.out(clean(text)),

@@ -164,6 +164,8 @@ function status(planId: string, sseUrl: string, step = "Drafting"): Record<strin
     plan_id: planId,
     state: "processing",
     progress_percentage: 40,
+    steps_completed: 3,
+    steps_total: 20,
     current_step: step,
     timing: { elapsed_sec: 12 },
     files_count: 0,
@@ -230,7 +232,10 @@ function callTool(
       return { status: 400, text: `bad request for key=${key}` };
     case "escapes":
       if (tool === "plan_status")
-        return toolResult(id, status(PLAN_ID, `${at.base}/sse/plan/${PLAN_ID}`, ESCAPES));
+        return toolResult(id, {
+          ...status(PLAN_ID, `${at.base}/sse/plan/${PLAN_ID}`, ESCAPES),
+          error: { message: `boom ${ESCAPES}` },
+        });
       if (tool === "plan_list")
         return toolResult(id, {
           plans: [

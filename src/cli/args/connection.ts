@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { rememberSecret } from "../../errors/secrets.js";
 import { CliError, usageError } from "../exit-codes.js";
 import { parseDuration } from "./duration.js";
 
@@ -5,6 +7,7 @@ import { parseDuration } from "./duration.js";
 export const CONNECTION_OPTIONS = {
   url: { type: "string" },
   "api-key": { type: "string" },
+  "api-key-file": { type: "string" },
   timeout: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -14,7 +17,9 @@ const DEFAULT_URL = "https://mcp.planexe.org";
 
 /** Help text lines for {@link CONNECTION_OPTIONS}. */
 export const CONNECTION_HELP = `  --url URL          PlanExe server (env PLANEXE_URL) [default: ${DEFAULT_URL}]
-  --api-key KEY      PlanExe API key, pex_… (env PLANEXE_API_KEY); never printed
+  --api-key-file PATH read the PlanExe API key (pex_…) from this file's first line
+  --api-key KEY      the key itself; avoid it: every user of this machine sees it in
+                     the process list (use PLANEXE_API_KEY or --api-key-file); never printed
   --timeout DURATION give up when the server stays unreachable this long (30s, 5m) [default: 3m]`;
 
 /** Where and how to reach the server. */
@@ -31,6 +36,7 @@ export function resolveConnection(
   values: {
     url?: string | undefined;
     "api-key"?: string | undefined;
+    "api-key-file"?: string | undefined;
     timeout?: string | undefined;
   },
   env: Record<string, string | undefined>,
@@ -50,7 +56,13 @@ export function resolveConnection(
       command,
       "--url / PLANEXE_URL must not contain user:password@; give the key with --api-key-file or PLANEXE_API_KEY",
     );
-  const apiKey = values["api-key"] ?? (env.PLANEXE_API_KEY || undefined);
+  if (values["api-key"] !== undefined && values["api-key-file"] !== undefined)
+    throw usageError(command, "give the key with --api-key-file or --api-key, not both");
+  const apiKey =
+    values["api-key-file"] !== undefined
+      ? readKeyFile(command, values["api-key-file"])
+      : (values["api-key"] ?? (env.PLANEXE_API_KEY || undefined));
+  rememberSecret(apiKey);
   if (apiKey !== undefined && apiKey.trim() === "")
     throw new CliError(`${command}: --api-key is empty`);
   let timeoutMs: number | undefined;
@@ -60,4 +72,18 @@ export function resolveConnection(
       throw usageError(command, `--timeout must be a duration like 30s, 5m or 1500ms`);
   }
   return { baseUrl: url.toString().replace(/\/+$/, ""), apiKey, timeoutMs };
+}
+
+/** The key in `path`: its first line, trimmed. The file's content is never echoed. */
+function readKeyFile(command: string, path: string): string {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
+    throw new CliError(`${command}: cannot read --api-key-file ${path} (${code})`);
+  }
+  const key = text.split(/\r?\n/, 1)[0]?.trim() ?? "";
+  if (key === "") throw new CliError(`${command}: --api-key-file ${path} is empty`);
+  return key;
 }

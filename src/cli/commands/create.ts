@@ -23,6 +23,7 @@ ${CONNECTION_HELP}
   --profile NAME     baseline (default), premium, frontier or custom
   --watch            then follow it like watch-plan (same exit codes)
   --download DIR     with --watch: save the report and zip into DIR (sha256-checked)
+  --force            with --download: replace files already there [default: keep them]
   --json             print the server's answer (and, with --watch, events) as JSON lines
   -h, --help         show this help
 `;
@@ -33,6 +34,7 @@ const OPTIONS = {
   profile: { type: "string" },
   watch: { type: "boolean" },
   download: { type: "string" },
+  force: { type: "boolean" },
   json: { type: "boolean" },
 } as const;
 
@@ -89,6 +91,7 @@ export const createCommand: Command = {
         signal: env.signal,
         timeoutMs: connection.timeoutMs,
         downloadDir: values.download,
+        force: values.force === true,
         tickMs: env.output.isTTY && !json ? 1000 : 0,
       });
     });
