@@ -1,4 +1,5 @@
 import type { PlanSnapshot } from "../protocol/index.js";
+import type { ConnectionInfo } from "./client-address.js";
 import { createConnectionLimiter } from "./limiter.js";
 import { type PlanProgressStreamOptions, resolveStreamOptions } from "./options.js";
 import {
@@ -18,9 +19,13 @@ export interface DrainOptions {
   retryMs?: number | undefined;
 }
 
-/** A web-standard handler for `GET /sse/plan/:id`, with drain for graceful shutdown. */
+/**
+ * A web-standard handler for `GET /sse/plan/:id`, with drain for graceful shutdown.
+ * Pass the socket's address as `connection` (`{ remoteAddress }`): the per-client
+ * limit counts it, unless `trustProxy` names a proxy to believe instead.
+ */
 export interface PlanProgressStreamHandler {
-  (request: Request): Promise<Response>;
+  (request: Request, connection?: ConnectionInfo): Promise<Response>;
   /**
    * Stops taking streams (new requests get HTTP 503) and ends every open stream with a
    * short `retry:` block, so clients reconnect to a healthy replica at once instead of
@@ -51,13 +56,13 @@ export function createPlanProgressStream(
   const connections = new Set<ProgressStreamConnection>();
   let draining = false;
 
-  const handle = async (request: Request): Promise<Response> => {
+  const handle = async (request: Request, peer?: ConnectionInfo): Promise<Response> => {
     if (draining) return drainingResponse();
     if (request.method !== "GET") return methodNotAllowedResponse();
     const planId = resolved.planIdFromRequest(request);
     if (!planId) return notFoundResponse();
 
-    const slot = limiter.acquire(resolved.clientKey(request));
+    const slot = limiter.acquire(resolved.clientKey(request, peer));
     if ("refused" in slot) {
       return resolved.emulateToday
         ? abortedStreamResponse(slot.refused)

@@ -16,7 +16,7 @@ export interface PlanExeAppOptions {
   baseUrl?: string;
   /**
    * Who a request counts against for the rate limit.
-   * @default first `X-Forwarded-For` entry, else `X-Real-IP`, else the API key's user, else `"unknown"`
+   * @default `X-Real-IP` (what the edge in front sets, as Railway's does), else the API key's user, else `"unknown"`
    */
   clientKey?: (request: Request) => string;
   /** Options for this replica's progress stream (`getSnapshot` and `clock` come from the world). */
@@ -34,12 +34,12 @@ export interface PlanExeApp {
   readonly openStreams: number;
 }
 
+/** The header the edge in front of a replica sets to the client's address (the emulator's edge, Railway's). */
+const EDGE_CLIENT_HEADER = "x-real-ip";
+
 function defaultClientKey(request: Request): string {
-  const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
   const key = apiKeyFromHeaders(request.headers);
-  return (
-    forwarded || request.headers.get("x-real-ip")?.trim() || (key ? userIdForKey(key) : "unknown")
-  );
+  return request.headers.get(EDGE_CLIENT_HEADER)?.trim() || (key ? userIdForKey(key) : "unknown");
 }
 
 /**
@@ -54,6 +54,7 @@ function defaultClientKey(request: Request): string {
 export function createPlanExeApp(world: PlanExeWorld, options: PlanExeAppOptions = {}): PlanExeApp {
   const clientKey = options.clientKey ?? defaultClientKey;
   const progress: PlanProgressStreamHandler = createPlanProgressStream({
+    trustProxy: { header: EDGE_CLIENT_HEADER },
     ...options.stream,
     clock: world.clock,
     getSnapshot: async (planId) => world.snapshot(planId),
