@@ -2,7 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PlanExeClient } from "../../src/client.js";
 import { ProtocolError } from "../../src/errors/index.js";
 import { watchPlan } from "../../src/sse/index.js";
-import { ANNOUNCED, failure, type HostileServer, PLAN_ID, startHostileServer } from "./server.js";
+import { scopeCredentials } from "../../src/transport/origin.js";
+import {
+  ANNOUNCED,
+  failure,
+  type HostileServer,
+  LEAKED_KEY,
+  PLAN_ID,
+  startHostileServer,
+} from "./server.js";
 
 let server: HostileServer;
 beforeAll(async () => {
@@ -123,5 +131,28 @@ describe("a hostile server's stream URLs", () => {
     } catch (error) {
       expect(String(error)).not.toContain("hunter2");
     }
+  });
+});
+
+describe("credentials and secrets in what a hostile server sends", () => {
+  it("a stream event holding a PlanExe key reaches the caller with the key scrubbed", async () => {
+    const events: unknown[] = [];
+    for await (const event of watchPlan(`${server.url}/sseecho/sse/plan/${PLAN_ID}`))
+      events.push(event);
+    expect(events.some((e) => JSON.stringify(e).includes("key ***"))).toBe(true);
+    expect(JSON.stringify(events)).not.toContain(LEAKED_KEY);
+  });
+
+  it("the client's fetch drops credential headers on any request to another origin", async () => {
+    const seen: Array<string | null> = [];
+    const inner = async (_input: string | URL | Request, init?: RequestInit) => {
+      seen.push(new Headers(init?.headers).get("x-api-key"));
+      return new Response(null, { status: 204 });
+    };
+    const scoped = scopeCredentials(inner, new URL(`${server.url}/`));
+    const headers = { "x-api-key": "pex_k_0123", authorization: "Bearer pex_k_0123" };
+    await scoped(`${server.url}/mcp`, { headers });
+    await scoped(`${server.foreignUrl}/mcp`, { headers });
+    expect(seen).toEqual(["pex_k_0123", null]);
   });
 });

@@ -32,6 +32,8 @@ export interface LoggedRequest {
 export const PLAN_ID = "5e2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b";
 /** Text a terminal would execute: set the window title, clear the screen, move the cursor, ring. */
 export const ESCAPES = "\u001b]0;pwned\u0007\u001b[2J\u001b[H\u009b31m\r\u0008";
+/** A PlanExe key the `sseecho` stream puts in its events, as if it had seen it elsewhere. */
+export const LEAKED_KEY = "pex_leaked_9f8e7d6c5b4a";
 /** What the file-info scenarios announce. */
 export const ANNOUNCED = { size: 4096, body: new Uint8Array(4096).fill(97) };
 const ANNOUNCED_SHA = createHash("sha256").update(ANNOUNCED.body).digest("hex");
@@ -303,7 +305,8 @@ function download(
 
 function sse(scenario: string, res: ServerResponse, write: (chunk: string) => boolean): void {
   res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
-  const step = scenario === "escapes" ? ESCAPES : "ok";
+  const step =
+    scenario === "escapes" ? ESCAPES : scenario === "sseecho" ? `key ${LEAKED_KEY}` : "ok";
   write(
     `retry: 100\n\nevent: status\ndata: ${JSON.stringify({ plan_id: PLAN_ID, state: "processing", progress_percentage: 50, elapsed_sec: 1, current_step: step })}\n\n`,
   );
