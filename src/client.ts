@@ -54,7 +54,7 @@ import { createResilientFetch } from "./transport/resilient-fetch.js";
 export type CreatePlanOptions = Omit<PlanCreateInput, "prompt"> & CallOptions;
 /** Options of {@link PlanExeClient.retryPlan} and {@link PlanExeClient.resumePlan}. */
 export type RerunPlanOptions = Omit<PlanRetryInput & PlanResumeInput, "plan_id"> & CallOptions;
-/** Options of {@link PlanExeClient.getFileInfo} and {@link PlanExeClient.download}. */
+/** Options of {@link PlanExeClient.getFileInfo} and {@link PlanExeClient.downloadTo}. */
 export type FileOptions = Omit<PlanFileInfoInput, "plan_id"> & CallOptions;
 /** Options of {@link PlanExeClient.download}. */
 export type DownloadOptions = FileOptions & {
