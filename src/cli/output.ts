@@ -1,5 +1,5 @@
 import { redactText } from "../errors/redact.js";
-import { scrubText } from "../errors/scrub.js";
+import { scrubText, visibleControls } from "../errors/scrub.js";
 
 /** Where the CLI writes. Injectable so tests capture it; every line passes through secret redaction. */
 export interface Output {
@@ -26,18 +26,6 @@ export interface CliEnv {
 
 /** The bar's own redraw prefix: the only control sequence the CLI writes itself. */
 export const CLEAR_LINE = "\r\x1b[2K";
-
-/** C0 controls but tab and newline, DEL, and C1 controls (8-bit CSI, OSC, …). */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
-
-/**
- * `text` with every terminal control character shown as `\xNN` instead of acted on:
- * a server's text must not set the window title, clear the screen or move the cursor.
- */
-function visibleControls(text: string): string {
-  return text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
-}
 
 /**
  * Wraps an output so that no secret (the API key, URL user info) is ever written,

@@ -1,5 +1,5 @@
 import type { ErrorCode } from "./codes.js";
-import { scrubText, scrubValue } from "./scrub.js";
+import { scrubText, scrubValue, visibleControls } from "./scrub.js";
 
 const BRAND = Symbol.for("planexe-client.PlanExeError");
 
@@ -35,8 +35,9 @@ export class PlanExeError extends Error {
   readonly details: unknown;
 
   constructor(code: ErrorCode, message: string, context: PlanExeErrorContext = {}) {
+    // Messages carry server text and end up on terminals (console.error): controls are shown, not run.
     super(
-      scrubText(message),
+      visibleControls(scrubText(message)),
       "cause" in context ? { cause: scrubValue(context.cause) } : undefined,
     );
     this.code = code;

@@ -7,6 +7,9 @@ const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]+@/gi;
 const PEX_KEY = /\bpex_[A-Za-z0-9_-]{4,}/g;
 /** Signed download tokens and other credentials in a query string. */
 const TOKEN_QUERY = /([?&](?:token|key|api_key|apikey|access_token|signature|sig)=)[^&#\s"'<>]+/gi;
+/** C0 controls but tab and newline, DEL, and C1 controls (8-bit CSI, OSC, …). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 /** How deep objects are followed; deeper values become `"[…]"`. */
 const MAX_DEPTH = 8;
 
@@ -21,6 +24,14 @@ export function scrubText(text: string, extra: readonly (string | undefined)[] =
     .replace(USERINFO, `$1${REDACTED}@`)
     .replace(PEX_KEY, REDACTED)
     .replace(TOKEN_QUERY, `$1${REDACTED}`);
+}
+
+/**
+ * `text` with every terminal control character shown as `\xNN` instead of acted on:
+ * a server's text must not set the window title, clear the screen or move the cursor.
+ */
+export function visibleControls(text: string): string {
+  return text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }
 
 /** The ways a secret shows up once it went through JSON, a URL or `util.inspect`. */

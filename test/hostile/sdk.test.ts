@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PlanExeClient } from "../../src/client.js";
 import { ProtocolError } from "../../src/errors/index.js";
@@ -154,5 +155,20 @@ describe("credentials and secrets in what a hostile server sends", () => {
     await scoped(`${server.url}/mcp`, { headers });
     await scoped(`${server.foreignUrl}/mcp`, { headers });
     expect(seen).toEqual(["pex_k_0123", null]);
+  });
+});
+
+describe("escape sequences in a server's error text", () => {
+  it("are shown, not run, when an SDK error is printed (console.error prints inspect)", async () => {
+    const c = client("escapes");
+    try {
+      const error = await failure(c.stopPlan(PLAN_ID));
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
+      const raw = /[\u0007\u001b\u009b]/;
+      expect(inspect(error)).not.toMatch(raw);
+      expect(String(error)).toContain("\\x1b]0;pwned");
+    } finally {
+      await c.close();
+    }
   });
 });

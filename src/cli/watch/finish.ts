@@ -1,5 +1,6 @@
 import type { PlanExeClient } from "../../client.js";
 import type { PlanState } from "../../protocol/index.js";
+import { unfetchableReason } from "../../transport/origin.js";
 import type { PlanRef } from "../args/plan-ref.js";
 import { ExitCode } from "../exit-codes.js";
 import { explain } from "../explain.js";
@@ -35,9 +36,12 @@ export async function finishPlan(options: {
   }
   try {
     const info = await client.getFileInfo(ref.planId, { signal });
-    if ("download_url" in info && typeof info.download_url === "string")
-      result.reportUrl = new URL(info.download_url, `${ref.baseUrl}/`).toString();
-    else if (info.ready === false) result.reportNote = `not ready (${info.reason})`;
+    if ("download_url" in info && typeof info.download_url === "string") {
+      const url = new URL(info.download_url, `${ref.baseUrl}/`);
+      // Only a link the user can follow is shown as one.
+      if (unfetchableReason(url)) result.reportNote = "the server gave a link that is not http(s)";
+      else result.reportUrl = url.toString();
+    } else if (info.ready === false) result.reportNote = `not ready (${info.reason})`;
   } catch (error) {
     result.reportNote = explain(error, options).message;
   }
