@@ -124,6 +124,14 @@ describe("the CLI against a hostile server", { timeout: 60_000 }, () => {
     expect(server.bytesSent("/endless/download/")).toBeLessThan(64 * 1024 * 1024);
   });
 
+  it.concurrent("doctor reads no more than a bounded prefix of endless answers", async () => {
+    const run = await runCli(MAIN, ["doctor", "--timeout", "5s"], {
+      PLANEXE_URL: `${server.url}/endlessall`,
+    });
+    expect(run.code).toBe(1);
+    expect(server.bytesSent("/endlessall/")).toBeLessThan(64 * 1024 * 1024);
+  });
+
   it.concurrent("takes the key from --api-key-file, and --help warns about --api-key", async () => {
     const file = join(tmp, "key");
     writeFileSync(file, "pex_from_file_8c2d\n");

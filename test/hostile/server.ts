@@ -74,6 +74,12 @@ export async function startHostileServer(): Promise<HostileServer> {
       write(body);
       res.end();
     };
+    if (scenario === "endlessall" && req.method === "GET") {
+      res.writeHead(200, {
+        "content-type": path.startsWith("/sse/") ? "text/event-stream" : "application/json",
+      });
+      return endless(res, write);
+    }
     if (path === "/healthcheck") return reply({ status: 200, json: { status: "ok" } });
     if (path.startsWith("/sse/plan/")) return sse(scenario, res, write);
     if (path.startsWith("/download/")) return download(scenario, res, write);
@@ -290,17 +296,21 @@ function download(
     return;
   }
   if (scenario === "endless") {
-    // Never ends: the client must stop reading past the announced size.
-    const pump = () => {
-      while (!res.destroyed && write(CHUNK)) if (res.writableLength > 1 << 20) break;
-      if (!res.destroyed) res.once("drain", pump);
-    };
-    res.once("close", () => res.removeAllListeners("drain"));
-    pump();
+    endless(res, write);
     return;
   }
   write(ANNOUNCED.body);
   res.end();
+}
+
+/** A body that never ends, written as fast as the client reads it: the client must stop. */
+function endless(res: ServerResponse, write: (chunk: Uint8Array) => boolean): void {
+  const pump = () => {
+    while (!res.destroyed && write(CHUNK)) if (res.writableLength > 1 << 20) break;
+    if (!res.destroyed) res.once("drain", pump);
+  };
+  res.once("close", () => res.removeAllListeners("drain"));
+  pump();
 }
 
 function sse(scenario: string, res: ServerResponse, write: (chunk: string) => boolean): void {
