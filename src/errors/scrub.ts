@@ -27,11 +27,12 @@ export function scrubText(text: string, extra: readonly (string | undefined)[] =
 }
 
 /**
- * `text` with every terminal control character shown as `\xNN` instead of acted on:
+ * `text` with every terminal control character shown as `\u00NN` instead of acted on:
  * a server's text must not set the window title, clear the screen or move the cursor.
+ * (The JSON escape, so a JSON line stays valid JSON and decodes to what was sent.)
  */
 export function visibleControls(text: string): string {
-  return text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+  return text.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 /** The ways a secret shows up once it went through JSON, a URL or `util.inspect`. */

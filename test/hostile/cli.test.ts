@@ -71,7 +71,10 @@ describe("the CLI against a hostile server", { timeout: 60_000 }, () => {
     for (const run of runs) {
       expect(run.stdout + run.stderr).not.toMatch(RAW_CONTROL);
     }
-    expect(runs[0]?.stdout).toContain("\\x1b]0;pwned\\x07");
+    expect(runs[0]?.stdout).toContain("\\u001b]0;pwned\\u0007");
+    // --json stays JSON: the 8-bit CSI is escaped the JSON way, and decodes to what was sent.
+    const json = JSON.parse(runs[1]?.stdout ?? "");
+    expect(json.current_step).toContain("\u009b31m");
   });
 
   it.concurrent("download keeps an existing file, and never writes through a symlink", async () => {

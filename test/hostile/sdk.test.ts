@@ -166,7 +166,7 @@ describe("escape sequences in a server's error text", () => {
       // biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
       const raw = /[\u0007\u001b\u009b]/;
       expect(inspect(error)).not.toMatch(raw);
-      expect(String(error)).toContain("\\x1b]0;pwned");
+      expect(String(error)).toContain("\\u001b]0;pwned");
     } finally {
       await c.close();
     }
