@@ -1,4 +1,4 @@
-import { knownSecrets } from "./secrets.js";
+import { formsOf, knownSecretForms } from "./secrets.js";
 
 const REDACTED = "***";
 /** `scheme://user:password@` and `scheme://token@`: URL user info is a secret. */
@@ -16,10 +16,9 @@ const MAX_DEPTH = 8;
 /** `text` with every known secret (raw, JSON-escaped, URL-encoded), URL user info, `pex_` keys and download tokens shown as `***`. */
 export function scrubText(text: string, extra: readonly (string | undefined)[] = []): string {
   let out = text;
-  for (const secret of [...extra, ...knownSecrets()]) {
-    if (!secret || secret.length < 4) continue;
-    for (const form of forms(secret)) if (out.includes(form)) out = out.split(form).join(REDACTED);
-  }
+  const given = extra.filter((s): s is string => typeof s === "string" && s.length >= 4);
+  for (const form of [...given.flatMap(formsOf), ...knownSecretForms()])
+    if (out.includes(form)) out = out.split(form).join(REDACTED);
   return out
     .replace(USERINFO, `$1${REDACTED}@`)
     .replace(PEX_KEY, REDACTED)
@@ -33,13 +32,6 @@ export function scrubText(text: string, extra: readonly (string | undefined)[] =
  */
 export function visibleControls(text: string): string {
   return text.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-}
-
-/** The ways a secret shows up once it went through JSON, a URL or `util.inspect`. */
-function forms(secret: string): string[] {
-  const json = JSON.stringify(secret).slice(1, -1);
-  const single = secret.replaceAll("\\", "\\\\").replaceAll("'", "\\'");
-  return [...new Set([secret, json, single, encodeURIComponent(secret)])];
 }
 
 /**

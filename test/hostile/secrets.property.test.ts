@@ -10,7 +10,7 @@ import {
   ToolError,
   TransportError,
 } from "../../src/errors/index.js";
-import { rememberSecret } from "../../src/errors/secrets.js";
+import { knownSecretForms, rememberSecret } from "../../src/errors/secrets.js";
 import { failure, type HostileServer, PLAN_ID, startHostileServer } from "./server.js";
 
 let server: HostileServer;
@@ -137,6 +137,21 @@ describe("no secret in anything a user can print", () => {
       }),
       { numRuns: 100 },
     );
+  });
+
+  it("remembers a bounded number of keys, and a client in use keeps its own scrubbed", async () => {
+    const key = "long-lived-client-key-0001";
+    const mine = new PlanExeClient({ baseUrl: `${server.url}/toolecho`, apiKey: key });
+    const others = Array.from(
+      { length: 400 },
+      (_, i) => new PlanExeClient({ baseUrl: server.url, apiKey: `k-other-${i}-xyz` }),
+    );
+    expect(knownSecretForms().length).toBeLessThanOrEqual(256 * 4);
+    try {
+      expectNoKey(await failure(mine.getStatus(PLAN_ID)), key);
+    } finally {
+      await Promise.all([mine, ...others].map((c) => c.close()));
+    }
   });
 
   it("keeps an unchanged cause as it was, and a scrubbed one an instance of its class", () => {
