@@ -144,6 +144,22 @@ describe("credentials and secrets in what a hostile server sends", () => {
     expect(JSON.stringify(events)).not.toContain(LEAKED_KEY);
   });
 
+  it("client.watch follows an sse_url on another origin without the key", async () => {
+    const c = client("foreign");
+    try {
+      const events: string[] = [];
+      for await (const event of c.watch(PLAN_ID)) events.push(event.type);
+      expect(events.at(-1)).toBe("complete");
+    } finally {
+      await c.close();
+    }
+    const streams = server.requests.filter(
+      (r) => r.origin === server.foreignUrl && r.path.includes("/sse/plan/"),
+    );
+    expect(streams.length).toBeGreaterThan(0);
+    for (const request of streams) expect(request.headers["x-api-key"]).toBeUndefined();
+  });
+
   it("the client's fetch drops credential headers on any request to another origin", async () => {
     const seen: Array<string | null> = [];
     const inner = async (_input: string | URL | Request, init?: RequestInit) => {
