@@ -45,7 +45,8 @@ export interface PlanProgressStreamHandler {
  *
  * @example
  * const progress = createPlanProgressStream({ getSnapshot: (planId) => db.planSnapshot(planId) });
- * Bun.serve({ fetch: (request) => progress(request) }); // or any Request → Response host
+ * // Pass the socket's address: the per-client limit counts it (or set `trustProxy`).
+ * Bun.serve({ fetch: (request, server) => progress(request, { remoteAddress: server.requestIP(request)?.address }) });
  * process.on("SIGTERM", () => progress.drain());
  */
 export function createPlanProgressStream(
