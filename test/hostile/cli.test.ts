@@ -144,6 +144,11 @@ describe("the CLI against a hostile server", { timeout: 60_000 }, () => {
     expect(run.code, run.stderr).toBe(0);
     const sent = server.requests.filter((r) => r.headers["x-api-key"] === "pex_from_file_8c2d");
     expect(sent.length).toBeGreaterThan(0);
+    const huge = await runCli(MAIN, ["status", "--api-key-file", "/dev/zero", PLAN_ID], {
+      PLANEXE_URL: `${server.url}/foreign`,
+    });
+    expect(huge.code).toBe(3); // 4 KiB of NULs read, not the endless file; not a key
+    expect(huge.stderr).toMatch(/characters a key never has/);
     const help = await runCli(MAIN, ["status", "--help"]);
     expect(help.stdout).toMatch(/--api-key KEY[\s\S]*process list/);
   });

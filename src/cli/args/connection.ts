@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readSync } from "node:fs";
 import { rememberSecret } from "../../errors/secrets.js";
 import { CliError, usageError } from "../exit-codes.js";
 import { parseDuration } from "./duration.js";
@@ -65,6 +65,11 @@ export function resolveConnection(
   rememberSecret(apiKey);
   if (apiKey !== undefined && apiKey.trim() === "")
     throw new CliError(`${command}: --api-key is empty`);
+  // Never echoed; an HTTP header carries visible ASCII only, so anything else is a mistake, not a key.
+  if (apiKey !== undefined && !/^[\x21-\x7e]+$/.test(apiKey.trim()))
+    throw new CliError(
+      `${command}: the API key holds spaces or characters a key never has (check the file or variable)`,
+    );
   let timeoutMs: number | undefined;
   if (values.timeout !== undefined) {
     timeoutMs = parseDuration(values.timeout);
@@ -74,11 +79,21 @@ export function resolveConnection(
   return { baseUrl: url.toString().replace(/\/+$/, ""), apiKey, timeoutMs };
 }
 
+/** The most of a key file read. */
+const MAX_KEY_FILE_BYTES = 4096;
+
 /** The key in `path`: its first line, trimmed. The file's content is never echoed. */
 function readKeyFile(command: string, path: string): string {
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    // A key is a short line: /dev/zero or a log file given by mistake is not read whole.
+    const buffer = Buffer.alloc(MAX_KEY_FILE_BYTES);
+    const fd = openSync(path, "r");
+    try {
+      text = buffer.subarray(0, readSync(fd, buffer, 0, MAX_KEY_FILE_BYTES, null)).toString("utf8");
+    } finally {
+      closeSync(fd);
+    }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
     throw new CliError(`${command}: cannot read --api-key-file ${path} (${code})`);
