@@ -18,8 +18,11 @@ export interface CliEnv {
   output: Output;
   /** Environment variables (`PLANEXE_URL`, `PLANEXE_API_KEY`). */
   env: Record<string, string | undefined>;
-  /** Reads all of stdin (for `create` with the prompt piped in); `undefined` when stdin is a terminal. */
-  readStdin(): Promise<string | undefined>;
+  /**
+   * Reads all of stdin (for `create` with the prompt piped in); `undefined` when stdin
+   * is a terminal, `null` (having stopped reading) when it holds more than `maxBytes`.
+   */
+  readStdin(maxBytes: number): Promise<string | undefined | null>;
   /** Aborts on Ctrl-C (SIGINT) or SIGTERM. */
   signal: AbortSignal;
 }

@@ -22,7 +22,7 @@ export function runMain(main: (args: string[], env: CliEnv) => Promise<number>):
   const cliEnv: CliEnv = {
     output,
     env,
-    readStdin: () => readStdin(controller.signal),
+    readStdin: (maxBytes) => readStdin(controller.signal, maxBytes),
     signal: controller.signal,
   };
   runCli(main, process.argv.slice(2), cliEnv).then((code) => {
@@ -61,13 +61,24 @@ export function secretsOf(argv: string[], env: Record<string, string | undefined
   return secrets;
 }
 
-/** All of stdin; Ctrl-C ends the wait at once, whatever stdin does (a pipe that never closes). */
-function readStdin(signal: AbortSignal): Promise<string | undefined> {
+/**
+ * All of stdin, or `null` past `maxBytes` (`yes | planexe-client create` must not fill
+ * memory); Ctrl-C ends the wait at once, whatever stdin does (a pipe that never closes).
+ */
+function readStdin(signal: AbortSignal, maxBytes: number): Promise<string | undefined | null> {
   if (process.stdin.isTTY) return Promise.resolve(undefined);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     const stdin = process.stdin;
-    const onData = (chunk: Buffer) => chunks.push(chunk);
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size <= maxBytes) return;
+      done();
+      stdin.destroy();
+      resolve(null);
+    };
     const done = () => {
       signal.removeEventListener("abort", onAbort);
       stdin.off("data", onData).off("end", onEnd).off("error", onError);

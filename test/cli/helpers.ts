@@ -51,6 +51,8 @@ export function startCli(
     env: { ...base, ...env },
     stdio: ["pipe", "pipe", "pipe"],
   });
+  // EPIPE: the CLI stopped reading stdin (it may refuse a prompt too long to read).
+  child.stdin?.on("error", () => {});
   if (input !== null) child.stdin?.end(input);
   let stdout = "";
   let stderr = "";

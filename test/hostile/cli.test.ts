@@ -153,12 +153,20 @@ describe("the CLI against a hostile server", { timeout: 60_000 }, () => {
     expect(help.stdout).toMatch(/--api-key KEY[\s\S]*process list/);
   });
 
+  it.concurrent("create refuses a prompt file or stdin past 1 MiB instead of reading it whole", async () => {
+    const fromFile = await runCli(MAIN, ["create", "--file", "/dev/zero"], env("good"));
+    expect(fromFile.code).toBe(3);
+    expect(fromFile.stderr).toMatch(/longer than 1048576 bytes/);
+    const fromStdin = await runCli(MAIN, ["create"], env("good"), "a".repeat(2 * 1024 * 1024));
+    expect(fromStdin.code).toBe(3);
+    expect(fromStdin.stderr).toMatch(/stdin is longer than/);
+  });
+
   it.concurrent("Ctrl-C ends `create` at once while it reads a stdin that never closes", async () => {
     const run = startCli(MAIN, ["create"], env("good"), { input: null, killAfterMs: 15_000 });
     const stdin = run.child.stdin as NonNullable<typeof run.child.stdin>;
-    stdin.on("error", () => {}); // EPIPE once it exited
     // More than a pipe holds: "drain" comes only once the CLI is reading.
-    if (!stdin.write(Buffer.alloc(1 << 20, 97))) await once(stdin, "drain");
+    if (!stdin.write(Buffer.alloc(1 << 19, 97))) await once(stdin, "drain");
     run.child.kill("SIGINT");
     expect(await run.exit).toBe(130);
     expect(run.child.signalCode).toBeNull(); // its own exit, not killed

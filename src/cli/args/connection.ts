@@ -1,7 +1,7 @@
-import { closeSync, openSync, readSync } from "node:fs";
 import { rememberSecret } from "../../errors/secrets.js";
 import { CliError, usageError } from "../exit-codes.js";
 import { parseDuration } from "./duration.js";
+import { readFileHead } from "./file-head.js";
 
 /** The `parseArgs` options every command that talks to a server takes. */
 export const CONNECTION_OPTIONS = {
@@ -87,13 +87,7 @@ function readKeyFile(command: string, path: string): string {
   let text: string;
   try {
     // A key is a short line: /dev/zero or a log file given by mistake is not read whole.
-    const buffer = Buffer.alloc(MAX_KEY_FILE_BYTES);
-    const fd = openSync(path, "r");
-    try {
-      text = buffer.subarray(0, readSync(fd, buffer, 0, MAX_KEY_FILE_BYTES, null)).toString("utf8");
-    } finally {
-      closeSync(fd);
-    }
+    text = readFileHead(path, MAX_KEY_FILE_BYTES).text;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
     throw new CliError(`${command}: cannot read --api-key-file ${path} (${code})`);

@@ -1,5 +1,5 @@
-import { readFile } from "node:fs/promises";
 import { CONNECTION_HELP, CONNECTION_OPTIONS, resolveConnection } from "../args/connection.js";
+import { readFileHead } from "../args/file-head.js";
 import { parse } from "../args/parse.js";
 import { parseProfile } from "../args/plan-id.js";
 import { parsePlanRef } from "../args/plan-ref.js";
@@ -10,6 +10,11 @@ import { pickRenderer } from "../render/index.js";
 import { runWatchSession } from "../watch/session.js";
 
 const NAME = "planexe-client create";
+/** A plan prompt is a few paragraphs; more is a file or a pipe given by mistake. */
+const MAX_PROMPT_BYTES = 1024 * 1024;
+
+const tooLong = (what: string) =>
+  usageError(NAME, `${what} longer than ${MAX_PROMPT_BYTES} bytes: a prompt is a few paragraphs`);
 const HELP = `Usage: planexe-client create [prompt…] [options]
        planexe-client create --file prompt.txt
        echo "Open a bakery in Lisbon" | planexe-client create
@@ -44,10 +49,19 @@ async function readPrompt(positionals: string[], file: string | undefined, env: 
   let prompt: string | undefined;
   if (positionals.length > 0) prompt = positionals.join(" ");
   else if (file !== undefined) {
-    prompt = await readFile(file, "utf8").catch((cause: unknown) => {
+    let head: { text: string; more: boolean };
+    try {
+      head = readFileHead(file, MAX_PROMPT_BYTES);
+    } catch (cause) {
       throw new CliError(`${NAME}: cannot read ${file}`, ExitCode.ERROR, { cause });
-    });
-  } else prompt = await env.readStdin();
+    }
+    if (head.more) throw tooLong(`${file} is`);
+    prompt = head.text;
+  } else {
+    const piped = await env.readStdin(MAX_PROMPT_BYTES);
+    if (piped === null) throw tooLong("stdin is");
+    prompt = piped;
+  }
   if (!prompt?.trim())
     throw usageError(NAME, "no prompt: pass it as an argument, with --file, or on stdin");
   return prompt.trim();
