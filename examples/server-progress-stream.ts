@@ -37,8 +37,10 @@ function listen(handler: PlanProgressStreamHandler): Promise<{ server: Server; u
     const headers = new Headers();
     for (const [name, value] of Object.entries(req.headers))
       if (typeof value === "string") headers.set(name, value);
+    // The socket's address is who the per-client limit counts (headers are the client's to forge).
     const response = await handler(
       new Request(`http://${req.headers.host}${req.url}`, { headers, signal: abort.signal }),
+      { remoteAddress: req.socket.remoteAddress },
     );
     res.writeHead(response.status, Object.fromEntries(response.headers));
     if (!response.body) return void res.end();

@@ -1,3 +1,5 @@
+import { scrubValue } from "./errors/scrub.js";
+import { rememberSecret } from "./errors/secrets.js";
 import {
   type ClientWatchDeps,
   type ClientWatchOptions,
@@ -9,7 +11,8 @@ import { type WaitForPlanOptions, waitForPlanWith } from "./sse/wait-for-plan.js
 import { CallScope } from "./tools/call-scope.js";
 import { CallSignals } from "./tools/call-signals.js";
 import { closedError, LazyConnection } from "./tools/connection.js";
-import { type DownloadedArtifact, downloadArtifact } from "./tools/download.js";
+import { type DownloadedArtifact, downloadArtifact, type SavedArtifact } from "./tools/download.js";
+import { type DownloadTarget, memoryTarget } from "./tools/download-target.js";
 import { parseInput, pick, readOptions, requirePlanId, requireString } from "./tools/input.js";
 import { invokeTool } from "./tools/invoke.js";
 import type { CallOptions, PlanExeClientOptions } from "./tools/options.js";
@@ -49,6 +52,7 @@ import type {
 import { type Clock, systemClock } from "./transport/clock.js";
 import type { OutageEpisode } from "./transport/episode.js";
 import { leaseEpisode } from "./transport/episode-registry.js";
+import { scopeCredentials, unfetchableReason } from "./transport/origin.js";
 import { resolveRetryOptions } from "./transport/policy.js";
 import { createResilientFetch } from "./transport/resilient-fetch.js";
 
@@ -56,12 +60,20 @@ import { createResilientFetch } from "./transport/resilient-fetch.js";
 export type CreatePlanOptions = Omit<PlanCreateInput, "prompt"> & CallOptions;
 /** Options of {@link PlanExeClient.retryPlan} and {@link PlanExeClient.resumePlan}. */
 export type RerunPlanOptions = Omit<PlanRetryInput & PlanResumeInput, "plan_id"> & CallOptions;
-/** Options of {@link PlanExeClient.getFileInfo} and {@link PlanExeClient.download}. */
+/** Options of {@link PlanExeClient.getFileInfo} and {@link PlanExeClient.downloadTo}. */
 export type FileOptions = Omit<PlanFileInfoInput, "plan_id"> & CallOptions;
+/** Options of {@link PlanExeClient.download}. */
+export type DownloadOptions = FileOptions & {
+  /** Refuse (`TOO_LARGE`, before any byte is read) an artifact announced larger than this many bytes. @default 268_435_456 (256 MiB) */
+  maxBytes?: number | undefined;
+};
 /** Options of {@link PlanExeClient.listPlans}. */
 export type ListPlansOptions = PlanListInput & CallOptions;
 /** Options of {@link PlanExeClient.sendFeedback}. */
 export type SendFeedbackOptions = Omit<SendFeedbackInput, "category" | "message"> & CallOptions;
+
+/** `download()` holds the body in memory: at most this much unless `maxBytes` says otherwise. */
+const DEFAULT_MAX_DOWNLOAD_BYTES = 256 * 1024 * 1024;
 
 const DEFAULT_CLIENT_INFO = { name: "planexe-client", version: "0.1.0" };
 
@@ -93,6 +105,7 @@ export class PlanExeClient {
 
   constructor(options: PlanExeClientOptions) {
     const { baseUrl, apiKey } = checkOptions(options);
+    rememberSecret(apiKey);
     this.baseUrl = baseUrl;
     // Options are resolved here, once; everything below takes them as they are.
     const clock: Clock = options.clock ?? options.retry?.clock ?? systemClock;
@@ -138,7 +151,9 @@ export class PlanExeClient {
       clock,
       retry,
       episode,
-      getStatus: (planId, opts) => this.getStatus(planId, opts),
+      // Watch events are printed as they are: no secret a server echoed may reach them.
+      getStatus: async (planId, opts) =>
+        scrubValue(await this.getStatus(planId, opts)) as PlanStatusOutput,
       resumePlan: (planId, opts) => this.resumePlan(planId, opts),
     };
     this.episode = episode;
@@ -146,7 +161,7 @@ export class PlanExeClient {
     const url = new URL("mcp", baseUrl);
     const connection = new LazyConnection({
       url,
-      fetch: signals.wrap(resilient),
+      fetch: scopeCredentials(signals.wrap(resilient), baseUrl),
       headers: apiKey ? { "X-API-Key": apiKey } : {},
       clientInfo: options.clientInfo ?? DEFAULT_CLIENT_INFO,
       logger: options.logger,
@@ -238,19 +253,64 @@ export class PlanExeClient {
   }
 
   /**
-   * Downloads the plan's report (default) or zip: asks `plan_file_info`, fetches the
-   * signed `download_url` through the retry policy, refreshes the URL once if it
-   * expired, and checks the bytes against `sha256` and `download_size`.
-   * Not ready yet → `ProtocolError` `NOT_READY`; a mismatch → `CHECKSUM_MISMATCH`.
+   * Downloads the plan's report (default) or zip into memory: asks `plan_file_info`,
+   * fetches the signed `download_url` through the retry policy, refreshes the URL
+   * once if it expired, and checks the bytes against `sha256` and `download_size`.
+   * Not ready yet → `ProtocolError` `NOT_READY`; a mismatch → `CHECKSUM_MISMATCH`;
+   * announced over `maxBytes`, or a body past its announced size → `TOO_LARGE`.
+   * For large files use {@link downloadTo}.
    */
-  async download(planId: string, options?: FileOptions): Promise<DownloadedArtifact> {
-    const id = requirePlanId("download", planId);
-    const opts = readOptions<FileOptions>(
+  async download(planId: string, options?: DownloadOptions): Promise<DownloadedArtifact> {
+    const opts = readOptions<DownloadOptions>(
       "download",
       options,
       'client.download(planId, { artifact: "zip" })',
     );
-    const { artifact } = parseInput("download", "plan_file_info", {
+    const maxBytes = opts.maxBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES;
+    if (typeof maxBytes !== "number" || !(maxBytes >= 0))
+      throw new TypeError("download: maxBytes must be a number of bytes >= 0, e.g. 50_000_000");
+    const { result, ...saved } = await this.#download(
+      "download",
+      planId,
+      opts,
+      memoryTarget(),
+      maxBytes,
+    );
+    return { ...saved, bytes: result };
+  }
+
+  /**
+   * Downloads the plan's report (default) or zip into `target` chunk by chunk (as
+   * {@link download} does, with the same checks), so memory stays flat whatever the
+   * size: the target stores and hashes each chunk, and keeps the bytes only once
+   * they matched (the CLI writes a temporary file and renames it into place).
+   */
+  async downloadTo<R>(
+    planId: string,
+    target: DownloadTarget<R>,
+    options?: FileOptions,
+  ): Promise<SavedArtifact<R>> {
+    if (typeof target?.open !== "function")
+      throw new TypeError(
+        "downloadTo(planId, target) needs a target with open(), e.g. `{ open: () => ({ write, digest, commit, discard }) }`",
+      );
+    const opts = readOptions<FileOptions>(
+      "downloadTo",
+      options,
+      'client.downloadTo(planId, target, { artifact: "zip" })',
+    );
+    return this.#download("downloadTo", planId, opts, target, Number.POSITIVE_INFINITY);
+  }
+
+  async #download<R>(
+    method: string,
+    planId: string,
+    opts: Partial<FileOptions>,
+    target: DownloadTarget<R>,
+    maxBytes: number,
+  ): Promise<SavedArtifact<R>> {
+    const id = requirePlanId(method, planId);
+    const { artifact } = parseInput(method, "plan_file_info", {
       plan_id: id,
       ...pick(opts, ["artifact"]),
     });
@@ -261,12 +321,14 @@ export class PlanExeClient {
           fetch: this.#fetch,
           clock: this.#context.clock,
           baseUrl: this.baseUrl,
-          idleTimeoutMs: this.#context.retry.attemptTimeoutMs,
+          retry: this.#context.retry,
+          maxBytes,
           fileInfo: (signal) =>
             invokeTool(this.#context, "plan_file_info", { plan_id: id, artifact }, signal),
         },
         artifact as Artifact,
         call.signal,
+        target,
       );
     } finally {
       call.exit();
@@ -366,8 +428,8 @@ function checkOptions(options: PlanExeClientOptions): { baseUrl: URL; apiKey: st
       'new PlanExeClient({ baseUrl }) needs the server\'s URL, e.g. "https://mcp.planexe.org" or "http://localhost:8001"',
     );
   }
-  if (baseUrl.protocol !== "http:" && baseUrl.protocol !== "https:")
-    throw new TypeError(`PlanExeClient baseUrl must be http or https, got ${baseUrl.protocol}`);
+  const unfetchable = unfetchableReason(baseUrl);
+  if (unfetchable) throw new TypeError(`new PlanExeClient({ baseUrl }): ${unfetchable}`);
   // Accept ".../mcp" too: the client adds "/mcp" itself.
   baseUrl.pathname = `${baseUrl.pathname.replace(/\/+$/, "").replace(/\/mcp$/, "")}/`;
   baseUrl.search = "";

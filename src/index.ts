@@ -2,6 +2,7 @@
 // createResilientFetch, the errors and the types users name. Re-exports only.
 export {
   type CreatePlanOptions,
+  type DownloadOptions,
   type FileOptions,
   type ListPlansOptions,
   PlanExeClient,

@@ -74,7 +74,8 @@ Commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join("\n")}
 
 Every command takes --help. Server commands take --url (env PLANEXE_URL,
-default https://mcp.planexe.org), --api-key (env PLANEXE_API_KEY) and --timeout.
+default https://mcp.planexe.org), --api-key-file (or env PLANEXE_API_KEY; --api-key
+works too but shows the key in the process list) and --timeout.
 `;
 
 /** `planexe-client <command> …`. */

@@ -1,4 +1,5 @@
 import { redactText } from "../errors/redact.js";
+import { scrubText, visibleControls } from "../errors/scrub.js";
 
 /** Where the CLI writes. Injectable so tests capture it; every line passes through secret redaction. */
 export interface Output {
@@ -17,21 +18,28 @@ export interface CliEnv {
   output: Output;
   /** Environment variables (`PLANEXE_URL`, `PLANEXE_API_KEY`). */
   env: Record<string, string | undefined>;
-  /** Reads all of stdin (for `create` with the prompt piped in); `undefined` when stdin is a terminal. */
-  readStdin(): Promise<string | undefined>;
+  /**
+   * Reads all of stdin (for `create` with the prompt piped in); `undefined` when stdin
+   * is a terminal, `null` (having stopped reading) when it holds more than `maxBytes`.
+   */
+  readStdin(maxBytes: number): Promise<string | undefined | null>;
   /** Aborts on Ctrl-C (SIGINT) or SIGTERM. */
   signal: AbortSignal;
 }
 
+/** The bar's own redraw prefix: the only control sequence the CLI writes itself. */
+export const CLEAR_LINE = "\r\x1b[2K";
+
 /**
- * Wraps an output so that no secret (the API key) is ever written, whatever a
- * message or a server's JSON contains.
+ * Wraps an output so that no secret (the API key, URL user info) is ever written,
+ * whatever a message or a server's JSON contains, and no control character from a
+ * server reaches the terminal (only the bar's own line redraw does).
  */
 export function redactingOutput(output: Output, secrets: readonly string[]): Output {
   const clean = (text: string) => {
-    let out = text;
-    for (const secret of secrets) if (secret.length > 0) out = out.split(secret).join("***");
-    return out;
+    const redraw = text.startsWith(CLEAR_LINE);
+    const body = visibleControls(scrubText(redraw ? text.slice(CLEAR_LINE.length) : text, secrets));
+    return redraw ? `${CLEAR_LINE}${body}` : body;
   };
   return {
     out: (text) => output.out(clean(text)),

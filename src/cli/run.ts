@@ -1,3 +1,4 @@
+import { rememberSecret } from "../errors/secrets.js";
 import { CliError, ExitCode } from "./exit-codes.js";
 import { type CliEnv, type Output, processOutput, redactingOutput } from "./output.js";
 
@@ -18,7 +19,12 @@ export function runMain(main: (args: string[], env: CliEnv) => Promise<number>):
   process.on("SIGTERM", onSignal);
   const env = process.env;
   const output: Output = redactingOutput(processOutput(), secretsOf(process.argv, env));
-  const cliEnv: CliEnv = { output, env, readStdin, signal: controller.signal };
+  const cliEnv: CliEnv = {
+    output,
+    env,
+    readStdin: (maxBytes) => readStdin(controller.signal, maxBytes),
+    signal: controller.signal,
+  };
   runCli(main, process.argv.slice(2), cliEnv).then((code) => {
     process.exitCode = code;
     // Leave even if a socket or timer is still open.
@@ -49,12 +55,49 @@ export function secretsOf(argv: string[], env: Record<string, string | undefined
     if (argv[i - 1] === "--api-key") found.push(arg);
     if (arg.startsWith("--api-key=")) found.push(arg.slice("--api-key=".length));
   });
-  return found.filter((secret) => secret.length >= 4);
+  const secrets = found.filter((secret) => secret.length >= 4);
+  // So errors built anywhere in the SDK are scrubbed of them too.
+  for (const secret of secrets) rememberSecret(secret);
+  return secrets;
 }
 
-async function readStdin(): Promise<string | undefined> {
-  if (process.stdin.isTTY) return undefined;
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
+/**
+ * All of stdin, or `null` past `maxBytes` (`yes | planexe-client create` must not fill
+ * memory); Ctrl-C ends the wait at once, whatever stdin does (a pipe that never closes).
+ */
+function readStdin(signal: AbortSignal, maxBytes: number): Promise<string | undefined | null> {
+  if (process.stdin.isTTY) return Promise.resolve(undefined);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const stdin = process.stdin;
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size <= maxBytes) return;
+      done();
+      stdin.destroy();
+      resolve(null);
+    };
+    const done = () => {
+      signal.removeEventListener("abort", onAbort);
+      stdin.off("data", onData).off("end", onEnd).off("error", onError);
+    };
+    const onEnd = () => {
+      done();
+      resolve(Buffer.concat(chunks).toString("utf8"));
+    };
+    const onError = (error: Error) => {
+      done();
+      reject(error);
+    };
+    const onAbort = () => {
+      done();
+      stdin.destroy();
+      reject(signal.reason);
+    };
+    if (signal.aborted) return onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    stdin.on("data", onData).once("end", onEnd).once("error", onError);
+  });
 }

@@ -15,6 +15,45 @@ const DeployRequestSchema = z.strictObject({
 });
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
+/** Host names a loopback client reaches the edge by; any other `Host` is a rebound DNS name. */
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
+/** The largest deploy request body read; more is answered 413. */
+const MAX_BODY_BYTES = 16_384;
+
+/** A body bigger than {@link MAX_BODY_BYTES}. */
+class TooLarge extends Error {}
+
+/**
+ * Why a request to the control endpoint is refused, or `undefined`: the socket must
+ * be loopback, `Host` a loopback name (a DNS-rebinding page sends its own name), and
+ * an `Origin`, when sent, a loopback origin (a cross-site page's POST carries its own).
+ */
+function refusal(req: IncomingMessage): string | undefined {
+  if (!LOOPBACK.has(req.socket.remoteAddress ?? ""))
+    return "The emulator control endpoint answers loopback clients only";
+  const host = hostName(req.headers.host);
+  if (host === undefined || !LOOPBACK_HOSTS.has(host))
+    return "The emulator control endpoint answers only requests addressed to 127.0.0.1 or localhost";
+  const origin = req.headers.origin;
+  if (origin !== undefined) {
+    let name: string | undefined;
+    try {
+      name = new URL(origin).host;
+    } catch {
+      name = undefined;
+    }
+    if (!LOOPBACK_HOSTS.has(hostName(name) ?? ""))
+      return "The emulator control endpoint refuses requests from web pages of other origins";
+  }
+  return undefined;
+}
+
+/** `host` without its port (`[::1]:8001` → `[::1]`), lower-cased. */
+function hostName(host: string | undefined): string | undefined {
+  if (!host) return undefined;
+  const match = /^(\[[^\]]+\]|[^:]+)(?::\d+)?$/.exec(host.trim().toLowerCase());
+  return match?.[1];
+}
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -36,14 +75,21 @@ function describe(error: unknown): string {
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
+  if (Number(req.headers["content-length"] ?? 0) > MAX_BODY_BYTES) throw new TooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > 16_384) throw new Error("body too large");
+    if (size > MAX_BODY_BYTES) throw new TooLarge();
     chunks.push(chunk);
   }
   return JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}");
+}
+
+/** Answers and closes the connection without reading the rest of the body. */
+function refuseBody(res: ServerResponse, status: number, detail: string): void {
+  res.setHeader("connection", "close");
+  sendJson(res, status, { detail });
 }
 
 /**
@@ -58,9 +104,9 @@ export function createControlHandler(control: {
   return (req, res) => {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     if (!path.startsWith(CONTROL_PREFIX)) return false;
-    if (!LOOPBACK.has(req.socket.remoteAddress ?? "")) {
-      req.resume();
-      sendJson(res, 403, { detail: "The emulator control endpoint answers loopback clients only" });
+    const refused = refusal(req);
+    if (refused) {
+      refuseBody(res, 403, refused);
       return true;
     }
     if (req.method === "GET" && path === `${CONTROL_PREFIX}status`) {
@@ -69,6 +115,12 @@ export function createControlHandler(control: {
       return true;
     }
     if (req.method === "POST" && path === `${CONTROL_PREFIX}deploy`) {
+      // A form or text/plain POST is what a cross-site page can send without asking.
+      const type = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
+      if (type !== "application/json") {
+        refuseBody(res, 415, "The deploy request must be Content-Type: application/json");
+        return true;
+      }
       readJson(req)
         .then((body) => {
           const parsed = DeployRequestSchema.safeParse(body);
@@ -86,7 +138,11 @@ export function createControlHandler(control: {
             },
           );
         })
-        .catch(() => sendJson(res, 400, { detail: "Body must be JSON" }));
+        .catch((error: unknown) =>
+          error instanceof TooLarge
+            ? refuseBody(res, 413, `The deploy request is larger than ${MAX_BODY_BYTES} bytes`)
+            : sendJson(res, 400, { detail: "Body must be JSON" }),
+        );
       return true;
     }
     req.resume();

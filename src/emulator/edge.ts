@@ -67,9 +67,10 @@ function proxy(
   requestId: string,
 ): void {
   const headers = forwardHeaders(req.headers);
+  // The client's identity is the socket's address, set here and never taken from the
+  // client: whatever X-Forwarded-For / X-Real-IP it sent is replaced (as Railway's edge sets X-Real-IP).
   const remote = req.socket.remoteAddress ?? "127.0.0.1";
-  const prior = req.headers["x-forwarded-for"];
-  headers["x-forwarded-for"] = prior ? `${prior}, ${remote}` : remote;
+  headers["x-forwarded-for"] = remote;
   headers["x-forwarded-proto"] = "http";
   headers["x-real-ip"] = remote;
   // A fresh connection per request: a pooled socket the replica is closing would turn a good request into a reset.

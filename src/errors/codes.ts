@@ -18,6 +18,7 @@ export const ErrorCode = {
   EVENT_TOO_LARGE: "EVENT_TOO_LARGE",
   STREAM_FAILED: "STREAM_FAILED",
   CHECKSUM_MISMATCH: "CHECKSUM_MISMATCH",
+  TOO_LARGE: "TOO_LARGE",
   NOT_READY: "NOT_READY",
   // Server: tool errors and stream errors
   PLAN_NOT_FOUND: "PLAN_NOT_FOUND",

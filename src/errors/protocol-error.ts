@@ -9,10 +9,11 @@ export type ProtocolErrorCode = Extract<
   | "EVENT_TOO_LARGE"
   | "STREAM_FAILED"
   | "CHECKSUM_MISMATCH"
+  | "TOO_LARGE"
   | "NOT_READY"
 >;
 
-/** The server answered, but not in a shape the SDK can use (bad JSON, wrong content type, oversize event, bad checksum). */
+/** The server answered, but not in a shape the SDK can use (bad JSON, wrong content type, oversize event or body, bad checksum). */
 export class ProtocolError extends PlanExeError {
   override name = "ProtocolError" as const;
   declare readonly code: ProtocolErrorCode;

@@ -1,5 +1,13 @@
+import { scrubText } from "./scrub.js";
+
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
-const SECRET_HEADERS = new Set(["authorization", "x-api-key", "cookie", "proxy-authorization"]);
+/** The headers that carry credentials: shown as `***`, never sent to another origin. The one list. */
+export const SECRET_HEADERS: readonly string[] = [
+  "x-api-key",
+  "authorization",
+  "cookie",
+  "proxy-authorization",
+];
 
 /** What every secret is shown as. */
 const REDACTED = "***";
@@ -24,19 +32,19 @@ export function redactUrl(url: string | URL): string {
   return text.replaceAll(encodeURIComponent(REDACTED), REDACTED);
 }
 
-/** Replaces every occurrence of the given secrets (and any UUID) in `text` with `***`. */
+/**
+ * Replaces the given secrets, every secret the SDK was given, URL user info,
+ * download tokens (see `scrubText`) and any UUID in `text` with `***`.
+ */
 export function redactText(text: string, secrets: readonly (string | undefined)[] = []): string {
-  let out = text;
-  for (const secret of secrets)
-    if (secret && secret.length >= 4) out = out.split(secret).join(REDACTED);
-  return out.replace(UUID, REDACTED);
+  return scrubText(text, secrets).replace(UUID, REDACTED);
 }
 
 /** A plain object of headers with the secret ones shown as `***`. */
 export function redactHeaders(headers: HeadersInit | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   new Headers(headers).forEach((value, key) => {
-    out[key] = SECRET_HEADERS.has(key) ? REDACTED : value;
+    out[key] = SECRET_HEADERS.includes(key) ? REDACTED : value;
   });
   return out;
 }

@@ -1,4 +1,5 @@
 import type { PlanSnapshot } from "../protocol/index.js";
+import type { ConnectionInfo } from "./client-address.js";
 import { createConnectionLimiter } from "./limiter.js";
 import { type PlanProgressStreamOptions, resolveStreamOptions } from "./options.js";
 import {
@@ -18,9 +19,13 @@ export interface DrainOptions {
   retryMs?: number | undefined;
 }
 
-/** A web-standard handler for `GET /sse/plan/:id`, with drain for graceful shutdown. */
+/**
+ * A web-standard handler for `GET /sse/plan/:id`, with drain for graceful shutdown.
+ * Pass the socket's address as `connection` (`{ remoteAddress }`): the per-client
+ * limit counts it, unless `trustProxy` names a proxy to believe instead.
+ */
 export interface PlanProgressStreamHandler {
-  (request: Request): Promise<Response>;
+  (request: Request, connection?: ConnectionInfo): Promise<Response>;
   /**
    * Stops taking streams (new requests get HTTP 503) and ends every open stream with a
    * short `retry:` block, so clients reconnect to a healthy replica at once instead of
@@ -40,7 +45,8 @@ export interface PlanProgressStreamHandler {
  *
  * @example
  * const progress = createPlanProgressStream({ getSnapshot: (planId) => db.planSnapshot(planId) });
- * Bun.serve({ fetch: (request) => progress(request) }); // or any Request → Response host
+ * // Pass the socket's address: the per-client limit counts it (or set `trustProxy`).
+ * Bun.serve({ fetch: (request, server) => progress(request, { remoteAddress: server.requestIP(request)?.address }) });
  * process.on("SIGTERM", () => progress.drain());
  */
 export function createPlanProgressStream(
@@ -51,13 +57,13 @@ export function createPlanProgressStream(
   const connections = new Set<ProgressStreamConnection>();
   let draining = false;
 
-  const handle = async (request: Request): Promise<Response> => {
+  const handle = async (request: Request, peer?: ConnectionInfo): Promise<Response> => {
     if (draining) return drainingResponse();
     if (request.method !== "GET") return methodNotAllowedResponse();
     const planId = resolved.planIdFromRequest(request);
     if (!planId) return notFoundResponse();
 
-    const slot = limiter.acquire(resolved.clientKey(request));
+    const slot = limiter.acquire(resolved.clientKey(request, peer));
     if ("refused" in slot) {
       return resolved.emulateToday
         ? abortedStreamResponse(slot.refused)

@@ -1,5 +1,11 @@
 import type { PlanSnapshot } from "../protocol/index.js";
 import { type Clock, systemClock } from "../transport/clock.js";
+import {
+  type ConnectionInfo,
+  checkTrustProxy,
+  clientAddress,
+  type TrustProxy,
+} from "./client-address.js";
 
 /** Options of {@link createPlanProgressStream}. */
 export interface PlanProgressStreamOptions {
@@ -24,11 +30,18 @@ export interface PlanProgressStreamOptions {
   /** Open streams allowed in all on this handler; more get HTTP 429. @default 200 */
   maxStreams?: number | undefined;
   /**
-   * Who a request counts against for `maxStreamsPerClient`. Behind a proxy you trust,
-   * return the client address it reports; the default trusts `X-Forwarded-For`.
-   * @default first `X-Forwarded-For` entry, else `X-Real-IP`, else `"unknown"`
+   * Which proxy in front of the handler reports the client's address for
+   * `maxStreamsPerClient` (see {@link TrustProxy}); PlanExe on Railway:
+   * `{ header: "x-real-ip" }`. Without it, request headers are ignored.
+   * @default undefined (the socket's address, the handler's second argument)
    */
-  clientKey?: ((request: Request) => string) | undefined;
+  trustProxy?: TrustProxy | undefined;
+  /**
+   * Who a request counts against for `maxStreamsPerClient`, when `trustProxy` is not
+   * enough. `connection` is what the host passed as the handler's second argument.
+   * @default the socket's address, or what `trustProxy` reports; else `"unknown"`
+   */
+  clientKey?: ((request: Request, connection?: ConnectionInfo) => string) | undefined;
   /** The `retry:` hint written to open streams by `drain()`, in ms. @default 250 */
   drainRetryMs?: number | undefined;
   /**
@@ -58,7 +71,7 @@ export interface ResolvedStreamOptions {
   timeoutMs: number;
   maxStreamsPerClient: number;
   maxStreams: number;
-  clientKey: (request: Request) => string;
+  clientKey: (request: Request, connection?: ConnectionInfo) => string;
   drainRetryMs: number;
   planIdFromRequest: (request: Request) => string | undefined;
   emulateToday: boolean;
@@ -86,21 +99,24 @@ const DURATIONS = [
 const COUNTS = ["maxStreamsPerClient", "maxStreams"] as const;
 const FUNCTIONS = ["clientKey", "planIdFromRequest", "onError"] as const;
 
-/** The default `clientKey`: the address a proxy reports, as PlanExe's per-IP limit counts it. */
-export function defaultClientKey(request: Request): string {
-  const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return forwarded || request.headers.get("x-real-ip")?.trim() || "unknown";
-}
+/** A plan id as PlanExe makes them (UUIDs), or any id without separators, dot segments or control characters. */
+const SAFE_PLAN_ID = /^[A-Za-z0-9][A-Za-z0-9_~-]*(\.[A-Za-z0-9_~-]+)*$/;
 
-/** The default `planIdFromRequest`: the last non-empty path segment of `/sse/plan/:id`. */
+/**
+ * The default `planIdFromRequest`: the last path segment of `/sse/plan/:id`, decoded,
+ * and only when it is a safe id: no `/`, `\\`, `..` or control character reaches
+ * `getSnapshot` (a file- or path-based store would otherwise be walked out of).
+ */
 function defaultPlanIdFromRequest(request: Request): string | undefined {
   const match = /\/sse\/plan\/([^/]+)\/?$/.exec(new URL(request.url).pathname);
   if (!match?.[1]) return undefined;
+  let id: string;
   try {
-    return decodeURIComponent(match[1]);
+    id = decodeURIComponent(match[1]);
   } catch {
     return undefined;
   }
+  return id.length <= 128 && SAFE_PLAN_ID.test(id) ? id : undefined;
 }
 
 /** Validates `options` and fills in defaults; throws a `TypeError` that says how to fix the call. */
@@ -151,6 +167,9 @@ export function resolveStreamOptions(options: PlanProgressStreamOptions): Resolv
       throw new TypeError(`createPlanProgressStream: \`${name}\` must be a function.`);
     }
   }
+  const trustProblem = checkTrustProxy(options.trustProxy);
+  if (trustProblem) throw new TypeError(trustProblem);
+  const { trustProxy } = options;
   const clock = options.clock ?? systemClock;
   if (typeof clock.now !== "function" || typeof clock.setTimer !== "function") {
     throw new TypeError(
@@ -167,7 +186,9 @@ export function resolveStreamOptions(options: PlanProgressStreamOptions): Resolv
     maxStreamsPerClient:
       options.maxStreamsPerClient ?? PROGRESS_STREAM_DEFAULTS.maxStreamsPerClient,
     maxStreams: options.maxStreams ?? PROGRESS_STREAM_DEFAULTS.maxStreams,
-    clientKey: options.clientKey ?? defaultClientKey,
+    clientKey:
+      options.clientKey ??
+      ((request, connection) => clientAddress(request, connection, trustProxy)),
     drainRetryMs: options.drainRetryMs ?? PROGRESS_STREAM_DEFAULTS.drainRetryMs,
     planIdFromRequest: options.planIdFromRequest ?? defaultPlanIdFromRequest,
     emulateToday: options.emulateToday ?? false,

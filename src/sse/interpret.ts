@@ -1,5 +1,6 @@
 import type { EventSourceMessage } from "eventsource-parser";
 import { redactText } from "../errors/index.js";
+import { mayHoldSecret, scrubValue } from "../errors/scrub.js";
 import type { ErrorEventData, PlanState } from "../protocol/index.js";
 import type {
   PlanCompleteEvent,
@@ -64,9 +65,11 @@ export function interpretMessage(message: EventSourceMessage): Interpretation {
   }
   // `type` always wins over a stray `type` field of the server's.
   data.type = type;
+  // A secret the server echoed is scrubbed; the check on the raw text keeps that off the hot path.
+  const event = mayHoldSecret(message.data) ? scrubValue(data) : data;
   return {
     kind: "event",
-    event: data as unknown as PlanStatusEvent | PlanCompleteEvent | PlanHeartbeatEvent,
+    event: event as PlanStatusEvent | PlanCompleteEvent | PlanHeartbeatEvent,
   };
 }
 

@@ -1,3 +1,5 @@
+import { unfetchableReason } from "../transport/origin.js";
+
 const UUID_ONLY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -24,12 +26,17 @@ export function resolveWatchUrl(sseUrl: unknown, options: unknown): string {
     throw new TypeError("watchPlan: the first argument must be the stream URL (a string or URL).");
   }
   const base = (globalThis as { location?: { href?: string } }).location?.href;
+  let url: URL;
   try {
-    return new URL(String(sseUrl), base).toString();
+    url = new URL(String(sseUrl), base);
   } catch (cause) {
     throw new TypeError(
       "watchPlan: the stream URL is not a valid absolute URL (pass `sse_url` as the server gave it).",
       { cause },
     );
   }
+  // A data: URL would fabricate events; file: and ftp: would be retried to the deadline.
+  const unfetchable = unfetchableReason(url);
+  if (unfetchable) throw new TypeError(`watchPlan: ${unfetchable}.`);
+  return url.toString();
 }

@@ -1,8 +1,12 @@
 import { AuthError, ErrorCode, ProtocolError, TransportError } from "../errors/index.js";
 import { redactUrl } from "../errors/redact.js";
-import { type Clock, timeoutSignal } from "../transport/clock.js";
+import { type Clock, sleep, timeoutSignal } from "../transport/clock.js";
+import { decide } from "../transport/decide.js";
+import { forEachChunk } from "../transport/each-chunk.js";
 import type { FetchFunction } from "../transport/fetch-function.js";
-import { readAll } from "../transport/read-all.js";
+import { unfetchableReason } from "../transport/origin.js";
+import type { ResolvedRetryOptions } from "../transport/policy.js";
+import type { DownloadAttempt, DownloadTarget } from "./download-target.js";
 import type { Artifact, FileReady, PlanFileInfoOutput } from "./schemas/plan-file-info.js";
 
 /** A downloaded artifact whose bytes matched the server's `sha256`. */
@@ -15,92 +19,147 @@ export interface DownloadedArtifact {
   download_size: number;
 }
 
+/** An artifact written to a {@link DownloadTarget}: what the server announced, and what the target's `commit` returned. */
+export type SavedArtifact<R> = Omit<DownloadedArtifact, "bytes"> & { result: R };
+
 /** What {@link downloadArtifact} needs from its client. */
 export interface DownloadContext {
   fetch: FetchFunction;
   clock: Clock;
   baseUrl: URL;
-  /** A body with no byte for this long is given up on and fetched again (the policy's `attemptTimeoutMs`). */
-  idleTimeoutMs: number;
+  /** The one retry policy: a body with no byte for its `attemptTimeoutMs` is given up on, and `decide` says whether to fetch it again. */
+  retry: ResolvedRetryOptions;
+  /** An artifact announced larger than this is refused before any byte is read (`TOO_LARGE`). */
+  maxBytes: number;
   fileInfo(signal: AbortSignal | undefined): Promise<PlanFileInfoOutput>;
 }
 
-/** Attempts at reading a body whose connection broke midway (the GET is safe to repeat). */
-const BODY_ATTEMPTS = 3;
-
 /**
- * Asks `plan_file_info`, fetches `download_url`, checks SHA-256 (WebCrypto) and size.
- * An expired URL (by `expires_at`, or answered 401) is refreshed with one more
- * `plan_file_info`. Not ready → `ProtocolError` `NOT_READY` (the server's reason in
- * `details.reason`); a mismatch → `CHECKSUM_MISMATCH`. URLs in errors are redacted.
+ * Asks `plan_file_info`, fetches `download_url` (http/https only, no credentials:
+ * its token is in the URL) and streams the body into `target`, cut at the announced
+ * `download_size` (`TOO_LARGE`) and checked against it and `sha256`
+ * (`CHECKSUM_MISMATCH`); memory is the target's business. An expired URL (by
+ * `expires_at`, or answered 401) is refreshed with one more `plan_file_info`; a
+ * body that stalls or breaks is fetched again. Not ready → `NOT_READY` (the
+ * server's reason in `details.reason`). URLs in errors are redacted.
  */
-export async function downloadArtifact(
+export async function downloadArtifact<R>(
   context: DownloadContext,
   artifact: Artifact,
   signal: AbortSignal | undefined,
-): Promise<DownloadedArtifact> {
-  let info = requireReady(await context.fileInfo(signal), artifact);
+  target: DownloadTarget<R>,
+): Promise<SavedArtifact<R>> {
+  let info = requireReady(await context.fileInfo(signal), artifact, context.maxBytes);
   let refreshed = false;
   if (isExpired(info, context.clock.now())) {
-    info = requireReady(await context.fileInfo(signal), artifact);
+    info = requireReady(await context.fileInfo(signal), artifact, context.maxBytes);
     refreshed = true;
   }
+  const startedAt = context.clock.now();
   for (let attempt = 1; ; attempt++) {
     const url = downloadUrl(info, context.baseUrl, artifact);
     const response = await context.fetch(url, signal ? { signal } : {});
+    // Decision: an expired link is refreshed once.
     if (response.status === 401 && !refreshed) {
       await response.body?.cancel().catch(() => {});
-      info = requireReady(await context.fileInfo(signal), artifact);
+      info = requireReady(await context.fileInfo(signal), artifact, context.maxBytes);
       refreshed = true;
       continue;
     }
     if (!response.ok) throw await httpFailure(response, url, attempt);
-    let bytes: Uint8Array;
+    const declared = Number(response.headers.get("content-length") ?? Number.NaN);
+    if (declared > info.download_size) {
+      await response.body?.cancel().catch(() => {});
+      throw tooLarge(artifact, `the server sends ${declared} bytes`, info.download_size);
+    }
+    const sink = await target.open({
+      artifact,
+      download_size: info.download_size,
+      content_type: info.content_type,
+    });
     try {
-      bytes = await readBody(response, context.clock, context.idleTimeoutMs, signal);
+      const size = await readInto(response, sink, info, artifact, context, signal);
+      await verify(await sink.digest(), size, info, artifact);
+      return {
+        artifact,
+        result: await sink.commit(),
+        content_type: response.headers.get("content-type") ?? info.content_type,
+        sha256: info.sha256.toLowerCase(),
+        download_size: info.download_size,
+      };
     } catch (error) {
+      await sink.discard();
       if (signal?.aborted) throw error;
       const stalled = error instanceof DOMException && error.name === "TimeoutError";
       if (!stalled && !(error instanceof TypeError)) throw error;
-      if (attempt < BODY_ATTEMPTS) continue;
-      throw stalled
-        ? new TransportError(
-            ErrorCode.ATTEMPT_TIMEOUT,
-            `GET ${redactUrl(url)}: no byte of the body for ${context.idleTimeoutMs} ms, ${attempt} times`,
-            { cause: error, attempts: attempt },
-          )
-        : new TransportError(
-            ErrorCode.NETWORK_ERROR,
-            `GET ${redactUrl(url)}: the connection broke while the body was read, ${attempt} times`,
-            { cause: error, attempts: attempt },
-          );
+      // The GET is safe to repeat; whether and when is the one policy's call.
+      const decision = decide({
+        operation: "download",
+        failure: { kind: stalled ? "timeout" : "network", delivery: "maybe", error },
+        resendable: true,
+        attempt,
+        elapsedMs: context.clock.now() - startedAt,
+        rateLimitStreak: 0,
+        emptyStreak: 0,
+        now: context.clock.now(),
+        policy: context.retry,
+      });
+      if (decision.action === "retry") {
+        await sleep(decision.delayMs, { clock: context.clock, signal });
+        continue;
+      }
+      const what = stalled
+        ? `no byte of the body for ${context.retry.attemptTimeoutMs} ms`
+        : "the connection broke while the body was read";
+      throw new TransportError(
+        decision.code,
+        `GET ${redactUrl(url)}: ${what}, ${attempt} times; ${decision.reason}`,
+        { cause: error, attempts: attempt },
+      );
     }
-    await verify(bytes, info, artifact);
-    return {
-      artifact,
-      bytes,
-      content_type: response.headers.get("content-type") ?? info.content_type,
-      sha256: info.sha256.toLowerCase(),
-      download_size: info.download_size,
-    };
   }
 }
 
 /**
- * The whole body; rejects with a `TimeoutError` when no byte comes for `idleMs`
- * (a half-open connection would otherwise hold the download forever).
+ * Writes the body into `sink` chunk by chunk and returns its size; the byte past
+ * the announced size ends the read (`TOO_LARGE`), and a read that waits longer than
+ * `attemptTimeoutMs` for a byte rejects with a `TimeoutError` (a half-open connection
+ * would otherwise hold the download forever).
  */
-async function readBody(
+async function readInto(
   response: Response,
-  clock: Clock,
-  idleMs: number,
+  sink: DownloadAttempt<unknown>,
+  info: FileReady,
+  artifact: Artifact,
+  context: DownloadContext,
   signal: AbortSignal | undefined,
-): Promise<Uint8Array> {
-  if (!response.body) return new Uint8Array(0);
-  return readAll(response.body, () => timeoutSignal(idleMs, { clock, parent: signal }));
+): Promise<number> {
+  if (!response.body) return 0;
+  let size = 0;
+  const bound = () =>
+    timeoutSignal(context.retry.attemptTimeoutMs, { clock: context.clock, parent: signal });
+  await forEachChunk(response.body, bound, async (chunk) => {
+    size += chunk.byteLength;
+    if (size > info.download_size)
+      throw tooLarge(
+        artifact,
+        `the body goes past ${info.download_size} bytes`,
+        info.download_size,
+      );
+    await sink.write(chunk);
+  });
+  return size;
 }
 
-function requireReady(info: PlanFileInfoOutput, artifact: Artifact): FileReady {
+function tooLarge(artifact: Artifact, what: string, limit: number): ProtocolError {
+  return new ProtocolError(
+    ErrorCode.TOO_LARGE,
+    `The ${artifact} is larger than allowed: ${what} (limit ${limit} bytes); nothing more was read`,
+    { details: { limit } },
+  );
+}
+
+function requireReady(info: PlanFileInfoOutput, artifact: Artifact, maxBytes: number): FileReady {
   if (info.ready === false) {
     throw new ProtocolError(
       ErrorCode.NOT_READY,
@@ -111,6 +170,8 @@ function requireReady(info: PlanFileInfoOutput, artifact: Artifact): FileReady {
       },
     );
   }
+  if (info.download_size > maxBytes)
+    throw tooLarge(artifact, `plan_file_info announced ${info.download_size} bytes`, maxBytes);
   return info;
 }
 
@@ -128,7 +189,24 @@ function downloadUrl(info: FileReady, baseUrl: URL, artifact: Artifact): string 
       { tool: "plan_file_info" },
     );
   }
-  return new URL(info.download_url, baseUrl).toString();
+  let url: URL;
+  try {
+    url = new URL(info.download_url, baseUrl);
+  } catch {
+    throw new ProtocolError(
+      ErrorCode.INVALID_RESPONSE,
+      `plan_file_info gave a download_url that is not a URL`,
+      { tool: "plan_file_info" },
+    );
+  }
+  const unfetchable = unfetchableReason(url);
+  if (unfetchable)
+    throw new ProtocolError(
+      ErrorCode.INVALID_RESPONSE,
+      `plan_file_info gave a download_url the SDK will not fetch: ${unfetchable}`,
+      { tool: "plan_file_info" },
+    );
+  return url.toString();
 }
 
 async function httpFailure(response: Response, url: string, attempts: number) {
@@ -155,15 +233,17 @@ async function httpFailure(response: Response, url: string, attempts: number) {
   });
 }
 
-async function verify(bytes: Uint8Array, info: FileReady, artifact: Artifact): Promise<void> {
-  const digest = new Uint8Array(
-    await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>),
-  );
-  const hex = Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
-  if (hex === info.sha256.toLowerCase() && bytes.byteLength === info.download_size) return;
+async function verify(
+  hex: string,
+  size: number,
+  info: FileReady,
+  artifact: Artifact,
+): Promise<void> {
+  const expected = info.sha256.toLowerCase();
+  if (hex === expected && size === info.download_size) return;
   throw new ProtocolError(
     ErrorCode.CHECKSUM_MISMATCH,
-    `The downloaded ${artifact} does not match plan_file_info (sha256 ${hex === info.sha256.toLowerCase() ? "matches" : "differs"}, ${bytes.byteLength} of ${info.download_size} bytes)`,
-    { details: { expectedSha256: info.sha256, actualSha256: hex, size: bytes.byteLength } },
+    `The downloaded ${artifact} does not match plan_file_info (sha256 ${hex === expected ? "matches" : "differs"}, ${size} of ${info.download_size} bytes)`,
+    { details: { expectedSha256: info.sha256, actualSha256: hex, size } },
   );
 }

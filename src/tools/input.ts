@@ -1,3 +1,4 @@
+import { rememberSecret } from "../errors/secrets.js";
 import { TOOLS, type ToolName, type ToolParsedInput } from "./schemas/registry.js";
 
 /**
@@ -10,6 +11,8 @@ export function parseInput<N extends ToolName>(
   name: N,
   args: Record<string, unknown>,
 ): ToolParsedInput<N> {
+  // A user's own key passed as an argument is as secret as the client's.
+  if (typeof args.user_api_key === "string") rememberSecret(args.user_api_key);
   const parsed = TOOLS[name].input.safeParse(args);
   if (parsed.success) return parsed.data as ToolParsedInput<N>;
   const problems = parsed.error.issues

@@ -1,4 +1,5 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { rememberSecret } from "../errors/secrets.js";
 import type { Logger } from "../transport/logger.js";
 import { raceSignal } from "../transport/signals.js";
 import { callError } from "./call-error.js";
@@ -32,6 +33,8 @@ export async function invokeTool<N extends ToolName>(
   args: ToolParsedInput<N>,
   signal?: AbortSignal,
 ): Promise<ToolOutput<N>> {
+  // Keeps this client's key among the secrets every error is scrubbed of.
+  for (const secret of context.secrets) rememberSecret(secret);
   const combined = context.scope.enter(signal);
   const registration = context.signals.register(combined.signal);
   try {

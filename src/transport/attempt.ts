@@ -10,14 +10,10 @@ import {
 import { abortReason, type Clock } from "./clock.js";
 import { MAX_TIMER_MS } from "./duration.js";
 import { transportError } from "./failure.js";
+import type { FetchFunction } from "./fetch-function.js";
 import { readAll } from "./read-all.js";
 import { rebuildResponse } from "./rebuild-response.js";
-import {
-  type FetchFunction,
-  fetchWithRedirects,
-  isFinalError,
-  type RedirectOptions,
-} from "./redirect.js";
+import { fetchWithRedirects, isFinalError, type RedirectOptions } from "./redirect.js";
 import type { ReplayableRequest } from "./request.js";
 import { raceSignal } from "./signals.js";
 

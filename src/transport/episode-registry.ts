@@ -1,6 +1,6 @@
 import type { Clock } from "./clock.js";
 import { createEpisodeControl, type EpisodeControl, type OutageEpisodeOptions } from "./episode.js";
-import type { FetchFunction } from "./redirect.js";
+import type { FetchFunction } from "./fetch-function.js";
 
 /** One user's hold on a shared episode; `release()` once, when that user is done. */
 export interface EpisodeLease {

@@ -1,8 +1,8 @@
 import { isOutageStatus } from "./classify.js";
 import { abortReason, type Clock, sleep, systemClock, timeoutSignal } from "./clock.js";
 import { type Deferred, deferred } from "./deferred.js";
+import type { FetchFunction } from "./fetch-function.js";
 import type { RetryOptions } from "./policy.js";
-import type { FetchFunction } from "./redirect.js";
 import { raceSignal } from "./signals.js";
 
 /** Options of {@link createOutageEpisode}. */

@@ -1,11 +1,5 @@
 import { raceSignal } from "./signals.js";
 
-/** What bounds one read of a body: a signal, and how to release it after the read. */
-export interface ReadBound {
-  signal: AbortSignal;
-  dispose(): void;
-}
-
 /** Options of {@link readAll}. */
 export interface ReadAllOptions {
   /** Most bytes accepted; once more arrive, reading stops, the body is cancelled and `tooLarge` is thrown. @default Infinity */
@@ -15,15 +9,14 @@ export interface ReadAllOptions {
 }
 
 /**
- * Reads a whole body into one byte array. The reads are bounded either by one
- * signal for the whole body (one race for all chunks, no per-chunk cost) or by a
- * fresh {@link ReadBound} per read (an idle timeout that restarts per chunk). Past
- * `maxBytes` it stops without keeping the chunk that crossed the limit. On failure
- * the body is cancelled so the connection is released.
+ * Reads a whole body into one byte array, bounded by one signal for the whole body
+ * (one race for all chunks, no per-chunk cost; a per-read idle bound is
+ * `forEachChunk`'s). Past `maxBytes` it stops without keeping the chunk that
+ * crossed the limit. On failure the body is cancelled so the connection is released.
  */
 export async function readAll(
   body: ReadableStream<Uint8Array>,
-  bound: AbortSignal | (() => ReadBound),
+  bound: AbortSignal,
   options: ReadAllOptions = {},
 ): Promise<Uint8Array<ArrayBuffer>> {
   const reader = body.getReader();
@@ -32,17 +25,7 @@ export async function readAll(
   let size = 0;
   const drain = async () => {
     for (;;) {
-      let step: ReadableStreamReadResult<Uint8Array>;
-      if (typeof bound === "function") {
-        const each = bound();
-        try {
-          step = await raceSignal(reader.read(), each.signal);
-        } finally {
-          each.dispose();
-        }
-      } else {
-        step = await reader.read();
-      }
+      const step = await reader.read();
       if (step.done) return;
       size += step.value.byteLength;
       if (size > maxBytes)
@@ -51,7 +34,7 @@ export async function readAll(
     }
   };
   try {
-    await (typeof bound === "function" ? drain() : raceSignal(drain(), bound));
+    await raceSignal(drain(), bound);
   } catch (error) {
     reader.cancel(error).catch(() => {});
     throw error;

@@ -1,10 +1,8 @@
 import { ErrorCode } from "../errors/codes.js";
-import { redactUrl } from "../errors/redact.js";
+import { redactUrl, SECRET_HEADERS } from "../errors/redact.js";
 import { type RequestContext, transportError } from "./failure.js";
 import type { FetchFunction } from "./fetch-function.js";
 import { attemptInit, type ReplayableRequest } from "./request.js";
-
-export type { FetchFunction };
 
 const finalErrors = new WeakSet<object>();
 
@@ -14,7 +12,6 @@ export function isFinalError(error: unknown): boolean {
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-const SECRET_HEADERS = ["x-api-key", "authorization", "cookie", "proxy-authorization"];
 
 /** Options of {@link fetchWithRedirects}. */
 export interface RedirectOptions {

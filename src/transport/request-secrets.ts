@@ -1,6 +1,4 @@
-import { type ReplayableRequest, secretsOf } from "./request.js";
-
-export type { ReplayableRequest };
+import type { ReplayableRequest } from "./request.js";
 
 /** Query parameters whose values are credentials (a signed download link's `token`, …). */
 const SECRET_QUERY_PARAMS = [
@@ -13,9 +11,17 @@ const SECRET_QUERY_PARAMS = [
   "sig",
 ];
 
-/** Everything secret a request carries: its `X-API-Key`, bearer token, and credential query values. */
+/** Everything secret a request carries: its `X-API-Key`, bearer token, credential query values and URL user info. */
 export function requestSecrets(request: Pick<ReplayableRequest, "url" | "headers">): string[] {
-  const secrets = secretsOf(request.headers);
+  const secrets: string[] = [];
+  const apiKey = request.headers.get("x-api-key");
+  if (apiKey) secrets.push(apiKey);
+  const authorization = request.headers.get("authorization");
+  if (authorization) {
+    secrets.push(authorization);
+    const token = authorization.split(/\s+/)[1];
+    if (token) secrets.push(token);
+  }
   const { searchParams, username, password } = new URL(request.url);
   for (const name of SECRET_QUERY_PARAMS) {
     const value = searchParams.get(name);

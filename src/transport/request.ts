@@ -127,17 +127,3 @@ export function attemptInit(
     init.body = typeof request.body === "string" ? request.body : request.body.slice();
   return init;
 }
-
-/** Secret values carried by `headers` (API key, bearer token), so messages can redact them. */
-export function secretsOf(headers: Headers): string[] {
-  const secrets: string[] = [];
-  const apiKey = headers.get("x-api-key");
-  if (apiKey) secrets.push(apiKey);
-  const authorization = headers.get("authorization");
-  if (authorization) {
-    secrets.push(authorization);
-    const token = authorization.split(/\s+/)[1];
-    if (token) secrets.push(token);
-  }
-  return secrets;
-}

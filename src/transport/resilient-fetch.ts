@@ -1,10 +1,11 @@
+import { rememberSecret } from "../errors/secrets.js";
 import { isJsonType } from "./classify.js";
 import { type Clock, systemClock } from "./clock.js";
 import { controlOf, type EpisodeControl, type OutageEpisode } from "./episode.js";
 import { type EpisodeLease, leaseEpisode } from "./episode-registry.js";
+import type { FetchFunction } from "./fetch-function.js";
 import type { Logger } from "./logger.js";
 import { type ResolvedRetryOptions, type RetryOptions, resolveRetryOptions } from "./policy.js";
-import type { FetchFunction } from "./redirect.js";
 import { type ReplayableRequest, toReplayable } from "./request.js";
 import type { ResendableHook } from "./resend.js";
 import { type RetryInfo, sendWithRetry } from "./retry-loop.js";
@@ -122,6 +123,8 @@ export function createResilientFetch(options: ResilientFetchOptions = {}): Resil
     );
   const annotations = createToolAnnotationsRegistry();
   const secrets = (options.secrets ?? []).filter((s): s is string => typeof s === "string");
+  // Errors the SDK builds anywhere in the process are scrubbed of them too.
+  for (const secret of secrets) rememberSecret(secret);
   const send = (request: ReplayableRequest) =>
     sendWithRetry(request, {
       inner,

@@ -1,25 +1,10 @@
+import { scrubText } from "../errors/scrub.js";
 import { type Clock, timeoutSignal } from "./clock.js";
-import { readAll } from "./read-all.js";
+import { forEachChunk } from "./each-chunk.js";
 import { rebuildResponse } from "./rebuild-response.js";
 
 /** The most of an error body kept (an error page, a JSON-RPC error); the rest is cut. */
 const MAX_ERROR_BODY_BYTES = 1_048_576;
-
-/**
- * The forms a secret takes in a body: as is, JSON-escaped (a key with a quote or a
- * backslash) and percent-encoded (a key echoed inside a URL).
- */
-function secretForms(secrets: readonly string[]): string[] {
-  const forms = new Set<string>();
-  for (const secret of secrets) {
-    if (secret.length < 4) continue;
-    forms.add(secret);
-    forms.add(JSON.stringify(secret).slice(1, -1));
-    forms.add(encodeURIComponent(secret));
-  }
-  // Longest first, so a form that contains another is replaced whole.
-  return [...forms].sort((a, b) => b.length - a.length);
-}
 
 /**
  * A non-2xx response with the request's own secrets (its `X-API-Key`, bearer token,
@@ -34,17 +19,31 @@ export async function scrubErrorBody(
   clock: Clock,
   timeoutMs: number,
 ): Promise<Response> {
-  if (response.ok || !response.body || secrets.length === 0) return response;
+  if (response.ok || !response.body) return response;
   const bound = timeoutSignal(timeoutMs, { clock });
-  let text = "";
+  const chunks: Uint8Array[] = [];
+  let size = 0;
   try {
-    const bytes = await readAll(response.body, () => ({ signal: bound.signal, dispose() {} }));
-    text = new TextDecoder().decode(bytes.subarray(0, MAX_ERROR_BODY_BYTES));
+    await forEachChunk(
+      response.body,
+      () => ({ signal: bound.signal, dispose() {} }),
+      (chunk) => {
+        chunks.push(chunk);
+        size += chunk.byteLength;
+        // Enough to show the error; the rest is not read (the body is cancelled).
+        if (size >= MAX_ERROR_BODY_BYTES) throw new RangeError("error body cut");
+      },
+    );
   } catch {
-    // An error body that breaks or stalls carries nothing the caller needs.
+    // An error body that breaks, stalls or runs long carries nothing more the caller needs.
   } finally {
     bound.dispose();
   }
-  for (const form of secretForms(secrets)) text = text.split(form).join("***");
-  return rebuildResponse(response, text);
+  const decoder = new TextDecoder();
+  const text = chunks.map((chunk) => decoder.decode(chunk, { stream: true })).join("");
+  // The one redaction: these secrets and the process's, in every form, pex_ keys, tokens, user info.
+  return rebuildResponse(
+    response,
+    scrubText((text + decoder.decode()).slice(0, MAX_ERROR_BODY_BYTES), secrets),
+  );
 }

@@ -35,7 +35,14 @@ export function startCli(
   bin: string,
   args: string[],
   env: Record<string, string> = {},
-  { killAfterMs = 90_000, input = "" }: { killAfterMs?: number; input?: string } = {},
+  {
+    killAfterMs = 90_000,
+    input = "",
+  }: {
+    killAfterMs?: number;
+    /** Written to stdin, which is then closed; `null` leaves stdin open (a pipe that never ends). */
+    input?: string | null;
+  } = {},
 ): CliRun {
   const base = { ...process.env };
   delete base.PLANEXE_URL;
@@ -44,7 +51,9 @@ export function startCli(
     env: { ...base, ...env },
     stdio: ["pipe", "pipe", "pipe"],
   });
-  child.stdin?.end(input);
+  // EPIPE: the CLI stopped reading stdin (it may refuse a prompt too long to read).
+  child.stdin?.on("error", () => {});
+  if (input !== null) child.stdin?.end(input);
   let stdout = "";
   let stderr = "";
   const waiters: Array<() => void> = [];

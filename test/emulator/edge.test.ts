@@ -72,6 +72,20 @@ async function readFirstChunk(response: Response) {
 }
 
 describe("the edge", () => {
+  it("sets the client's identity from its socket: forged X-Forwarded-For / X-Real-IP never reach a replica", async () => {
+    const { port } = await listen(async (request) =>
+      Response.json({
+        forwarded: request.headers.get("x-forwarded-for"),
+        real: request.headers.get("x-real-ip"),
+      }),
+    );
+    const edge = await edgeTo([upstream("a", port)]);
+    const response = await fetch(`http://127.0.0.1:${edge.port}/x`, {
+      headers: { "x-forwarded-for": "203.0.113.7", "x-real-ip": "198.51.100.2" },
+    });
+    expect(await response.json()).toEqual({ forwarded: "127.0.0.1", real: "127.0.0.1" });
+  });
+
   it("answers 502 with Railway's HTML page while no replica is healthy", async () => {
     const edge = await edgeTo([]);
     const response = await fetch(`http://127.0.0.1:${edge.port}/mcp`, {

@@ -124,7 +124,7 @@ describe("rate limit", () => {
     const send = () =>
       fetch(
         `${BASE}/mcp`,
-        rpc({ jsonrpc: "2.0", id: 1, method: "tools/list" }, { "x-forwarded-for": "10.0.0.1" }),
+        rpc({ jsonrpc: "2.0", id: 1, method: "tools/list" }, { "x-real-ip": "10.0.0.1" }),
       );
     for (let i = 0; i < 60; i++) expect((await send()).status).toBe(200);
     const refused = await send();
@@ -133,7 +133,7 @@ describe("rate limit", () => {
     expect(await refused.json()).toEqual({ detail: "Rate limit exceeded" });
     const otherClient = await fetch(
       `${BASE}/mcp/tools/call`,
-      rpc({ tool: "example_prompts" }, { "x-forwarded-for": "10.0.0.2" }),
+      rpc({ tool: "example_prompts" }, { "x-real-ip": "10.0.0.2" }),
     );
     expect(otherClient.status).toBe(200);
     await clock.advance(60_000);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createPlanProgressStream, defaultClientKey } from "../../src/server/index.js";
+import { createPlanProgressStream } from "../../src/server/index.js";
 import { collect, setup, snapshot, streamRequest } from "./helpers.js";
 
 const getSnapshot = async () => undefined;
@@ -51,11 +51,31 @@ describe("options", () => {
     await body.reader.cancel();
   });
 
-  it("keys clients by the first X-Forwarded-For hop by default", () => {
-    const key = (headers: Record<string, string>) =>
-      defaultClientKey(new Request("http://x/sse/plan/p", { headers }));
-    expect(key({ "x-forwarded-for": " 203.0.113.7 , 10.0.0.1" })).toBe("203.0.113.7");
-    expect(key({ "x-real-ip": "198.51.100.2" })).toBe("198.51.100.2");
-    expect(key({})).toBe("unknown");
+  it("hands getSnapshot no plan id with a separator or dot segment, even percent-encoded", async () => {
+    const asked: string[] = [];
+    const handler = createPlanProgressStream({
+      getSnapshot: async (planId) => {
+        asked.push(planId);
+        return undefined;
+      },
+    });
+    for (const id of ["..%2F..%2Fetc%2Fpasswd", "%2e%2e", "a%5Cb", "..", "a%00b", "%2Fetc"]) {
+      const response = await handler(new Request(`http://x/sse/plan/${id}`));
+      expect(response.status, id).toBe(404);
+    }
+    expect(asked).toEqual([]);
+    const ok = await handler(new Request("http://x/sse/plan/5f2b1c9e-8a4d-4e2f-9b7a-3c6d1e0f2a4b"));
+    await ok.body?.cancel();
+    expect(asked).toEqual(["5f2b1c9e-8a4d-4e2f-9b7a-3c6d1e0f2a4b"]);
+  });
+
+  it("refuses a trustProxy it cannot follow", () => {
+    const getSnapshot = async () => undefined;
+    expect(() => createPlanProgressStream({ getSnapshot, trustProxy: { hops: 0 } })).toThrow(
+      TypeError,
+    );
+    expect(() =>
+      createPlanProgressStream({ getSnapshot, trustProxy: { header: "x real ip" } }),
+    ).toThrow(TypeError);
   });
 });

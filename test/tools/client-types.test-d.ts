@@ -2,6 +2,7 @@ import { describe, expectTypeOf, it } from "vitest";
 import type {
   ConfirmedRerun,
   DownloadedArtifact,
+  DownloadTarget,
   PlanCreateOutput,
   PlanExeClient,
   PlanFileInfoOutput,
@@ -65,6 +66,21 @@ describe("PlanExeClient types (inferred from the zod schemas)", () => {
     expectTypeOf<Extract<PlanFileInfoOutput, { ready: false }>["reason"]>().toEqualTypeOf<string>();
     expectTypeOf(client.download).returns.resolves.toEqualTypeOf<DownloadedArtifact>();
     expectTypeOf<DownloadedArtifact["bytes"]>().toEqualTypeOf<Uint8Array>();
+  });
+
+  it("downloadTo returns what its target's commit returned", () => {
+    const target = {} as DownloadTarget<{ path: string }>;
+    expectTypeOf(client.downloadTo("id", target))
+      .resolves.toHaveProperty("result")
+      .toEqualTypeOf<{ path: string }>();
+    expectTypeOf(client.downloadTo("id", target))
+      .resolves.toHaveProperty("sha256")
+      .toEqualTypeOf<string>();
+    expectTypeOf(client.download)
+      .parameter(1)
+      .exclude<undefined>()
+      .toHaveProperty("maxBytes")
+      .toEqualTypeOf<number | undefined>();
   });
 
   it("sendFeedback takes the contract's categories", () => {

@@ -112,8 +112,10 @@ describe("download", () => {
     const report = await env.run(env.client.download(plan.plan_id));
     expect(report.bytes.byteLength).toBe(report.download_size);
     expect(gets).toBe(2);
-    // Given up on after the policy's attempt timeout (30 s) without a byte.
-    expect(env.clock.now() - started).toBe(30_000);
+    // Given up on after the policy's attempt timeout (30 s) without a byte, once. (Under
+    // load the double's own 1 s timers may fire while the GET is still on its way.)
+    expect(env.clock.now() - started).toBeGreaterThanOrEqual(30_000);
+    expect(env.clock.now() - started).toBeLessThan(35_000);
   });
 
   it("a body that breaks mid-read every time ends in a typed NETWORK_ERROR, not a raw TypeError", async () => {

@@ -1,3 +1,5 @@
+import { unfetchableReason } from "../../transport/origin.js";
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** What a user can name a plan by: its id, or its progress stream URL. */
@@ -31,7 +33,7 @@ export function parsePlanRef(text: string, baseUrl: string): PlanRef | undefined
   } catch {
     return undefined;
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") return undefined;
+  if (unfetchableReason(url)) return undefined;
   const segments = url.pathname.split("/");
   const last = segments.at(-1) ?? "";
   const sseAt = url.pathname.lastIndexOf("/sse/");

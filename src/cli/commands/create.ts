@@ -1,5 +1,5 @@
-import { readFile } from "node:fs/promises";
 import { CONNECTION_HELP, CONNECTION_OPTIONS, resolveConnection } from "../args/connection.js";
+import { readFileHead } from "../args/file-head.js";
 import { parse } from "../args/parse.js";
 import { parseProfile } from "../args/plan-id.js";
 import { parsePlanRef } from "../args/plan-ref.js";
@@ -10,6 +10,11 @@ import { pickRenderer } from "../render/index.js";
 import { runWatchSession } from "../watch/session.js";
 
 const NAME = "planexe-client create";
+/** A plan prompt is a few paragraphs; more is a file or a pipe given by mistake. */
+const MAX_PROMPT_BYTES = 1024 * 1024;
+
+const tooLong = (what: string) =>
+  usageError(NAME, `${what} longer than ${MAX_PROMPT_BYTES} bytes: a prompt is a few paragraphs`);
 const HELP = `Usage: planexe-client create [prompt…] [options]
        planexe-client create --file prompt.txt
        echo "Open a bakery in Lisbon" | planexe-client create
@@ -23,6 +28,7 @@ ${CONNECTION_HELP}
   --profile NAME     baseline (default), premium, frontier or custom
   --watch            then follow it like watch-plan (same exit codes)
   --download DIR     with --watch: save the report and zip into DIR (sha256-checked)
+  --force            with --download: replace files already there [default: keep them]
   --json             print the server's answer (and, with --watch, events) as JSON lines
   -h, --help         show this help
 `;
@@ -33,6 +39,7 @@ const OPTIONS = {
   profile: { type: "string" },
   watch: { type: "boolean" },
   download: { type: "string" },
+  force: { type: "boolean" },
   json: { type: "boolean" },
 } as const;
 
@@ -42,10 +49,19 @@ async function readPrompt(positionals: string[], file: string | undefined, env: 
   let prompt: string | undefined;
   if (positionals.length > 0) prompt = positionals.join(" ");
   else if (file !== undefined) {
-    prompt = await readFile(file, "utf8").catch((cause: unknown) => {
+    let head: { text: string; more: boolean };
+    try {
+      head = readFileHead(file, MAX_PROMPT_BYTES);
+    } catch (cause) {
       throw new CliError(`${NAME}: cannot read ${file}`, ExitCode.ERROR, { cause });
-    });
-  } else prompt = await env.readStdin();
+    }
+    if (head.more) throw tooLong(`${file} is`);
+    prompt = head.text;
+  } else {
+    const piped = await env.readStdin(MAX_PROMPT_BYTES);
+    if (piped === null) throw tooLong("stdin is");
+    prompt = piped;
+  }
   if (!prompt?.trim())
     throw usageError(NAME, "no prompt: pass it as an argument, with --file, or on stdin");
   return prompt.trim();
@@ -89,6 +105,7 @@ export const createCommand: Command = {
         signal: env.signal,
         timeoutMs: connection.timeoutMs,
         downloadDir: values.download,
+        force: values.force === true,
         tickMs: env.output.isTTY && !json ? 1000 : 0,
       });
     });

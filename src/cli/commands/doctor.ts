@@ -9,7 +9,7 @@ import { checkStuck } from "../doctor/stuck-check.js";
 import { ExitCode, usageError } from "../exit-codes.js";
 
 const NAME = "planexe-client doctor";
-const HELP = `Usage: planexe-client doctor [--url URL] [--api-key KEY]
+const HELP = `Usage: planexe-client doctor [--url URL] [--api-key-file PATH]
 
 The after-deploy checklist as a command:
   healthcheck       GET /healthcheck answers status ok/healthy

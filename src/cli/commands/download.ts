@@ -12,6 +12,7 @@ const OPTIONS = {
   json: { type: "boolean" },
   dir: { type: "string" },
   artifact: { type: "string" },
+  force: { type: "boolean" },
 } as const;
 
 export const downloadCommand: Command = {
@@ -20,7 +21,7 @@ export const downloadCommand: Command = {
     const { values, positionals } = parse(NAME, args, OPTIONS);
     if (values.help) {
       const extra =
-        "  --dir DIR          where to save [default: .]\n  --artifact NAME    report or zip [default: both]\n";
+        "  --dir DIR          where to save [default: .]\n  --artifact NAME    report or zip [default: both]\n  --force            replace files already there [default: keep them, exit 3]\n";
       env.output.out(
         planCommandHelp("download <plan-id>", "Saves a plan's report.html and run.zip.", extra),
       );
@@ -38,6 +39,7 @@ export const downloadCommand: Command = {
         values.dir ?? ".",
         env.signal,
         artifact ? [artifact] : ["report", "zip"],
+        values.force === true,
       );
       for (const file of saved) {
         if (values.json) env.output.out(`${JSON.stringify(file)}\n`);

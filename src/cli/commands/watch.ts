@@ -1,3 +1,4 @@
+import { mayCarryCredentials } from "../../transport/origin.js";
 import { CONNECTION_HELP, CONNECTION_OPTIONS, resolveConnection } from "../args/connection.js";
 import { parse } from "../args/parse.js";
 import { parsePlanRef } from "../args/plan-ref.js";
@@ -16,6 +17,7 @@ Options:
 ${CONNECTION_HELP}
   --json             one JSON event per line
   --download DIR     save the report and zip into DIR (sha256-checked)
+  --force            with --download: replace files already there [default: keep them]
   -h, --help         show this help
 
 Exit codes: 0 completed, 1 failed, 2 stopped, 3 usage / key / unknown plan /
@@ -26,6 +28,7 @@ const OPTIONS = {
   ...CONNECTION_OPTIONS,
   json: { type: "boolean" },
   download: { type: "string" },
+  force: { type: "boolean" },
 } as const;
 
 /** `watch-plan <plan-id | sse-url>`: the whole command, for both bins. */
@@ -53,7 +56,11 @@ export async function runWatchCommand(
     import("../command.js"),
     import("../watch/session.js"),
   ]);
-  const base = { ...connection, baseUrl: ref.baseUrl };
+  // The key is for the configured server: a stream URL on another origin is watched without it.
+  const apiKey = mayCarryCredentials(ref.sseUrl, connection.baseUrl)
+    ? connection.apiKey
+    : undefined;
+  const base = { ...connection, apiKey, baseUrl: ref.baseUrl };
   const client = createClient(base, env.signal);
   const now = () => Date.now();
   try {
@@ -61,11 +68,12 @@ export async function runWatchCommand(
       command,
       ref,
       client,
-      apiKey: connection.apiKey,
+      apiKey,
       renderer: pickRenderer(env.output, values.json === true, now),
       signal: env.signal,
       timeoutMs: connection.timeoutMs,
       downloadDir: values.download,
+      force: values.force === true,
       tickMs: env.output.isTTY && !values.json ? 1000 : 0,
     });
   } finally {

@@ -1,4 +1,8 @@
 import { timeoutSignal } from "../../transport/clock.js";
+import { forEachChunk } from "../../transport/each-chunk.js";
+
+/** The most of a body the doctor reads: a healthcheck or tool list is a few KiB. */
+const MAX_BODY_BYTES = 1024 * 1024;
 
 /** The outcome of one after-deploy check. */
 export interface CheckResult {
@@ -28,8 +32,8 @@ export async function timedGet(
 /** `GET /healthcheck` answers 200 with `status` healthy/ok. */
 export async function checkHealth(base: string, timeoutMs: number, signal: AbortSignal) {
   const name = "healthcheck";
-  const { response, detail } = await timedGet(`${base}/healthcheck`, timeoutMs, signal, (r) =>
-    r.text(),
+  const { response, detail } = await timedGet(`${base}/healthcheck`, timeoutMs, signal, (r, s) =>
+    readCapped(r, s),
   );
   if (response.status !== 200)
     return fail(name, `HTTP ${response.status} from /healthcheck${htmlHint(response)}`);
@@ -48,8 +52,8 @@ export async function checkHealth(base: string, timeoutMs: number, signal: Abort
 /** `GET /mcp/tools` serves a non-empty tool list. */
 export async function checkTools(base: string, timeoutMs: number, signal: AbortSignal) {
   const name = "tool list";
-  const { response, detail } = await timedGet(`${base}/mcp/tools`, timeoutMs, signal, (r) =>
-    r.text(),
+  const { response, detail } = await timedGet(`${base}/mcp/tools`, timeoutMs, signal, (r, s) =>
+    readCapped(r, s),
   );
   if (response.status !== 200)
     return fail(name, `HTTP ${response.status} from /mcp/tools${htmlHint(response)}`);
@@ -60,6 +64,39 @@ export async function checkTools(base: string, timeoutMs: number, signal: AbortS
   const missing = ["plan_create", "plan_status"].filter((tool) => !names.includes(tool));
   if (missing.length > 0) return fail(name, `${tools.length} tools, missing ${missing.join(", ")}`);
   return ok(name, `${tools.length} tools on /mcp/tools`);
+}
+
+/**
+ * The body as text, but no more than `maxBytes` of it, and no more once `enough`
+ * says so (then the body is cancelled): a server sending an endless answer cannot
+ * fill the doctor's memory.
+ */
+export async function readCapped(
+  response: Response,
+  signal: AbortSignal,
+  maxBytes = MAX_BODY_BYTES,
+  enough: (text: string) => boolean = () => false,
+): Promise<string> {
+  if (!response.body) return "";
+  const decoder = new TextDecoder();
+  const full = new Error("enough");
+  let text = "";
+  let size = 0;
+  try {
+    await forEachChunk(
+      response.body,
+      () => ({ signal, dispose() {} }),
+      (chunk) => {
+        const room = maxBytes - size;
+        size += chunk.byteLength;
+        text += decoder.decode(chunk.subarray(0, room), { stream: true });
+        if (size >= maxBytes || enough(text)) throw full;
+      },
+    );
+  } catch (error) {
+    if (error !== full) throw error;
+  }
+  return text;
 }
 
 export function ok(name: string, detail: string, lines?: string[]): CheckResult {

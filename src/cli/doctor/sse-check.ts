@@ -1,4 +1,7 @@
-import { type CheckResult, fail, ok, timedGet } from "./checks.js";
+import { type CheckResult, fail, ok, readCapped, timedGet } from "./checks.js";
+
+/** PlanExe's first block is a `retry:` line and one event: far less than this. */
+const MAX_STREAM_BYTES = 65_536;
 
 /**
  * Opens `/sse/plan/<id>` and expects `text/event-stream` with a `retry:` line or
@@ -32,22 +35,15 @@ export async function checkStream(
   }
 }
 
-/** Reads until the first `retry:` and the first `event:` (or the end), then cancels the body. */
-async function readFirstBlock(response: Response): Promise<string> {
+/**
+ * Reads until the first `retry:` and the first `event:` (or the end, or 64 KiB: an
+ * endless stream with no event is a failure, not a wait), then cancels the body.
+ */
+async function readFirstBlock(response: Response, signal: AbortSignal): Promise<string> {
   if (!response.body || response.status !== 200) return "";
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  try {
-    for (;;) {
-      const seen = summarize(text);
-      if (seen.event) return [seen.retry, seen.event].filter(Boolean).join(", ");
-      const { value, done } = await reader.read();
-      if (done) return [seen.retry, seen.event].filter(Boolean).join(", ");
-      text += value;
-    }
-  } finally {
-    await reader.cancel().catch(() => {});
-  }
+  const seenEvent = (text: string) => summarize(text).event !== undefined;
+  const seen = summarize(await readCapped(response, signal, MAX_STREAM_BYTES, seenEvent));
+  return [seen.retry, seen.event].filter(Boolean).join(", ");
 }
 
 function summarize(text: string): { retry?: string; event?: string } {

@@ -1,12 +1,11 @@
 import { formatDuration } from "../args/duration.js";
-import type { Output } from "../output.js";
+import { CLEAR_LINE, type Output } from "../output.js";
 import { applyUpdate, currentStep, elapsedNow, emptyView, type ProgressView } from "./model.js";
 import type { Renderer } from "./renderer.js";
 import { errorLine, resultLines } from "./summary.js";
 
 const MAX_WIDTH = 24;
 const MIN_WIDTH = 8;
-const CLEAR_LINE = "\r\x1b[2K";
 
 /** The bar's one line for a view (no escape codes), cut to `columns - 1`; the bar shrinks first. */
 export function barLine(view: ProgressView, now: number, columns: number): string {

@@ -1,5 +1,6 @@
 import type { PlanExeClient } from "../../client.js";
 import type { PlanState } from "../../protocol/index.js";
+import { unfetchableReason } from "../../transport/origin.js";
 import type { PlanRef } from "../args/plan-ref.js";
 import { ExitCode } from "../exit-codes.js";
 import { explain } from "../explain.js";
@@ -23,6 +24,7 @@ export async function finishPlan(options: {
   state: PlanState;
   failure: string | undefined;
   downloadDir?: string | undefined;
+  force?: boolean | undefined;
 }): Promise<WatchResult> {
   const { ref, client, signal, state } = options;
   const result: WatchResult = { state, exitCode: EXIT_BY_STATE[state] ?? ExitCode.ERROR };
@@ -34,15 +36,25 @@ export async function finishPlan(options: {
   }
   try {
     const info = await client.getFileInfo(ref.planId, { signal });
-    if ("download_url" in info && typeof info.download_url === "string")
-      result.reportUrl = new URL(info.download_url, `${ref.baseUrl}/`).toString();
-    else if (info.ready === false) result.reportNote = `not ready (${info.reason})`;
+    if ("download_url" in info && typeof info.download_url === "string") {
+      const url = new URL(info.download_url, `${ref.baseUrl}/`);
+      // Only a link the user can follow is shown as one.
+      if (unfetchableReason(url)) result.reportNote = "the server gave a link that is not http(s)";
+      else result.reportUrl = url.toString();
+    } else if (info.ready === false) result.reportNote = `not ready (${info.reason})`;
   } catch (error) {
     result.reportNote = explain(error, options).message;
   }
   if (options.downloadDir) {
     try {
-      result.saved = await saveArtifacts(client, ref.planId, options.downloadDir, signal);
+      result.saved = await saveArtifacts(
+        client,
+        ref.planId,
+        options.downloadDir,
+        signal,
+        undefined,
+        options.force === true,
+      );
     } catch (error) {
       const cliError = explain(error, { ...options, baseUrl: ref.baseUrl });
       result.error = `download failed: ${cliError.message}`;

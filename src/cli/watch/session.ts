@@ -22,6 +22,8 @@ export interface WatchSessionOptions {
   timeoutMs?: number | undefined;
   /** Save the report and zip here once the plan completed. */
   downloadDir?: string | undefined;
+  /** Replace files already in `downloadDir`. @default false */
+  force?: boolean | undefined;
   /** Redraw the bar's elapsed time this often (0: never). @default 0 */
   tickMs?: number | undefined;
   /** Told about every stream event (the demo counts them). */

@@ -17,7 +17,7 @@ export interface PlanExeAppOptions {
   baseUrl?: string;
   /**
    * Who a request counts against for the rate limit.
-   * @default first `X-Forwarded-For` entry, else `X-Real-IP`, else the API key's user, else `"unknown"`
+   * @default `X-Real-IP` (what the edge in front sets, as Railway's does), else the API key's user, else `"unknown"`
    */
   clientKey?: (request: Request) => string;
   /** Options for this replica's progress stream (`getSnapshot` and `clock` come from the world). */
@@ -44,13 +44,12 @@ export interface PlanExeApp {
 
 /** The paths PlanExe's 60 / 60 s limit covers. */
 const MCP_PATHS = new Set(["/mcp", "/mcp/", "/mcp/tools/call"]);
+/** The header the edge in front of a replica sets to the client's address (the emulator's edge, Railway's). */
+const EDGE_CLIENT_HEADER = "x-real-ip";
 
 function defaultClientKey(request: Request): string {
-  const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
   const key = apiKeyFromHeaders(request.headers);
-  return (
-    forwarded || request.headers.get("x-real-ip")?.trim() || (key ? userIdForKey(key) : "unknown")
-  );
+  return request.headers.get(EDGE_CLIENT_HEADER)?.trim() || (key ? userIdForKey(key) : "unknown");
 }
 
 /**
@@ -66,6 +65,7 @@ export function createPlanExeApp(world: PlanExeWorld, options: PlanExeAppOptions
   const clientKey = options.clientKey ?? defaultClientKey;
   const corsOrigins = options.corsOrigins ?? ["*"];
   const progress: PlanProgressStreamHandler = createPlanProgressStream({
+    trustProxy: { header: EDGE_CLIENT_HEADER },
     ...options.stream,
     clock: world.clock,
     getSnapshot: async (planId) => world.snapshot(planId),

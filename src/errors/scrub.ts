@@ -1,0 +1,107 @@
+import { formsOf, knownSecretForms } from "./secrets.js";
+
+const REDACTED = "***";
+/** `scheme://user:password@` and `scheme://token@`: URL user info is a secret. */
+const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]+@/gi;
+/** PlanExe API keys, wherever they appear. */
+const PEX_KEY = /\bpex_[A-Za-z0-9_-]{4,}/g;
+/** Signed download tokens and other credentials in a query string. */
+const TOKEN_QUERY = /([?&](?:token|key|api_key|apikey|access_token|signature|sig)=)[^&#\s"'<>]+/gi;
+/** C0 controls but tab and newline, DEL, and C1 controls (8-bit CSI, OSC, …). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+/** How deep objects are followed; deeper values become `"[…]"`. */
+const MAX_DEPTH = 8;
+
+/** `text` with every known secret (raw, JSON-escaped, URL-encoded), URL user info, `pex_` keys and download tokens shown as `***`. */
+export function scrubText(text: string, extra: readonly (string | undefined)[] = []): string {
+  let out = text;
+  const given = extra.filter((s): s is string => typeof s === "string" && s.length >= 4);
+  for (const form of [...given.flatMap(formsOf), ...knownSecretForms()])
+    if (out.includes(form)) out = out.split(form).join(REDACTED);
+  return out
+    .replace(USERINFO, `$1${REDACTED}@`)
+    .replace(PEX_KEY, REDACTED)
+    .replace(TOKEN_QUERY, `$1${REDACTED}`);
+}
+
+/** A quick look for anything {@link scrubText} would change: a known secret, `pex_`, URL user info, a token query. */
+const MAY_HOLD =
+  /pex_|:\/\/[^\s/?#@"'<>]+@|[?&](?:token|key|api_key|apikey|access_token|signature|sig)=/i;
+
+/** False when {@link scrubText} would leave `text` as it is (cheap enough for every stream event). */
+export function mayHoldSecret(text: string): boolean {
+  if (MAY_HOLD.test(text)) return true;
+  for (const form of knownSecretForms()) if (text.includes(form)) return true;
+  return false;
+}
+
+/**
+ * `text` with every terminal control character shown as `\u00NN` instead of acted on:
+ * a server's text must not set the window title, clear the screen or move the cursor.
+ * (The JSON escape, so a JSON line stays valid JSON and decodes to what was sent.)
+ */
+export function visibleControls(text: string): string {
+  return text.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/**
+ * `value` with {@link scrubText} applied to every string in it, or `value` itself
+ * when nothing needed it. Plain objects and arrays are copied; errors are cloned
+ * with their prototype kept (so `instanceof` still holds) and their `name`,
+ * `message`, `stack`, `cause` and own fields (a JSON-RPC error's `data`) scrubbed.
+ * Other objects are kept as they are.
+ */
+export function scrubValue(value: unknown): unknown {
+  return scrub(value, new WeakMap(), 0);
+}
+
+function scrub(value: unknown, seen: WeakMap<object, unknown>, depth: number): unknown {
+  if (typeof value === "string") return scrubText(value);
+  if (typeof value !== "object" || value === null) return value;
+  if (seen.has(value)) return seen.get(value);
+  if (depth >= MAX_DEPTH) return "[…]";
+  if (Array.isArray(value)) {
+    seen.set(value, value);
+    const copy = value.map((item) => scrub(item, seen, depth + 1));
+    const changed = copy.some((item, i) => item !== value[i]);
+    seen.set(value, changed ? copy : value);
+    return changed ? copy : value;
+  }
+  const proto = Object.getPrototypeOf(value) as object | null;
+  const isError =
+    value instanceof Error || Object.prototype.toString.call(value) === "[object Error]";
+  if (!isError && proto !== Object.prototype && proto !== null) return value;
+  seen.set(value, value);
+  const fields = new Map<string | symbol, { value: unknown; enumerable: boolean }>();
+  if (isError)
+    for (const key of ["name", "message", "stack"])
+      fields.set(key, { value: readSafely(value, key), enumerable: false });
+  for (const key of Reflect.ownKeys(value)) {
+    const descriptor = Object.getOwnPropertyDescriptor(value, key);
+    if (!descriptor) continue;
+    // An accessor (V8's `stack` may be one) is read once and kept as a plain value.
+    const raw = "value" in descriptor ? descriptor.value : readSafely(value, key);
+    fields.set(key, { value: raw, enumerable: descriptor.enumerable ?? false });
+  }
+  let changed = false;
+  for (const field of fields.values()) {
+    const clean = scrub(field.value, seen, depth + 1);
+    if (clean !== field.value) changed = true;
+    field.value = clean;
+  }
+  if (!changed) return value;
+  const copy = Object.create(proto) as object;
+  for (const [key, field] of fields)
+    Object.defineProperty(copy, key, { ...field, writable: true, configurable: true });
+  seen.set(value, copy);
+  return copy;
+}
+
+function readSafely(target: object, key: string | symbol): unknown {
+  try {
+    return Reflect.get(target, key);
+  } catch {
+    return undefined;
+  }
+}
