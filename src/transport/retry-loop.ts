@@ -80,7 +80,15 @@ export async function sendWithRetry(
     url: request.url,
     secrets: [...ctx.secrets, ...requestSecrets(request)],
   };
-  const deadline = timeoutSignal(retry.deadlineMs, { clock, parent: request.signal });
+  // Made on the first wait only: a call answered at once (nearly all) arms no deadline timer.
+  let deadline: { signal: AbortSignal; dispose(): void } | undefined;
+  const untilDeadline = () => {
+    deadline ??= timeoutSignal(Math.max(0, startedAt + retry.deadlineMs - clock.now()), {
+      clock,
+      parent: request.signal,
+    });
+    return deadline.signal;
+  };
   const shared = ctx.episodeFor(request.url);
   let attempts = 0;
   let streak = 0;
@@ -100,8 +108,8 @@ export async function sendWithRetry(
 
   try {
     for (;;) {
-      if (shared)
-        await shared.waitForRecovery(deadline.signal).catch((e) => Promise.reject(overDeadline(e)));
+      if (shared && (shared.state === "down" || shared.rateLimitedUntil > clock.now()))
+        await shared.waitForRecovery(untilDeadline()).catch((e) => Promise.reject(overDeadline(e)));
       const sentAt = clock.now();
       const remaining = startedAt + retry.deadlineMs - sentAt;
       if (remaining <= 0) throw overDeadline();
@@ -130,7 +138,7 @@ export async function sendWithRetry(
         resendable = isResendable(request, ctx.annotations, ctx.resendable);
         if (
           !resendable &&
-          (await ctx.annotations.listOnce(request, deadline.signal, (list) =>
+          (await ctx.annotations.listOnce(request, untilDeadline(), (list) =>
             sendWithRetry(list, ctx),
           ))
         )
@@ -167,11 +175,11 @@ export async function sendWithRetry(
         ),
       );
       if (decision.waitOn === "own")
-        await sleep(decision.delayMs, { clock, signal: deadline.signal }).catch((e) =>
+        await sleep(decision.delayMs, { clock, signal: untilDeadline() }).catch((e) =>
           Promise.reject(overDeadline(e)),
         );
     }
   } finally {
-    deadline.dispose();
+    deadline?.dispose();
   }
 }
