@@ -1,7 +1,11 @@
 import type { PlanSnapshot } from "../protocol/index.js";
 import type { ConnectionInfo } from "./client-address.js";
 import { createConnectionLimiter } from "./limiter.js";
-import { type PlanProgressStreamOptions, resolveStreamOptions } from "./options.js";
+import {
+  type PlanProgressStreamOptions,
+  type ProgressStreamModeOptions,
+  resolveStreamOptions,
+} from "./options.js";
 import {
   abortedStreamResponse,
   connectionLimitResponse,
@@ -51,6 +55,15 @@ export interface PlanProgressStreamHandler {
  */
 export function createPlanProgressStream(
   options: PlanProgressStreamOptions,
+): PlanProgressStreamHandler {
+  // Only the protocol a server should speak: today's-PlanExe mode is for the doubles.
+  const serverOnly = typeof options === "object" && options !== null;
+  return createProgressStreamHandler(serverOnly ? { ...options, emulateToday: false } : options);
+}
+
+/** {@link createPlanProgressStream}, or (for the doubles) today's PlanExe bytes exactly. */
+export function createProgressStreamHandler(
+  options: ProgressStreamModeOptions,
 ): PlanProgressStreamHandler {
   const resolved = resolveStreamOptions(options);
   const limiter = createConnectionLimiter(resolved);

@@ -1,5 +1,6 @@
 import type { PlanSnapshot } from "../protocol/index.js";
 import { type Clock, systemClock } from "../transport/clock.js";
+import { durationMs } from "../transport/duration.js";
 import {
   type ConnectionInfo,
   checkTrustProxy,
@@ -49,6 +50,15 @@ export interface PlanProgressStreamOptions {
    * @default the last path segment of `/sse/plan/:id`, URL-decoded
    */
   planIdFromRequest?: ((request: Request) => string | undefined) | undefined;
+  /** Told about a `getSnapshot` failure (the stream then ends, or the request gets 503). @default no-op */
+  onError?: ((error: unknown, request: Request) => void) | undefined;
+}
+
+/**
+ * The doubles' options (internal: not on `planexe-client/server`, which ships only the
+ * protocol a server should speak).
+ */
+export interface ProgressStreamModeOptions extends PlanProgressStreamOptions {
   /**
    * Speak exactly what today's PlanExe sends, for testing clients against it: no `id:`
    * lines, `Last-Event-ID` ignored, and a connection over the limit gets 200
@@ -57,8 +67,6 @@ export interface PlanProgressStreamOptions {
    * @default false
    */
   emulateToday?: boolean | undefined;
-  /** Told about a `getSnapshot` failure (the stream then ends, or the request gets 503). @default no-op */
-  onError?: ((error: unknown, request: Request) => void) | undefined;
 }
 
 /** {@link PlanProgressStreamOptions} with every default filled in. */
@@ -120,7 +128,7 @@ function defaultPlanIdFromRequest(request: Request): string | undefined {
 }
 
 /** Validates `options` and fills in defaults; throws a `TypeError` that says how to fix the call. */
-export function resolveStreamOptions(options: PlanProgressStreamOptions): ResolvedStreamOptions {
+export function resolveStreamOptions(options: ProgressStreamModeOptions): ResolvedStreamOptions {
   if (typeof options !== "object" || options === null) {
     throw new TypeError(
       "createPlanProgressStream(options) needs an options object, e.g. createPlanProgressStream({ getSnapshot: (planId) => db.snapshot(planId) }).",
@@ -131,17 +139,8 @@ export function resolveStreamOptions(options: PlanProgressStreamOptions): Resolv
       "createPlanProgressStream: `getSnapshot` must be a function (planId, request) => Promise<PlanSnapshot | undefined>.",
     );
   }
-  for (const name of DURATIONS) {
-    const value = options[name];
-    if (
-      value !== undefined &&
-      !(typeof value === "number" && value >= 0 && Number.isFinite(value))
-    ) {
-      throw new TypeError(
-        `createPlanProgressStream: \`${name}\` must be a finite number of milliseconds >= 0, got ${String(value)}.`,
-      );
-    }
-  }
+  for (const name of DURATIONS)
+    durationMs("createPlanProgressStream", name, options[name], 0, { zero: true });
   for (const name of ["retryMs", "drainRetryMs"] as const) {
     if (options[name] !== undefined && !Number.isInteger(options[name])) {
       throw new TypeError(

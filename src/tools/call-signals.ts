@@ -1,7 +1,4 @@
 import type { FetchFunction } from "../transport/fetch-function.js";
-import { anySignal } from "../transport/signals.js";
-
-/** A `fetch` with the standard signature. */
 
 /** The `_meta` key that tags a tool call's JSON-RPC request with its caller's signal; never sent to the server. */
 export const CALL_TAG = "planexe-client/call";
@@ -30,12 +27,10 @@ export class CallSignals {
       if (typeof body !== "string" || !body.includes(CALL_TAG)) return inner(input, init);
       const { text, tag } = untag(body);
       const callSignal = tag === undefined ? undefined : this.signals.get(tag);
-      const combined = anySignal([init?.signal ?? undefined, callSignal]);
-      try {
-        return await inner(input, { ...init, body: text, signal: combined.signal });
-      } finally {
-        combined.dispose();
-      }
+      // The call's signal alone: the client's close() aborts every call before it closes the
+      // transport, so linking the SDK's transport-wide signal too would only hang one listener
+      // per request on it (Node warns past 10 concurrent calls).
+      return inner(input, { ...init, body: text, signal: callSignal ?? init?.signal ?? null });
     };
   }
 }

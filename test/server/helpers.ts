@@ -1,8 +1,6 @@
 import type { PlanSnapshot } from "../../src/protocol/index.js";
-import {
-  createPlanProgressStream,
-  type PlanProgressStreamOptions,
-} from "../../src/server/index.js";
+import { createProgressStreamHandler } from "../../src/server/create-plan-progress-stream.js";
+import type { ProgressStreamModeOptions } from "../../src/server/options.js";
 import { createManualClock, type ManualClock } from "../../src/testing/manual-clock.js";
 
 export const PLAN_ID = "5f2b1c9e-8a4d-4e2f-9b7a-3c6d1e0f2a4b";
@@ -39,15 +37,19 @@ export type SnapshotStore = ReturnType<typeof createSnapshotStore>;
 
 export function setup(
   initial: PlanSnapshot[] = [],
-  options: Partial<PlanProgressStreamOptions> = {},
+  options: Partial<ProgressStreamModeOptions> = {},
 ): {
   clock: ManualClock;
   store: SnapshotStore;
-  handler: ReturnType<typeof createPlanProgressStream>;
+  handler: ReturnType<typeof createProgressStreamHandler>;
 } {
   const clock = createManualClock();
   const store = createSnapshotStore(initial);
-  const handler = createPlanProgressStream({ getSnapshot: store.getSnapshot, clock, ...options });
+  const handler = createProgressStreamHandler({
+    getSnapshot: store.getSnapshot,
+    clock,
+    ...options,
+  });
   return { clock, store, handler };
 }
 

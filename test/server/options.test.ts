@@ -11,7 +11,7 @@ describe("options", () => {
     // @ts-expect-error: getSnapshot is required
     expect(() => createPlanProgressStream({})).toThrow(/`getSnapshot` must be a function/);
     expect(() => createPlanProgressStream({ getSnapshot, pollIntervalMs: -1 })).toThrow(
-      /`pollIntervalMs` must be a finite number/,
+      /pollIntervalMs must be a non-negative number of milliseconds, got -1/,
     );
     expect(() => createPlanProgressStream({ getSnapshot, heartbeatMs: 0 })).toThrow(/must be > 0/);
     expect(() => createPlanProgressStream({ getSnapshot, retryMs: 2.5 })).toThrow(

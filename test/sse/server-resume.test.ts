@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { type PlanWatchEvent, watchPlan } from "../../src/index.js";
 import type { PlanSnapshot } from "../../src/protocol/index.js";
-import { createPlanProgressStream } from "../../src/server/index.js";
+import { createProgressStreamHandler } from "../../src/server/create-plan-progress-stream.js";
 import { createManualClock, type ManualClock } from "../../src/testing/index.js";
 
 /**
@@ -37,7 +37,8 @@ function scriptPlan(clock: ManualClock, stallMs = 0) {
 
 function twoReplicas(clock: ManualClock, emulateToday: boolean, stallMs = 0) {
   const db = scriptPlan(clock, stallMs);
-  const make = () => createPlanProgressStream({ getSnapshot: db.getSnapshot, clock, emulateToday });
+  const make = () =>
+    createProgressStreamHandler({ getSnapshot: db.getSnapshot, clock, emulateToday });
   const replicas = [make(), make()] as const;
   let serving = 0;
   const requests: { replica: number; lastEventId: string | null }[] = [];

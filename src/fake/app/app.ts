@@ -1,8 +1,8 @@
 import {
-  createPlanProgressStream,
+  createProgressStreamHandler,
   type PlanProgressStreamHandler,
-  type PlanProgressStreamOptions,
-} from "../../server/index.js";
+} from "../../server/create-plan-progress-stream.js";
+import type { ProgressStreamModeOptions } from "../../server/options.js";
 import { apiKeyFromHeaders, userIdForKey } from "../auth.js";
 import type { Caller } from "../types.js";
 import type { PlanExeWorld } from "../world.js";
@@ -21,7 +21,7 @@ export interface PlanExeAppOptions {
    */
   clientKey?: (request: Request) => string;
   /** Options for this replica's progress stream (`getSnapshot` and `clock` come from the world). */
-  stream?: Omit<PlanProgressStreamOptions, "getSnapshot" | "clock">;
+  stream?: Omit<ProgressStreamModeOptions, "getSnapshot" | "clock">;
   /**
    * The origins whose browser pages may call this replica (PlanExe's
    * `PLANEXE_MCP_CORS_ORIGINS`); `"*"` allows any. A request from another origin gets
@@ -64,7 +64,7 @@ function defaultClientKey(request: Request): string {
 export function createPlanExeApp(world: PlanExeWorld, options: PlanExeAppOptions = {}): PlanExeApp {
   const clientKey = options.clientKey ?? defaultClientKey;
   const corsOrigins = options.corsOrigins ?? ["*"];
-  const progress: PlanProgressStreamHandler = createPlanProgressStream({
+  const progress: PlanProgressStreamHandler = createProgressStreamHandler({
     trustProxy: { header: EDGE_CLIENT_HEADER },
     ...options.stream,
     clock: world.clock,
