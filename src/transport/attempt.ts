@@ -15,6 +15,7 @@ import { readAll } from "./read-all.js";
 import { rebuildResponse } from "./rebuild-response.js";
 import { fetchWithRedirects, isFinalError, type RedirectOptions } from "./redirect.js";
 import type { ReplayableRequest } from "./request.js";
+import { scrubJsonError } from "./scrub-body.js";
 import { raceSignal } from "./signals.js";
 
 /** What one attempt came to: a response to hand back, or a transient failure. */
@@ -102,7 +103,8 @@ export async function runAttempt(
         tooLarge,
       });
       finish(false);
-      return { ok: true, response: rebuildResponse(response, bytes, true) };
+      const clean = scrubJsonError(bytes, options.secrets);
+      return { ok: true, response: rebuildResponse(response, clean, clean === bytes) };
     }
     finish(true);
     return { ok: true, response };

@@ -1,4 +1,5 @@
 import { scrubText } from "../errors/scrub.js";
+import { formsOf } from "../errors/secrets.js";
 import { type Clock, timeoutSignal } from "./clock.js";
 import { forEachChunk } from "./each-chunk.js";
 import { rebuildResponse } from "./rebuild-response.js";
@@ -46,4 +47,28 @@ export async function scrubErrorBody(
     response,
     scrubText((text + decoder.decode()).slice(0, MAX_ERROR_BODY_BYTES), secrets),
   );
+}
+
+/** `"error": {` as JSON-RPC (and Python's `json.dumps`) writes an error member. */
+const JSON_RPC_ERROR = /"error"\s*:\s*\{/;
+
+/**
+ * A JSON answer's bytes with the request's secrets replaced by `***` when it carries
+ * a JSON-RPC error that echoes one (a hostile or careless server's "invalid key pex_…"
+ * on HTTP 200): the MCP SDK builds its `McpError` message from it. Any other answer is
+ * handed back untouched, without a copy.
+ */
+export function scrubJsonError(
+  bytes: Uint8Array<ArrayBuffer>,
+  secrets: readonly string[],
+): Uint8Array<ArrayBuffer> {
+  if (secrets.length === 0) return bytes;
+  const text = new TextDecoder().decode(bytes);
+  if (!JSON_RPC_ERROR.test(text)) return bytes;
+  // Only the request's own secrets: a result's other fields (a signed URL) stay as sent.
+  let clean = text;
+  const forms = [...new Set(secrets.filter((s) => s.length >= 4).flatMap(formsOf))];
+  for (const form of forms.sort((a, b) => b.length - a.length))
+    if (clean.includes(form)) clean = clean.split(form).join("***");
+  return clean === text ? bytes : new TextEncoder().encode(clean);
 }

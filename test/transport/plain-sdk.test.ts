@@ -127,4 +127,28 @@ describe("an error body that echoes the key", () => {
     expect(printed).not.toContain(KEY);
     expect(printed).not.toContain(encodeURIComponent(KEY).slice(0, 20));
   });
+
+  it("a JSON-RPC error on HTTP 200 that echoes the key gives an McpError without it", async () => {
+    const server = await startServer((req, res, body) => {
+      const key = String(req.headers["x-api-key"]);
+      const id = (JSON.parse(body) as { id?: unknown }).id ?? null;
+      res.writeHead(200, { "content-type": "application/json" });
+      // Python's json.dumps spacing, as PlanExe writes its -32001.
+      res.end(
+        `{"jsonrpc": "2.0", "id": ${JSON.stringify(id)}, "error": {"code": -32001, "message": "Invalid API key: ${key}"}}`,
+      );
+    });
+    closers.push(server.close);
+    const client = new Client({ name: "plain", version: "1.0.0" });
+    const transport = new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), {
+      fetch: createResilientFetch(),
+      requestInit: { headers: { "X-API-Key": KEY } },
+    });
+    const error = await client.connect(transport).catch((e: unknown) => e);
+    const printed = [String(error), inspect(error, { depth: 10 }), JSON.stringify(error)].join(
+      "\n",
+    );
+    expect(printed).toContain("Invalid API key: ***");
+    expect(printed).not.toContain(KEY);
+  });
 });
