@@ -95,6 +95,24 @@ describe("a plain MCP SDK Client that never lists tools, over createResilientFet
   });
 });
 
+/** A plain SDK Client connecting to `server` with the key: its error, printed every way a user might. */
+async function connectionErrorPrinted(server: { url: string; close(): Promise<void> }) {
+  closers.push(server.close);
+  const client = new Client({ name: "plain", version: "1.0.0" });
+  const transport = new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), {
+    fetch: createResilientFetch(),
+    requestInit: { headers: { "X-API-Key": KEY } },
+  });
+  const error = await client.connect(transport).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(Error);
+  return [
+    String(error),
+    (error as Error).stack ?? "",
+    inspect(error, { depth: 10 }),
+    JSON.stringify(error),
+  ].join("\n");
+}
+
 describe("an error body that echoes the key", () => {
   it("a 403 whose body echoes the API key gives an SDK error without it, however it is printed", async () => {
     const server = await startServer((req, res) => {
@@ -108,20 +126,7 @@ describe("an error body that echoes the key", () => {
         }),
       );
     });
-    closers.push(server.close);
-    const client = new Client({ name: "plain", version: "1.0.0" });
-    const transport = new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), {
-      fetch: createResilientFetch(),
-      requestInit: { headers: { "X-API-Key": KEY } },
-    });
-    const error = await client.connect(transport).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(Error);
-    const printed = [
-      String(error),
-      (error as Error).stack ?? "",
-      inspect(error, { depth: 10 }),
-      JSON.stringify(error),
-    ].join("\n");
+    const printed = await connectionErrorPrinted(server);
     expect(printed).toContain("403");
     expect(printed).toContain("Invalid API key: ***");
     expect(printed).not.toContain(KEY);
@@ -138,16 +143,7 @@ describe("an error body that echoes the key", () => {
         `{"jsonrpc": "2.0", "id": ${JSON.stringify(id)}, "error": {"code": -32001, "message": "Invalid API key: ${key}"}}`,
       );
     });
-    closers.push(server.close);
-    const client = new Client({ name: "plain", version: "1.0.0" });
-    const transport = new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), {
-      fetch: createResilientFetch(),
-      requestInit: { headers: { "X-API-Key": KEY } },
-    });
-    const error = await client.connect(transport).catch((e: unknown) => e);
-    const printed = [String(error), inspect(error, { depth: 10 }), JSON.stringify(error)].join(
-      "\n",
-    );
+    const printed = await connectionErrorPrinted(server);
     expect(printed).toContain("Invalid API key: ***");
     expect(printed).not.toContain(KEY);
   });
