@@ -34,3 +34,26 @@ describe("PlanExeClient.close()", () => {
     expect(getEventListeners(host.signal, "abort")).toHaveLength(0);
   });
 });
+
+describe("many calls at once", () => {
+  it("30 concurrent calls and 12 watches hang no listener per call on a shared signal (no MaxListenersExceededWarning)", async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on("warning", onWarning);
+    const { client, clock, run, close } = setup({ planSeconds: 30 });
+    try {
+      const plans = await run(
+        Promise.all(Array.from({ length: 30 }, (_, i) => client.createPlan(`plan ${i}`))),
+      );
+      await run(Promise.all(plans.map((plan) => client.getStatus(plan.plan_id))));
+      const finals = plans.slice(0, 12).map((plan) => client.waitForPlan(plan.plan_id));
+      await clock.runUntil(Promise.all(finals), { maxMs: 3_600_000 });
+      // Warnings are emitted on a later tick.
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off("warning", onWarning);
+      await close();
+    }
+    expect(warnings.filter((name) => name === "MaxListenersExceededWarning")).toEqual([]);
+  });
+});
