@@ -10,11 +10,20 @@ import type { PlanClientWatchEvent } from "./sse/events.js";
 import { type WaitForPlanOptions, waitForPlanWith } from "./sse/wait-for-plan.js";
 import { CallScope } from "./tools/call-scope.js";
 import { CallSignals } from "./tools/call-signals.js";
+import { checkClientOptions } from "./tools/client-options.js";
 import { closedError, LazyConnection } from "./tools/connection.js";
 import { type DownloadedArtifact, downloadArtifact, type SavedArtifact } from "./tools/download.js";
 import { type DownloadTarget, memoryTarget } from "./tools/download-target.js";
 import { parseInput, pick, readOptions, requirePlanId, requireString } from "./tools/input.js";
 import { invokeTool } from "./tools/invoke.js";
+import type {
+  CreatePlanOptions,
+  DownloadOptions,
+  FileOptions,
+  ListPlansOptions,
+  RerunPlanOptions,
+  SendFeedbackOptions,
+} from "./tools/method-options.js";
 import type { CallOptions, PlanExeClientOptions } from "./tools/options.js";
 import {
   type RerunContext,
@@ -25,18 +34,10 @@ import {
 import { planexeResendable } from "./tools/resendable.js";
 import type { ExamplePlansOutput, ExamplePromptsOutput } from "./tools/schemas/examples.js";
 import type { ModelProfilesOutput } from "./tools/schemas/model-profiles.js";
-import type {
-  PlanResumeInput,
-  PlanRetryInput,
-  PlanStopOutput,
-} from "./tools/schemas/plan-control.js";
-import type { PlanCreateInput, PlanCreateOutput } from "./tools/schemas/plan-create.js";
-import type {
-  Artifact,
-  PlanFileInfoInput,
-  PlanFileInfoOutput,
-} from "./tools/schemas/plan-file-info.js";
-import type { PlanListInput, PlanListOutput } from "./tools/schemas/plan-list.js";
+import type { PlanStopOutput } from "./tools/schemas/plan-control.js";
+import type { PlanCreateOutput } from "./tools/schemas/plan-create.js";
+import type { Artifact, PlanFileInfoOutput } from "./tools/schemas/plan-file-info.js";
+import type { PlanListOutput } from "./tools/schemas/plan-list.js";
 import type { PlanStatusOutput } from "./tools/schemas/plan-status.js";
 import {
   TOOLS,
@@ -44,33 +45,13 @@ import {
   type ToolOutput,
   type ToolParsedInput,
 } from "./tools/schemas/registry.js";
-import type {
-  FeedbackCategory,
-  SendFeedbackInput,
-  SendFeedbackOutput,
-} from "./tools/schemas/send-feedback.js";
+import type { FeedbackCategory, SendFeedbackOutput } from "./tools/schemas/send-feedback.js";
 import { type Clock, systemClock } from "./transport/clock.js";
 import type { OutageEpisode } from "./transport/episode.js";
 import { leaseEpisode } from "./transport/episode-registry.js";
-import { scopeCredentials, unfetchableReason } from "./transport/origin.js";
+import { scopeCredentials } from "./transport/origin.js";
 import { resolveRetryOptions } from "./transport/policy.js";
 import { createResilientFetch } from "./transport/resilient-fetch.js";
-
-/** Options of {@link PlanExeClient.createPlan}. */
-export type CreatePlanOptions = Omit<PlanCreateInput, "prompt"> & CallOptions;
-/** Options of {@link PlanExeClient.retryPlan} and {@link PlanExeClient.resumePlan}. */
-export type RerunPlanOptions = Omit<PlanRetryInput & PlanResumeInput, "plan_id"> & CallOptions;
-/** Options of {@link PlanExeClient.getFileInfo} and {@link PlanExeClient.downloadTo}. */
-export type FileOptions = Omit<PlanFileInfoInput, "plan_id"> & CallOptions;
-/** Options of {@link PlanExeClient.download}. */
-export type DownloadOptions = FileOptions & {
-  /** Refuse (`TOO_LARGE`, before any byte is read) an artifact announced larger than this many bytes. @default 268_435_456 (256 MiB) */
-  maxBytes?: number | undefined;
-};
-/** Options of {@link PlanExeClient.listPlans}. */
-export type ListPlansOptions = PlanListInput & CallOptions;
-/** Options of {@link PlanExeClient.sendFeedback}. */
-export type SendFeedbackOptions = Omit<SendFeedbackInput, "category" | "message"> & CallOptions;
 
 /** `download()` holds the body in memory: at most this much unless `maxBytes` says otherwise. */
 const DEFAULT_MAX_DOWNLOAD_BYTES = 256 * 1024 * 1024;
@@ -104,7 +85,7 @@ export class PlanExeClient {
   readonly #release: () => void;
 
   constructor(options: PlanExeClientOptions) {
-    const { baseUrl, apiKey } = checkOptions(options);
+    const { baseUrl, apiKey } = checkClientOptions(options);
     rememberSecret(apiKey);
     this.baseUrl = baseUrl;
     // Options are resolved here, once; everything below takes them as they are.
@@ -412,32 +393,4 @@ export class PlanExeClient {
     const { args, signal } = this.#args(name, positional, options);
     return invokeTool(this.#context, name, args, signal);
   }
-}
-
-function checkOptions(options: PlanExeClientOptions): { baseUrl: URL; apiKey: string | undefined } {
-  if (typeof options !== "object" || options === null) {
-    throw new TypeError(
-      'new PlanExeClient(options) needs an options object, e.g. `new PlanExeClient({ baseUrl: "https://mcp.planexe.org", apiKey })`',
-    );
-  }
-  let baseUrl: URL;
-  try {
-    baseUrl = new URL(String(options.baseUrl));
-  } catch {
-    throw new TypeError(
-      'new PlanExeClient({ baseUrl }) needs the server\'s URL, e.g. "https://mcp.planexe.org" or "http://localhost:8001"',
-    );
-  }
-  const unfetchable = unfetchableReason(baseUrl);
-  if (unfetchable) throw new TypeError(`new PlanExeClient({ baseUrl }): ${unfetchable}`);
-  // Accept ".../mcp" too: the client adds "/mcp" itself.
-  baseUrl.pathname = `${baseUrl.pathname.replace(/\/+$/, "").replace(/\/mcp$/, "")}/`;
-  baseUrl.search = "";
-  baseUrl.hash = "";
-  const { apiKey } = options;
-  if (apiKey !== undefined && (typeof apiKey !== "string" || apiKey.trim() === ""))
-    throw new TypeError(
-      "PlanExeClient apiKey must be a non-empty string (a `pex_…` key) or left out",
-    );
-  return { baseUrl, apiKey };
 }

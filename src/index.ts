@@ -1,14 +1,6 @@
 // The root entry, browser-safe (no `node:` imports): PlanExeClient, watchPlan,
 // createResilientFetch, the errors and the types users name. Re-exports only.
-export {
-  type CreatePlanOptions,
-  type DownloadOptions,
-  type FileOptions,
-  type ListPlansOptions,
-  PlanExeClient,
-  type RerunPlanOptions,
-  type SendFeedbackOptions,
-} from "./client.js";
+export { PlanExeClient } from "./client.js";
 export {
   AuthError,
   ErrorCode,
