@@ -2,32 +2,54 @@ import { formsOf, knownSecretForms } from "./secrets.js";
 
 const REDACTED = "***";
 /** `scheme://user:password@` and `scheme://token@`: URL user info is a secret. */
-const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]+@/gi;
+const USERINFO_PATTERN = String.raw`([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]+@`;
+const USERINFO = new RegExp(String.raw`\b${USERINFO_PATTERN}`, "gi");
 /** PlanExe API keys, wherever they appear. */
 const PEX_KEY = /\bpex_[A-Za-z0-9_-]{4,}/g;
+/** Query parameters whose values are credentials (a signed download link's `token`, …). The one list. */
+export const SECRET_QUERY_PARAMS: readonly string[] = [
+  "token",
+  "access_token",
+  "api_key",
+  "apikey",
+  "key",
+  "signature",
+  "sig",
+];
+const TOKEN_PARAM = `[?&](?:${SECRET_QUERY_PARAMS.join("|")})=`;
 /** Signed download tokens and other credentials in a query string. */
-const TOKEN_QUERY = /([?&](?:token|key|api_key|apikey|access_token|signature|sig)=)[^&#\s"'<>]+/gi;
+const TOKEN_QUERY = new RegExp(`(${TOKEN_PARAM})[^&#\\s"'<>]+`, "gi");
 /** C0 controls but tab and newline, DEL, and C1 controls (8-bit CSI, OSC, …). */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 /** How deep objects are followed; deeper values become `"[…]"`. */
 const MAX_DEPTH = 8;
 
+/** `text` with every form of `secrets` (raw, JSON-escaped, inspect-escaped, URL-encoded) shown as `***`, and nothing else touched. */
+export function hideSecrets(text: string, secrets: readonly (string | undefined)[]): string {
+  const given = secrets.filter((s): s is string => typeof s === "string" && s.length >= 4);
+  if (given.length === 0) return text;
+  // Longest first, so a form that contains another is replaced whole.
+  const forms = [...new Set(given.flatMap(formsOf))].sort((a, b) => b.length - a.length);
+  return replaceAll(text, forms);
+}
+
+function replaceAll(text: string, forms: readonly string[]): string {
+  let out = text;
+  for (const form of forms) if (out.includes(form)) out = out.split(form).join(REDACTED);
+  return out;
+}
+
 /** `text` with every known secret (raw, JSON-escaped, URL-encoded), URL user info, `pex_` keys and download tokens shown as `***`. */
 export function scrubText(text: string, extra: readonly (string | undefined)[] = []): string {
-  let out = text;
-  const given = extra.filter((s): s is string => typeof s === "string" && s.length >= 4);
-  for (const form of [...given.flatMap(formsOf), ...knownSecretForms()])
-    if (out.includes(form)) out = out.split(form).join(REDACTED);
-  return out
+  return replaceAll(hideSecrets(text, extra), knownSecretForms())
     .replace(USERINFO, `$1${REDACTED}@`)
     .replace(PEX_KEY, REDACTED)
     .replace(TOKEN_QUERY, `$1${REDACTED}`);
 }
 
 /** A quick look for anything {@link scrubText} would change: a known secret, `pex_`, URL user info, a token query. */
-const MAY_HOLD =
-  /pex_|:\/\/[^\s/?#@"'<>]+@|[?&](?:token|key|api_key|apikey|access_token|signature|sig)=/i;
+const MAY_HOLD = new RegExp(`pex_|${USERINFO_PATTERN}|${TOKEN_PARAM}`, "i");
 
 /** False when {@link scrubText} would leave `text` as it is (cheap enough for every stream event). */
 export function mayHoldSecret(text: string): boolean {

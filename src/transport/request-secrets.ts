@@ -1,15 +1,5 @@
+import { SECRET_QUERY_PARAMS } from "../errors/scrub.js";
 import type { ReplayableRequest } from "./request.js";
-
-/** Query parameters whose values are credentials (a signed download link's `token`, …). */
-const SECRET_QUERY_PARAMS = [
-  "token",
-  "access_token",
-  "api_key",
-  "apikey",
-  "key",
-  "signature",
-  "sig",
-];
 
 /** Everything secret a request carries: its `X-API-Key`, bearer token, credential query values and URL user info. */
 export function requestSecrets(request: Pick<ReplayableRequest, "url" | "headers">): string[] {

@@ -1,5 +1,4 @@
-import { scrubText } from "../errors/scrub.js";
-import { formsOf } from "../errors/secrets.js";
+import { hideSecrets, scrubText } from "../errors/scrub.js";
 import { type Clock, timeoutSignal } from "./clock.js";
 import { forEachChunk } from "./each-chunk.js";
 import { rebuildResponse } from "./rebuild-response.js";
@@ -66,9 +65,6 @@ export function scrubJsonError(
   const text = new TextDecoder().decode(bytes);
   if (!JSON_RPC_ERROR.test(text)) return bytes;
   // Only the request's own secrets: a result's other fields (a signed URL) stay as sent.
-  let clean = text;
-  const forms = [...new Set(secrets.filter((s) => s.length >= 4).flatMap(formsOf))];
-  for (const form of forms.sort((a, b) => b.length - a.length))
-    if (clean.includes(form)) clean = clean.split(form).join("***");
+  const clean = hideSecrets(text, secrets);
   return clean === text ? bytes : new TextEncoder().encode(clean);
 }
