@@ -41,6 +41,8 @@ export class LazyConnection {
   get(signal: AbortSignal): Promise<Client> {
     if (this.closed) return Promise.reject(closedError());
     if (signal.aborted) return Promise.reject(abortReason(signal));
+    // Connected (every call but the first): nothing left to wait for, so nothing to race.
+    if (this.client) return Promise.resolve(this.client);
     this.connecting ??= this.connect();
     return raceSignal(this.connecting, signal);
   }

@@ -4,16 +4,40 @@ import { firstText, type RawToolResult } from "./tool-error.js";
 
 /**
  * A JSON value with every `null` object field removed: a Python server may send
- * `"sse_url": null` for a field the contract calls optional.
+ * `"sse_url": null` for a field the contract calls optional. A value without such a
+ * field is returned as it is (no copy: this runs on every tool answer); otherwise
+ * only the objects and arrays on the way to a `null` are copied.
  */
 export function dropNulls(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(dropNulls);
   if (typeof value !== "object" || value === null) return value;
-  const out: Record<string, unknown> = {};
-  for (const [key, field] of Object.entries(value)) {
-    if (field !== null) out[key] = dropNulls(field);
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      const clean = dropNulls(item);
+      if (clean !== item) {
+        copy ??= value.slice();
+        copy[i] = clean;
+      }
+    }
+    return copy ?? value;
   }
-  return out;
+  const record = value as Record<string, unknown>;
+  let copy: Record<string, unknown> | undefined;
+  for (const key of Object.keys(record)) {
+    const field = record[key];
+    if (field === null) {
+      copy ??= { ...record };
+      delete copy[key];
+      continue;
+    }
+    const clean = dropNulls(field);
+    if (clean !== field) {
+      copy ??= { ...record };
+      copy[key] = clean;
+    }
+  }
+  return copy ?? record;
 }
 
 /**

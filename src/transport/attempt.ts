@@ -1,5 +1,6 @@
 import { ErrorCode } from "../errors/codes.js";
 import { isPlanExeError } from "../errors/planexe-error.js";
+import { BufferedResponse } from "./buffered-response.js";
 import {
   classifyNetworkError,
   isJsonType,
@@ -12,7 +13,6 @@ import { MAX_TIMER_MS } from "./duration.js";
 import { transportError } from "./failure.js";
 import type { FetchFunction } from "./fetch-function.js";
 import { readAll } from "./read-all.js";
-import { rebuildResponse } from "./rebuild-response.js";
 import { fetchWithRedirects, isFinalError, type RedirectOptions } from "./redirect.js";
 import type { ReplayableRequest } from "./request.js";
 import { scrubJsonError } from "./scrub-body.js";
@@ -104,7 +104,7 @@ export async function runAttempt(
       });
       finish(false);
       const clean = scrubJsonError(bytes, options.secrets);
-      return { ok: true, response: rebuildResponse(response, clean, clean === bytes) };
+      return { ok: true, response: new BufferedResponse(response, clean, clean === bytes) };
     }
     finish(true);
     return { ok: true, response };

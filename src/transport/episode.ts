@@ -2,6 +2,7 @@ import { isOutageStatus } from "./classify.js";
 import { abortReason, type Clock, sleep, systemClock, timeoutSignal } from "./clock.js";
 import { type Deferred, deferred } from "./deferred.js";
 import type { FetchFunction } from "./fetch-function.js";
+import { isOnOrigin } from "./origin.js";
 import type { RetryOptions } from "./policy.js";
 import { raceSignal } from "./signals.js";
 
@@ -217,7 +218,7 @@ export function createEpisodeControl(options: OutageEpisodeOptions = {}): Episod
       return rateLimitedUntil;
     },
     covers(url) {
-      return origin === undefined || new URL(String(url)).origin === origin;
+      return origin === undefined || isOnOrigin(url, origin);
     },
     reportDown(url) {
       const target = new URL(String(url));

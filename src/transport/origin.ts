@@ -16,6 +16,21 @@ export function mayCarryCredentials(url: string | URL, base: string | URL): bool
   }
 }
 
+/**
+ * True when `url` is on `origin` (a serialized origin, e.g. `https://mcp.planexe.org`).
+ * A URL string that starts with the origin and a "/" is on it without being parsed
+ * (its authority ends at that "/"): this runs on every request.
+ */
+export function isOnOrigin(url: string | URL, origin: string): boolean {
+  if (url instanceof URL) return url.origin === origin;
+  if (url.startsWith(origin) && url[origin.length] === "/") return true;
+  try {
+    return new URL(String(url)).origin === origin;
+  } catch {
+    return false;
+  }
+}
+
 /** Why `url` is not fetched (not http/https, or user info in it), or `undefined` when it may be. */
 export function unfetchableReason(url: URL): string | undefined {
   if (url.protocol !== "http:" && url.protocol !== "https:")
@@ -32,9 +47,10 @@ export function unfetchableReason(url: URL): string | undefined {
 export function scopeCredentials<
   F extends (input: string | URL | Request, init?: RequestInit) => Promise<Response>,
 >(fetch: F, base: URL): F {
+  const origin = base.origin;
   return (async (input: string | URL | Request, init?: RequestInit) => {
-    const url = input instanceof Request ? input.url : String(input);
-    if (mayCarryCredentials(url, base)) return fetch(input, init);
+    const url = input instanceof Request ? input.url : input;
+    if (isOnOrigin(url, origin)) return fetch(input, init);
     const headers = new Headers(
       init?.headers ?? (input instanceof Request ? input.headers : undefined),
     );

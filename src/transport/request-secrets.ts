@@ -12,6 +12,8 @@ export function requestSecrets(request: Pick<ReplayableRequest, "url" | "headers
     const token = authorization.split(/\s+/)[1];
     if (token) secrets.push(token);
   }
+  // Only a query or user info can hold more (most requests have neither: no URL to parse).
+  if (!request.url.includes("?") && !request.url.includes("@")) return secrets;
   const { searchParams, username, password } = new URL(request.url);
   for (const name of SECRET_QUERY_PARAMS) {
     const value = searchParams.get(name);

@@ -5,6 +5,7 @@ import { controlOf, type EpisodeControl, type OutageEpisode } from "./episode.js
 import { type EpisodeLease, leaseEpisode } from "./episode-registry.js";
 import type { FetchFunction } from "./fetch-function.js";
 import type { Logger } from "./logger.js";
+import { isOnOrigin } from "./origin.js";
 import { type ResolvedRetryOptions, type RetryOptions, resolveRetryOptions } from "./policy.js";
 import { type ReplayableRequest, toReplayable } from "./request.js";
 import type { ResendableHook } from "./resend.js";
@@ -152,7 +153,7 @@ export function createResilientFetch(options: ResilientFetchOptions = {}): Resil
     try {
       const response = await handle({ ...request, signal: linked.signal });
       // A streamed body stays tied to the client's signal; anything else is done with it.
-      if (!response.body || isJsonType(response.headers.get("content-type"))) linked.dispose();
+      if (isJsonType(response.headers.get("content-type")) || !response.body) linked.dispose();
       return response;
     } catch (error) {
       linked.dispose();
@@ -212,7 +213,10 @@ function episodeResolver(
   };
   if (options.probeUrl !== undefined) lease(new URL(String(options.probeUrl)).origin);
   return {
-    forUrl: (url) => lease(new URL(url).origin),
+    forUrl: (url) => {
+      for (const [origin, held] of leases) if (isOnOrigin(url, origin)) return held.episode;
+      return lease(new URL(url).origin);
+    },
     first: () => leases.values().next().value?.episode,
     leases,
   };

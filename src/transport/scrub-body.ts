@@ -1,7 +1,7 @@
 import { hideSecrets, scrubText } from "../errors/scrub.js";
+import { BufferedResponse } from "./buffered-response.js";
 import { type Clock, timeoutSignal } from "./clock.js";
 import { forEachChunk } from "./each-chunk.js";
-import { rebuildResponse } from "./rebuild-response.js";
 
 /** The most of an error body kept (an error page, a JSON-RPC error); the rest is cut. */
 const MAX_ERROR_BODY_BYTES = 1_048_576;
@@ -42,10 +42,8 @@ export async function scrubErrorBody(
   const decoder = new TextDecoder();
   const text = chunks.map((chunk) => decoder.decode(chunk, { stream: true })).join("");
   // The one redaction: these secrets and the process's, in every form, pex_ keys, tokens, user info.
-  return rebuildResponse(
-    response,
-    scrubText((text + decoder.decode()).slice(0, MAX_ERROR_BODY_BYTES), secrets),
-  );
+  const clean = scrubText((text + decoder.decode()).slice(0, MAX_ERROR_BODY_BYTES), secrets);
+  return new BufferedResponse(response, new TextEncoder().encode(clean), false);
 }
 
 /** `"error": {` as JSON-RPC (and Python's `json.dumps`) writes an error member. */

@@ -148,7 +148,7 @@ export function createToolAnnotationsRegistry(): ToolAnnotationsRegistry {
       return toolName !== undefined && safe.get(toolName) === true;
     },
     learn(request, response) {
-      if (!response.ok || !response.body || !isToolList(request)) return response;
+      if (!response.ok || !isToolList(request) || !response.body) return response;
       const contentType = response.headers.get("content-type");
       if (isJsonType(contentType)) {
         response

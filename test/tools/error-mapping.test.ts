@@ -132,6 +132,14 @@ describe("outputs", () => {
       b: [{ d: 1 }],
       e: {},
     });
+    // Answers without a null are handed on as they are; one with a null is not mutated.
+    const clean = { a: 1, b: [{ c: "x" }], d: { e: true } };
+    expect(dropNulls(clean)).toBe(clean);
+    const withNull = { a: null, b: { c: 1 }, d: [null, { e: null }] };
+    const dropped = dropNulls(withNull) as Record<string, unknown>;
+    expect(dropped).toEqual({ b: { c: 1 }, d: [null, {}] });
+    expect(dropped.b).toBe(withNull.b);
+    expect(withNull).toEqual({ a: null, b: { c: 1 }, d: [null, { e: null }] });
     const output = parseToolOutput("plan_create", PlanCreateOutputSchema, {
       structuredContent: { plan_id: PLAN_ID, created_at: "t", sse_url: null, deduplicated: null },
     });
