@@ -380,6 +380,9 @@ export class PlanExeClient {
     const { method, example, input } = TOOLS[name];
     const opts = readOptions<CallOptions>(method, options, example);
     const named = Object.keys(input.shape).filter((key) => !(key in positional));
+    // Only the plan id, which `#planId` checked as the schema would (trimmed, not empty), or no field at all: nothing left to parse.
+    if (named.length === 0 && Object.keys(positional).every((key) => key === "plan_id"))
+      return { args: positional as ToolParsedInput<N>, signal: opts.signal };
     const args = parseInput(method, name, { ...positional, ...pick(opts, named) });
     return { args, signal: opts.signal };
   }

@@ -22,7 +22,8 @@ export class CallSignals {
 
   /** `inner`, with tagged requests untagged and bound to their caller's signal. */
   wrap(inner: FetchFunction): FetchFunction {
-    return async (input, init) => {
+    // Not async: an untagged request is handed on without an extra promise.
+    return (input, init) => {
       const body = init?.body;
       if (typeof body !== "string" || !body.includes(CALL_TAG)) return inner(input, init);
       const { text, tag } = untag(body);

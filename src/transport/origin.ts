@@ -48,9 +48,7 @@ export function scopeCredentials<
   F extends (input: string | URL | Request, init?: RequestInit) => Promise<Response>,
 >(fetch: F, base: URL): F {
   const origin = base.origin;
-  return (async (input: string | URL | Request, init?: RequestInit) => {
-    const url = input instanceof Request ? input.url : input;
-    if (isOnOrigin(url, origin)) return fetch(input, init);
+  const elsewhere = async (input: string | URL | Request, init?: RequestInit) => {
     const headers = new Headers(
       init?.headers ?? (input instanceof Request ? input.headers : undefined),
     );
@@ -59,5 +57,10 @@ export function scopeCredentials<
       ...init,
       headers,
     });
-  }) as F;
+  };
+  // Not async: the request to the server's own origin (every call) is handed on without an extra promise.
+  return ((input: string | URL | Request, init?: RequestInit) =>
+    isOnOrigin(input instanceof Request ? input.url : input, origin)
+      ? fetch(input, init)
+      : elsewhere(input, init)) as F;
 }

@@ -59,7 +59,7 @@ export async function fetchWithRedirects(
     body: request.body,
   };
   for (let followed = 0; ; followed++) {
-    const response = await inner(hop.url, attemptInit({ ...request, ...hop }, signal));
+    const response = await inner(hop.url, attemptInit({ ...hop, extra: request.extra }, signal));
     if (response.type === "opaqueredirect" && request.redirect !== "manual") {
       const context: RequestContext = {
         method: request.method,

@@ -13,8 +13,19 @@ export interface ReplayableRequest {
   readonly signal: AbortSignal | undefined;
   /** The rest of the caller's `init` (credentials, cache, an undici `dispatcher`, …), passed on as is. */
   readonly extra: Record<string, unknown>;
-  /** The JSON-RPC messages in the body, when it is JSON-RPC. */
+  /** The JSON-RPC messages in the body, when it is JSON-RPC (parsed on first use). */
   readonly rpc: RpcMessage[] | undefined;
+}
+
+/**
+ * True when `request` carries a JSON-RPC message with this `method`. The body is
+ * parsed only when its text could name it (the name, or any escape that could spell
+ * it, is in it): nearly every request is answered without parsing its body.
+ */
+export function callsMethod(request: ReplayableRequest, method: string): boolean {
+  const { body } = request;
+  if (typeof body === "string" && !body.includes(method) && !body.includes("\\")) return false;
+  return request.rpc?.some((message) => message.method === method) ?? false;
 }
 
 const OWN_KEYS = new Set(["body", "headers", "method", "signal", "redirect", "duplex", "window"]);
@@ -99,6 +110,7 @@ function finish(
       const value = (init as Record<string, unknown>)[key];
       if (!OWN_KEYS.has(key) && value !== undefined) extra[key] = value;
     }
+  let rpc: RpcMessage[] | undefined | null = null;
   return {
     url,
     method,
@@ -107,11 +119,18 @@ function finish(
     redirect: init?.redirect ?? (input instanceof Request ? input.redirect : "follow"),
     signal: signal ?? undefined,
     extra,
-    rpc: readRpcMessages(body),
+    get rpc() {
+      if (rpc === null) rpc = readRpcMessages(body);
+      return rpc;
+    },
   };
 }
 
-/** The `RequestInit` of one attempt: the buffered body, manual redirects, the attempt's signal. */
+/**
+ * The `RequestInit` of one attempt: the buffered body, manual redirects, the
+ * attempt's signal. The headers go as they are (`fetch` copies them into its own
+ * request; redirects that change them make new ones).
+ */
 export function attemptInit(
   request: Pick<ReplayableRequest, "method" | "headers" | "body" | "extra">,
   signal: AbortSignal,
@@ -119,7 +138,7 @@ export function attemptInit(
   const init: RequestInit = {
     ...request.extra,
     method: request.method,
-    headers: new Headers(request.headers),
+    headers: request.headers,
     redirect: "manual",
     signal,
   };

@@ -125,6 +125,7 @@ export async function sendWithRetry(
       if (outcome.ok) {
         shared?.reportUp();
         const answer = ctx.annotations.learn(request, outcome.response);
+        if (answer.ok) return answer;
         return await scrubErrorBody(answer, context.secrets, clock, retry.attemptTimeoutMs);
       }
       last = outcome.failure;

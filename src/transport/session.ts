@@ -1,5 +1,5 @@
 import { isJsonType, mimeEssence } from "./classify.js";
-import type { ReplayableRequest } from "./request.js";
+import { callsMethod, type ReplayableRequest } from "./request.js";
 
 type Send = (request: ReplayableRequest) => Promise<Response>;
 
@@ -67,8 +67,9 @@ export function createSessionKeeper(send: Send): Send {
     let request = original;
     const carried = request.headers.get(SESSION_HEADER);
     if (carried && replaced.has(carried)) request = withSession(request, latest(carried));
-    if (request.rpc?.some((message) => message.method === "initialize")) initialize = request;
+    if (callsMethod(request, "initialize")) initialize = request;
     const response = await send(request);
+    if (response.status !== 404 && response.status !== 400) return response;
     const used = request.headers.get(SESSION_HEADER);
     if (!used || request.method === "DELETE" || !initialize || !(await isSessionLost(response)))
       return response;

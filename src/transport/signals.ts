@@ -58,3 +58,14 @@ export function raceSignal<T>(promise: Promise<T>, signal: AbortSignal): Promise
     );
   });
 }
+
+/**
+ * Lets `signal` take any number of abort listeners without Node's
+ * `MaxListenersExceededWarning` (past 10): for a long-lived signal that every
+ * request in flight listens on, each listener removed when its request settles.
+ * Elsewhere (browsers) there is no such warning and nothing to do.
+ */
+export function allowManyListeners(signal: AbortSignal): void {
+  const events = globalThis.process?.getBuiltinModule?.("node:events");
+  events?.setMaxListeners(0, signal);
+}

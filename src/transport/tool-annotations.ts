@@ -1,6 +1,6 @@
 import { createParser } from "eventsource-parser";
 import { isJsonType, mimeEssence } from "./classify.js";
-import type { ReplayableRequest } from "./request.js";
+import { callsMethod, type ReplayableRequest } from "./request.js";
 
 /**
  * What `tools/list` answers seen through one fetch said about each tool: whether
@@ -56,9 +56,9 @@ export function createToolAnnotationsRegistry(): ToolAnnotationsRegistry {
   };
 
   const isToolList = (request: ReplayableRequest) =>
-    request.rpc
-      ? request.rpc.some((message) => message.method === "tools/list")
-      : request.method === "GET" && /\/tools\/?$/.test(new URL(request.url).pathname);
+    request.method === "GET"
+      ? /\/tools\/?$/.test(new URL(request.url).pathname)
+      : callsMethod(request, "tools/list");
 
   /** One `tools/list` page on the session of `request`; its `nextCursor`, if any. */
   const listPage = async (

@@ -1,5 +1,6 @@
 import { getEventListeners } from "node:events";
 import { afterEach, describe, expect, it } from "vitest";
+import { CallScope } from "../../src/tools/call-scope.js";
 import { rejection, setup } from "./helpers.js";
 
 let teardown: (() => Promise<void>) | undefined;
@@ -36,7 +37,7 @@ describe("PlanExeClient.close()", () => {
 });
 
 describe("many calls at once", () => {
-  it("30 concurrent calls and 12 watches hang no listener per call on a shared signal (no MaxListenersExceededWarning)", async () => {
+  it("30 concurrent calls and 12 watches raise no MaxListenersExceededWarning", async () => {
     const warnings: string[] = [];
     const onWarning = (warning: Error) => warnings.push(warning.name);
     process.on("warning", onWarning);
@@ -55,5 +56,37 @@ describe("many calls at once", () => {
       await close();
     }
     expect(warnings.filter((name) => name === "MaxListenersExceededWarning")).toEqual([]);
+  });
+});
+
+describe("CallScope", () => {
+  it("gives calls without a signal one signal that close() aborts, and links a call's own signal until it exits", () => {
+    const scope = new CallScope();
+    const first = scope.enter();
+    const second = scope.enter();
+    expect(second.signal).toBe(first.signal);
+    const caller = new AbortController();
+    const own = scope.enter(caller.signal);
+    expect(own.signal).not.toBe(first.signal);
+    expect(getEventListeners(caller.signal, "abort")).toHaveLength(1);
+    own.exit();
+    expect(getEventListeners(caller.signal, "abort")).toHaveLength(0);
+
+    const linked = scope.enter(caller.signal);
+    const reason = new Error("closed");
+    scope.close(reason);
+    expect(first.signal.reason).toBe(reason);
+    expect(linked.signal.reason).toBe(reason);
+    expect(scope.enter().signal.reason).toBe(reason);
+    expect(scope.enter(new AbortController().signal).signal.reason).toBe(reason);
+  });
+
+  it("aborts a linked call with its caller's reason", () => {
+    const scope = new CallScope();
+    const caller = new AbortController();
+    const call = scope.enter(caller.signal);
+    caller.abort(new Error("user gave up"));
+    expect((call.signal.reason as Error).message).toBe("user gave up");
+    expect(scope.enter().signal.aborted).toBe(false);
   });
 });

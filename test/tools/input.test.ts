@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { PlanExeClient } from "../../src/client.js";
+import { requirePlanId } from "../../src/tools/input.js";
+import { TOOLS } from "../../src/tools/schemas/registry.js";
 
 // No request is made: misuse is caught before anything is sent.
 const client = new PlanExeClient({
@@ -46,5 +48,32 @@ describe("misuse", () => {
     expect(new PlanExeClient({ baseUrl: "https://mcp.planexe.org/mcp/" }).baseUrl.href).toBe(
       "https://mcp.planexe.org/",
     );
+  });
+});
+
+describe("the plan id checked by hand", () => {
+  it("accepts and trims exactly what the plan_status schema accepts, so plan-id-only calls skip parsing", () => {
+    const cases: unknown[] = [
+      "  5f2b1c9e  ",
+      "x",
+      "",
+      "   ",
+      "\t\n",
+      5,
+      null,
+      undefined,
+      {},
+      ["id"],
+    ];
+    for (const value of cases) {
+      const schema = TOOLS.plan_status.input.safeParse({ plan_id: value });
+      let byHand: string | undefined;
+      try {
+        byHand = requirePlanId("getStatus", value);
+      } catch {
+        byHand = undefined;
+      }
+      expect(byHand, JSON.stringify(value)).toBe(schema.success ? schema.data.plan_id : undefined);
+    }
   });
 });
