@@ -14,6 +14,7 @@ import { transportError } from "./failure.js";
 import type { FetchFunction } from "./fetch-function.js";
 import { readAll } from "./read-all.js";
 import { fetchWithRedirects, isFinalError, type RedirectOptions } from "./redirect.js";
+import { releaseOnEnd } from "./release-on-end.js";
 import type { ReplayableRequest } from "./request.js";
 import { scrubJsonError } from "./scrub-body.js";
 import { raceSignal } from "./signals.js";
@@ -62,9 +63,9 @@ export async function runAttempt(
           );
         }, options.timeoutMs)
       : () => {};
-  const finish = (keepCallerLink: boolean) => {
+  const finish = () => {
     cancelTimer();
-    if (!keepCallerLink) caller?.removeEventListener("abort", onCallerAbort);
+    caller?.removeEventListener("abort", onCallerAbort);
   };
   try {
     const response = await raceSignal(
@@ -74,7 +75,7 @@ export async function runAttempt(
     const { status } = response;
     if (isOutageStatus(status) || status === 429) {
       response.body?.cancel().catch(() => {});
-      finish(false);
+      finish();
       return {
         ok: false,
         failure: {
@@ -102,14 +103,20 @@ export async function runAttempt(
         maxBytes: options.maxResponseBytes,
         tooLarge,
       });
-      finish(false);
+      finish();
       const clean = scrubJsonError(bytes, options.secrets);
       return { ok: true, response: new BufferedResponse(response, clean, clean === bytes) };
     }
-    finish(true);
-    return { ok: true, response };
+    // Streamed: only the headers were timed; the caller's signal ends the body until the body ends.
+    cancelTimer();
+    return {
+      ok: true,
+      response: releaseOnEnd(response, controller.signal, () =>
+        caller?.removeEventListener("abort", onCallerAbort),
+      ),
+    };
   } catch (error) {
-    finish(false);
+    finish();
     if (caller?.aborted) throw abortReason(caller);
     if (isPlanExeError(error) || isFinalError(error)) throw error;
     if (timedOut)
