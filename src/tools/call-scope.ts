@@ -4,6 +4,8 @@ import { allowManyListeners } from "../transport/signals.js";
 /** One call inside a {@link CallScope}: its signal, and `exit()` when it settles. */
 export interface ScopedCall {
   readonly signal: AbortSignal;
+  /** True when the signal is the scope's own, shared by every call without a signal (only `close()` aborts it). */
+  readonly shared: boolean;
   exit(): void;
 }
 
@@ -30,16 +32,19 @@ export class CallScope {
 
   /** Starts a call: its signal aborts when `signal` does or when the scope closes. */
   enter(signal?: AbortSignal): ScopedCall {
-    if (!signal && !this.#closed) return { signal: this.#sharedSignal(), exit: NOTHING_TO_UNDO };
+    if (!signal && !this.#closed)
+      return { signal: this.#sharedSignal(), shared: true, exit: NOTHING_TO_UNDO };
     const controller = new AbortController();
     if (this.#closed) controller.abort(this.#closed.reason);
     else if (signal?.aborted) controller.abort(abortReason(signal));
-    if (controller.signal.aborted) return { signal: controller.signal, exit: NOTHING_TO_UNDO };
+    if (controller.signal.aborted)
+      return { signal: controller.signal, shared: false, exit: NOTHING_TO_UNDO };
     const onAbort = () => controller.abort(abortReason(signal as AbortSignal));
     signal?.addEventListener("abort", onAbort, { once: true });
     this.#open.add(controller);
     return {
       signal: controller.signal,
+      shared: false,
       exit: () => {
         signal?.removeEventListener("abort", onAbort);
         this.#open.delete(controller);

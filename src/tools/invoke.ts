@@ -36,13 +36,18 @@ export async function invokeTool<N extends ToolName>(
   // Keeps this client's key among the secrets every error is scrubbed of.
   for (const secret of context.secrets) rememberSecret(secret);
   const combined = context.scope.enter(signal);
-  const registration = context.signals.register(combined.signal);
+  // Only a call with a signal of its own is tagged; the others end with the SDK's transport, which `close()` closes.
+  const registration = combined.shared ? undefined : context.signals.register(combined.signal);
   try {
     let result: CallToolResult;
     try {
       const client = await context.connection.get(combined.signal);
       const call = client.callTool(
-        { name, arguments: args as Record<string, unknown>, _meta: registration.meta },
+        {
+          name,
+          arguments: args as Record<string, unknown>,
+          ...(registration && { _meta: registration.meta }),
+        },
         undefined,
         { timeout: NO_SDK_TIMEOUT },
       ) as Promise<CallToolResult>;
@@ -54,7 +59,7 @@ export async function invokeTool<N extends ToolName>(
     if (result.isError) throw toolErrorFromResult(name, result, context.secrets);
     return parseToolOutput(name, TOOLS[name].output, result) as ToolOutput<N>;
   } finally {
-    registration.release();
+    registration?.release();
     combined.exit();
   }
 }

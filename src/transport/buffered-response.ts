@@ -11,6 +11,7 @@ const decoder = new TextDecoder();
  */
 export class BufferedResponse extends Response {
   readonly #bytes: Uint8Array<ArrayBuffer>;
+  readonly #url: string;
   #used = false;
   /** The stream-backed response, once `body` (or `formData()`) was asked for. */
   #streamed: Response | undefined;
@@ -28,7 +29,11 @@ export class BufferedResponse extends Response {
     }
     super(null, { status: from.status, statusText: from.statusText, headers });
     this.#bytes = bytes;
-    if (from.url) Object.defineProperty(this, "url", { value: from.url });
+    this.#url = from.url;
+  }
+
+  override get url(): string {
+    return this.#url;
   }
 
   override get body(): ReadableStream<Uint8Array<ArrayBuffer>> | null {

@@ -26,6 +26,23 @@ describe("PlanExeClient.close()", () => {
     expect(double.requests.count({ since: closedAt })).toBe(0);
   });
 
+  it("ends a connected call's wait through an outage (a call without a signal of its own)", async () => {
+    const { double, clock, client, run, close } = setup();
+    teardown = close;
+    const plan = await run(client.createPlan("close during an outage"));
+    double.deploy.restart({ windowMs: 120_000 });
+    const failed = rejection(client.getStatus(plan.plan_id));
+    await clock.advance(5_000);
+    const sentAfterDown = double.requests.count({ rpcMethod: "tools/call" });
+    expect(sentAfterDown).toBeGreaterThan(1);
+
+    await client.close();
+    expect((await failed).name).toBe("AbortError");
+    const closedAt = clock.now();
+    await clock.advance(60_000);
+    expect(double.requests.count({ since: closedAt })).toBe(0);
+  });
+
   it("detaches from the host's signal, which may outlive many clients", async () => {
     const host = new AbortController();
     const { client, close } = setup({}, { signal: host.signal });
