@@ -4,9 +4,14 @@
  * built-in fetch), against the emulator on loopback; a third client, the plain one
  * with `createResilientFetch()` as its fetch, splits the cost between the transport
  * and the typed helpers. Calls are interleaved, one of each per round, with the
- * order rotating (ABC, BCA, CAB, …) so drift on a busy machine hits all alike. Target: PlanExeClient's median ≤ 1.05 × the plain client's.
+ * order rotating (ABC, BCA, CAB, …) so drift on a busy machine hits all alike.
+ * Target: PlanExeClient's and the transport's median and p99 each ≤ 1.05 × the
+ * plain client's. The warm-up is long enough for every client's code to be
+ * JIT-compiled (a long-lived client's state; with 50 rounds the client running the
+ * most code was still partly interpreted), and 2,000 calls each keep the p99 (the
+ * 20th slowest) from resting on a handful of samples.
  *
- *   tsx bench/call-overhead.ts [--calls 500] [--warmup 50]
+ *   tsx bench/call-overhead.ts [--calls 2000] [--warmup 300]
  */
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
@@ -20,7 +25,7 @@ const TARGET_RATIO = 1.05;
 
 async function main(): Promise<void> {
   const machine = machineInfo();
-  const flags = readFlags({ calls: 500, warmup: 50 });
+  const flags = readFlags({ calls: 2000, warmup: 300 });
   const emulator = await startEmulator({ port: 0, replicas: 1, planSeconds: 3600 });
   const planexe = new PlanExeClient({ baseUrl: emulator.url });
   const plain = new Client({ name: "bench-plain-mcp", version: "1.0.0" });
@@ -79,21 +84,21 @@ async function main(): Promise<void> {
         fmt(stats[n].max, 3),
       ]),
     );
-    const verdict = ratioMedian <= TARGET_RATIO ? "met" : "MISSED";
+    const transportMedian = transport.median / base.median;
+    const transportP99 = transport.p99 / base.p99;
+    const met = Math.max(ratioMedian, ratioP99, transportMedian, transportP99) <= TARGET_RATIO;
     process.stdout.write(
-      `ratio PlanExeClient / MCP SDK Client: median ${fmt(ratioMedian, 3)} (target ≤ ${TARGET_RATIO}: ${verdict}), p99 ${fmt(ratioP99, 3)}; ` +
-        `transport alone (createResilientFetch): median ${fmt(transport.median / base.median, 3)}, p99 ${fmt(transport.p99 / base.p99, 3)}\n`,
+      `ratio PlanExeClient / MCP SDK Client: median ${fmt(ratioMedian, 3)}, p99 ${fmt(ratioP99, 3)}; ` +
+        `transport alone (createResilientFetch): median ${fmt(transportMedian, 3)}, p99 ${fmt(transportP99, 3)} ` +
+        `(target each ≤ ${TARGET_RATIO}: ${met ? "met" : "MISSED"})\n`,
     );
     writeResult(
       "call-overhead",
       {
         flags,
-        target: { ratioMedianMax: TARGET_RATIO, met: ratioMedian <= TARGET_RATIO },
+        target: { ratioMax: TARGET_RATIO, appliesTo: "median and p99, both clients", met },
         ratio: { median: ratioMedian, p99: ratioP99 },
-        transportOnlyRatio: {
-          median: transport.median / base.median,
-          p99: transport.p99 / base.p99,
-        },
+        transportOnlyRatio: { median: transportMedian, p99: transportP99 },
         stats,
       },
       machine,
