@@ -7,6 +7,7 @@ import type { FetchFunction } from "./fetch-function.js";
 import type { Logger } from "./logger.js";
 import { isOnOrigin } from "./origin.js";
 import { type ResolvedRetryOptions, type RetryOptions, resolveRetryOptions } from "./policy.js";
+import { releaseOnEnd } from "./release-on-end.js";
 import { type ReplayableRequest, toReplayable } from "./request.js";
 import type { ResendableHook } from "./resend.js";
 import { type RetryInfo, sendWithRetry } from "./retry-loop.js";
@@ -152,9 +153,12 @@ export function createResilientFetch(options: ResilientFetchOptions = {}): Resil
     const linked = anySignal([request.signal, options.signal]);
     try {
       const response = await handle({ ...request, signal: linked.signal });
-      // A streamed body stays tied to the client's signal; anything else is done with it.
-      if (isJsonType(response.headers.get("content-type")) || !response.body) linked.dispose();
-      return response;
+      // A streamed body stays tied to the client's signal until it ends; anything else is done with it.
+      if (isJsonType(response.headers.get("content-type")) || !response.body) {
+        linked.dispose();
+        return response;
+      }
+      return releaseOnEnd(response, linked.signal, linked.dispose);
     } catch (error) {
       linked.dispose();
       throw error;

@@ -34,6 +34,20 @@ describe("a streamed answer's link to the caller's signal", () => {
     expect(listeners()).toBe(0);
   });
 
+  it("is released from the fetch's own signal (createResilientFetch({ signal })) when the body ends", async () => {
+    const clock = createManualClock();
+    const s = scriptedFetch(clock, () => eventStream(2));
+    const client = new AbortController();
+    const fetch = createResilientFetch({ fetch: s.fetch, clock, signal: client.signal });
+    for (let id = 1; id <= 3; id++) {
+      const response = await clock.runUntil(
+        fetch(MCP, rpcInit(rpc("tools/call", { name: "t" }, id))),
+      );
+      await response.text();
+    }
+    expect(getEventListeners(client.signal, "abort")).toHaveLength(0);
+  });
+
   it("still lets the caller end the body while it is read", async () => {
     const clock = createManualClock();
     const s = scriptedFetch(clock, () => eventStream(3));
