@@ -34,9 +34,12 @@ export type Interpretation =
  * (see `createSecretSpotter`); otherwise its text is checked and its data scrubbed.
  */
 export function interpretMessage(message: EventSourceMessage, suspect = true): Interpretation {
-  const type = message.event ?? "message";
-  if (type !== "status" && type !== "complete" && type !== "heartbeat" && type !== "error")
-    return warning("UNKNOWN_EVENT", `Skipped an event of unknown type "${clip(type)}".`);
+  const type = eventType(message.event);
+  if (type === undefined)
+    return warning(
+      "UNKNOWN_EVENT",
+      `Skipped an event of unknown type "${clip(message.event ?? "message")}".`,
+    );
   let json: unknown;
   try {
     json = JSON.parse(message.data);
@@ -56,7 +59,9 @@ export function interpretMessage(message: EventSourceMessage, suspect = true): I
   if (type === "heartbeat") {
     if (data.timestamp !== undefined && typeof data.timestamp !== "string") delete data.timestamp;
   } else {
-    if (!isState(data.state)) return invalid(type, "state");
+    const state = planState(data.state);
+    if (state === undefined) return invalid(type, "state");
+    data.state = state;
     if (typeof data.progress_percentage !== "number") {
       if (type === "status") return invalid(type, "progress_percentage");
       if (data.progress_percentage !== undefined) delete data.progress_percentage;
@@ -73,14 +78,45 @@ export function interpretMessage(message: EventSourceMessage, suspect = true): I
   return (suspect && mayHoldSecret(message.data) ? scrubValue(data) : data) as ServerEvent;
 }
 
-function isState(value: unknown): value is PlanState {
-  return (
-    value === "processing" ||
-    value === "pending" ||
-    value === "completed" ||
-    value === "failed" ||
-    value === "stopped"
-  );
+/*
+ * The parser and JSON.parse hand out fresh strings ("status", "processing"): every
+ * === against them compares characters. These two return the one interned literal
+ * instead, so each later comparison (ours, the dedupe's, the caller's `event.type ===
+ * "status"`) is a pointer check.
+ */
+
+function eventType(
+  name: string | undefined,
+): "status" | "complete" | "heartbeat" | "error" | undefined {
+  switch (name) {
+    case "status":
+      return "status";
+    case "heartbeat":
+      return "heartbeat";
+    case "complete":
+      return "complete";
+    case "error":
+      return "error";
+    default:
+      return undefined;
+  }
+}
+
+function planState(value: unknown): PlanState | undefined {
+  switch (value) {
+    case "processing":
+      return "processing";
+    case "pending":
+      return "pending";
+    case "completed":
+      return "completed";
+    case "failed":
+      return "failed";
+    case "stopped":
+      return "stopped";
+    default:
+      return undefined;
+  }
 }
 
 function isErrorShape(value: unknown): boolean {
