@@ -54,8 +54,35 @@ const MAY_HOLD = new RegExp(`pex_|${USERINFO_PATTERN}|${TOKEN_PARAM}`, "i");
 /** False when {@link scrubText} would leave `text` as it is (cheap enough for every stream event). */
 export function mayHoldSecret(text: string): boolean {
   // Plain substring checks first: an ordinary status event has none of these.
-  if ((text.includes("pex_") || text.includes("@") || text.includes("=")) && MAY_HOLD.test(text))
-    return true;
+  if (hasPatternMark(text) && MAY_HOLD.test(text)) return true;
+  return hasKnownSecret(text);
+}
+
+/**
+ * False when no part of `text` can hold a secret: it has none of the marks every
+ * secret {@link scrubText} finds contains (`pex_`, `@`, `=`, a known secret's forms).
+ * A mark is at most {@link secretMarkLength} characters long, so a reader of a stream
+ * cut into pieces finds one split between two pieces by looking at that many across.
+ */
+export function mayHoldSecretPart(text: string): boolean {
+  return hasPatternMark(text) || hasKnownSecret(text);
+}
+
+/** The length of the longest mark {@link mayHoldSecretPart} looks for. */
+export function secretMarkLength(): number {
+  // Known forms are sorted longest first.
+  return Math.max(PEX.length, knownSecretForms()[0]?.length ?? 0);
+}
+
+const PEX = "pex_";
+
+function hasPatternMark(text: string): boolean {
+  // "x_" before "pex_": a native search runs from the first character, and "p" starts
+  // half the words of a progress event ("plan_id", "processing"), "x" none of them.
+  return (text.includes("x_") && text.includes(PEX)) || text.includes("@") || text.includes("=");
+}
+
+function hasKnownSecret(text: string): boolean {
   for (const form of knownSecretForms()) if (text.includes(form)) return true;
   return false;
 }

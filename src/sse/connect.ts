@@ -5,6 +5,7 @@ import { abortReason, type Clock } from "../transport/clock.js";
 import { parseRetryAfter } from "../transport/policy.js";
 import { createEventSizeGuard } from "./event-size.js";
 import type { PlanCompleteEvent, PlanWatchWarning, ReconnectCause } from "./events.js";
+import { createSecretSpotter } from "./secret-spotter.js";
 import type { RetryOutcome } from "./stream-failure.js";
 
 /** How one connection to the stream ended. */
@@ -31,7 +32,8 @@ export interface ConnectOptions {
   onAnswer(): void;
   /** The first byte arrived. */
   onOpen(): void;
-  onMessage(message: EventSourceMessage): MessageVerdict;
+  /** `suspect`: the reads the message came from may hold a secret. */
+  onMessage(message: EventSourceMessage, suspect: boolean): MessageVerdict;
   onRetryHint(ms: number): void;
   onWarning(warning: PlanWatchWarning): void;
 }
@@ -114,12 +116,14 @@ export async function connect(options: ConnectOptions): Promise<ConnectOutcome> 
     let endsWithCR = false;
     const decoder = new TextDecoder();
     const guard = createEventSizeGuard(opts.maxEventBytes);
+    const secrets = createSecretSpotter();
+    let suspect = true;
     const parser = createParser({
       maxBufferSize: opts.maxEventBytes,
       onEvent(message) {
         if (verdict) return;
         messages += 1;
-        verdict = opts.onMessage(message);
+        verdict = opts.onMessage(message, suspect);
         // An `event: error` that ends a stream which delivered before it ends a healthy connection.
         if (verdict?.kind === "retry") verdict.productive = messages > 1;
       },
@@ -132,6 +136,7 @@ export async function connect(options: ConnectOptions): Promise<ConnectOutcome> 
     const feed = (text: string) => {
       if (text === "" || verdict) return;
       endsWithCR = text.endsWith("\r");
+      suspect = secrets.read(text);
       parser.feed(text);
     };
     const reader = response.body?.getReader();

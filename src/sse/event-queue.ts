@@ -50,8 +50,14 @@ export function createPlanWatch<E = PlanWatchEvent>(options: {
   let ended: PlanWatchEnd | undefined;
   let thrown = false;
   let iterating = false;
-  // A consumer waiting in next(): handed the next event (or the end) directly, no extra promise.
-  let waiter: { resolve(r: IteratorResult<E>): void; reject(e: unknown): void } | undefined;
+  // A consumer waiting in next(): handed the next event (or the end) directly, no extra
+  // promise. Its two functions are kept as they are: no object or closure per wait.
+  let waitResolve: ((r: IteratorResult<E>) => void) | undefined;
+  let waitReject: (e: unknown) => void = () => {};
+  const wait = (resolve: (r: IteratorResult<E>) => void, reject: (e: unknown) => void) => {
+    waitResolve = resolve;
+    waitReject = reject;
+  };
   let resolveClosed!: (end: PlanWatchEnd) => void;
   const closed = new Promise<PlanWatchEnd>((resolve) => {
     resolveClosed = resolve;
@@ -69,21 +75,25 @@ export function createPlanWatch<E = PlanWatchEvent>(options: {
     if (head === events.length) clear();
     return { value: event, done: false };
   };
-  const finish = (to: NonNullable<typeof waiter>, end: PlanWatchEnd) => {
+  /** The iterator's answer once the watch ended: its error once, then done. */
+  const final = (end: PlanWatchEnd): { error: unknown } | IteratorResult<E> => {
     if (!thrown && "error" in end && end.error !== undefined) {
       thrown = true;
-      to.reject(end.error);
-    } else to.resolve({ value: undefined, done: true });
+      return { error: end.error };
+    }
+    return { value: undefined, done: true };
   };
   const settle = () => {
-    const to = waiter;
-    if (!to) return;
+    const resolve = waitResolve;
+    if (!resolve) return;
     if (head < events.length) {
-      waiter = undefined;
-      to.resolve(shift());
+      waitResolve = undefined;
+      resolve(shift());
     } else if (ended) {
-      waiter = undefined;
-      finish(to, ended);
+      waitResolve = undefined;
+      const answer = final(ended);
+      if ("error" in answer) waitReject(answer.error);
+      else resolve(answer);
     }
   };
 
@@ -109,11 +119,11 @@ export function createPlanWatch<E = PlanWatchEvent>(options: {
 
   const next = (): Promise<IteratorResult<E>> => {
     if (head < events.length) return Promise.resolve(shift());
-    const end = ended;
-    return new Promise<IteratorResult<E>>((resolve, reject) => {
-      if (end) finish({ resolve, reject }, end);
-      else waiter = { resolve, reject };
-    });
+    if (ended) {
+      const answer = final(ended);
+      return "error" in answer ? Promise.reject(answer.error) : Promise.resolve(answer);
+    }
+    return new Promise<IteratorResult<E>>(wait);
   };
 
   const watch: PlanWatch<E> = {

@@ -10,7 +10,7 @@ const CR = 0x0d;
  * It jumps from line end to line end with the native `indexOf`. And when the whole
  * chunk cannot take the current block over the limit (each byte adds at most one),
  * it skips to the chunk's last blank line and counts only what follows it: a 16 KiB
- * read of small events costs a few native searches, not a few per event.
+ * read of small events costs a look at its last event, not a few searches per event.
  */
 export function createEventSizeGuard(maxBytes: number): { push(chunk: Uint8Array): number } {
   let blockBytes = 0;
@@ -63,21 +63,24 @@ export function createEventSizeGuard(maxBytes: number): { push(chunk: Uint8Array
   };
 }
 
+/** How far back from a chunk's end the blank line is looked for (events are a few hundred bytes). */
+const BLANK_LINE_LOOKBACK = 2_048;
+
 /**
  * The index of the line end that ends the chunk's last empty line (a line end right
- * after another: LF LF, LF CR or CR CR; CR LF is one line end), or -1.
+ * after another: LF LF, LF CR or CR CR; CR LF is one line end), or -1 when there is
+ * none within {@link BLANK_LINE_LOOKBACK} bytes of the end (the caller then scans the
+ * chunk from its start, which is always right). A loop over the last few bytes: the
+ * blank line is usually within one event of the end, and a native search for a CR
+ * that a stream never sends would read the whole chunk.
  */
 function lastBlankLineEnd(chunk: Uint8Array): number {
-  let lf = -2;
-  let cr = -2;
-  for (let from = chunk.length - 1; from >= 1; ) {
-    if (lf !== -1 && (lf === -2 || lf > from)) lf = chunk.lastIndexOf(LF, from);
-    if (cr !== -1 && (cr === -2 || cr > from)) cr = chunk.lastIndexOf(CR, from);
-    const end = Math.max(lf, cr);
-    if (end < 1) return -1;
+  const stop = Math.max(1, chunk.length - BLANK_LINE_LOOKBACK);
+  for (let end = chunk.length - 1; end >= stop; end--) {
+    const byte = chunk[end];
+    if (byte !== LF && byte !== CR) continue;
     const before = chunk[end - 1];
-    if (before === LF || (before === CR && chunk[end] === CR)) return end;
-    from = end - 1;
+    if (before === LF || (before === CR && byte === CR)) return end;
   }
   return -1;
 }

@@ -1,5 +1,6 @@
 import type { EventSourceMessage } from "eventsource-parser";
 import { PlanNotFoundError, redactText } from "../errors/index.js";
+import type { ErrorEventData } from "../protocol/index.js";
 import type { MessageVerdict } from "./connect.js";
 import { createSnapshotDedupe } from "./dedupe.js";
 import type { PlanWatchEvent, PlanWatchWarning, ReconnectCode } from "./events.js";
@@ -18,7 +19,8 @@ export function createMessageHandler(options: {
   warn: (warning: PlanWatchWarning) => void;
 }): {
   readonly lastEventId: string | undefined;
-  handle(message: EventSourceMessage): MessageVerdict;
+  /** `suspect`: the reads it came from may hold a secret (see `createSecretSpotter`). */
+  handle(message: EventSourceMessage, suspect: boolean): MessageVerdict;
 } {
   let lastEventId = options.lastEventId;
   const dedupe = createSnapshotDedupe();
@@ -26,32 +28,39 @@ export function createMessageHandler(options: {
     get lastEventId() {
       return lastEventId;
     },
-    handle(message) {
+    handle(message, suspect) {
       if (message.id !== undefined) lastEventId = message.id === "" ? undefined : message.id;
-      const meaning = interpretMessage(message);
-      if (meaning.kind === "warning") {
-        options.warn(meaning.warning);
-        return undefined;
+      const meaning = interpretMessage(message, suspect);
+      switch (meaning.type) {
+        case "status":
+          if (dedupe.isRepeat(meaning, message.id)) return undefined;
+          break;
+        case "complete":
+          return { kind: "complete", event: meaning };
+        case "skipped":
+          options.warn(meaning.warning);
+          return undefined;
+        case "server-error":
+          return serverError(meaning.data);
       }
-      if (meaning.kind === "server-error") {
-        const { code } = meaning.data;
-        const text = redactText(meaning.data.message);
-        if (code === "PLAN_NOT_FOUND") {
-          return { kind: "fatal", error: new PlanNotFoundError(text, { details: { code } }) };
-        }
-        const reconnect: ReconnectCode =
-          code === "SSE_TIMEOUT" || code === "SSE_CONNECTION_LIMIT" ? code : "SERVER_ERROR";
-        return {
-          kind: "retry",
-          cause: { code: reconnect, message: `The server ended the stream: ${text}`.slice(0, 200) },
-          productive: false,
-        };
-      }
-      const { event } = meaning;
-      if (event.type === "complete") return { kind: "complete", event };
-      if (event.type === "status" && dedupe.isRepeat(event, message.id)) return undefined;
-      options.deliver(event, lastEventId);
+      options.deliver(meaning, lastEventId);
       return undefined;
     },
+  };
+}
+
+/** `PLAN_NOT_FOUND` ends the watch; the other codes reconnect (at once after `SSE_TIMEOUT`). */
+function serverError(data: ErrorEventData): MessageVerdict {
+  const { code } = data;
+  const text = redactText(data.message);
+  if (code === "PLAN_NOT_FOUND") {
+    return { kind: "fatal", error: new PlanNotFoundError(text, { details: { code } }) };
+  }
+  const reconnect: ReconnectCode =
+    code === "SSE_TIMEOUT" || code === "SSE_CONNECTION_LIMIT" ? code : "SERVER_ERROR";
+  return {
+    kind: "retry",
+    cause: { code: reconnect, message: `The server ended the stream: ${text}`.slice(0, 200) },
+    productive: false,
   };
 }

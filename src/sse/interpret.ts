@@ -9,19 +9,18 @@ import type {
   PlanWatchWarning,
 } from "./events.js";
 
-/** What one SSE message of the progress stream means. */
-export type Interpretation =
-  | { kind: "event"; event: PlanStatusEvent | PlanCompleteEvent | PlanHeartbeatEvent }
-  | { kind: "server-error"; data: ErrorEventData }
-  | { kind: "warning"; warning: PlanWatchWarning };
+/** An event of the server's, delivered as it is parsed. */
+type ServerEvent = PlanStatusEvent | PlanCompleteEvent | PlanHeartbeatEvent;
 
-const STATES: ReadonlySet<unknown> = new Set<PlanState>([
-  "pending",
-  "processing",
-  "completed",
-  "failed",
-  "stopped",
-]);
+/**
+ * What one SSE message of the progress stream means: the event itself (no wrapper
+ * object per event on the hot path), the server's `event: error`, or a message the
+ * watcher skips and why. One `type` tells them apart: the events' own.
+ */
+export type Interpretation =
+  | ServerEvent
+  | { type: "server-error"; data: ErrorEventData }
+  | { type: "skipped"; warning: PlanWatchWarning };
 
 /**
  * Parses one message and checks, by hand (this runs for every event), only the
@@ -31,11 +30,16 @@ const STATES: ReadonlySet<unknown> = new Set<PlanState>([
  * `timestamp`) are kept when they have their documented type, dropped when they do
  * not, and never a reason to skip the event: a server that leaves one out must not
  * make a watcher miss its `complete`. Anything malformed becomes a warning (never thrown).
+ * `suspect` is false when the reads the message came from hold no secret's mark
+ * (see `createSecretSpotter`); otherwise its text is checked and its data scrubbed.
  */
-export function interpretMessage(message: EventSourceMessage): Interpretation {
-  const type = message.event ?? "message";
-  if (type !== "status" && type !== "complete" && type !== "heartbeat" && type !== "error")
-    return warning("UNKNOWN_EVENT", `Skipped an event of unknown type "${clip(type)}".`);
+export function interpretMessage(message: EventSourceMessage, suspect = true): Interpretation {
+  const type = eventType(message.event);
+  if (type === undefined)
+    return warning(
+      "UNKNOWN_EVENT",
+      `Skipped an event of unknown type "${clip(message.event ?? "message")}".`,
+    );
   let json: unknown;
   try {
     json = JSON.parse(message.data);
@@ -49,33 +53,70 @@ export function interpretMessage(message: EventSourceMessage): Interpretation {
   if (type === "error") {
     if (typeof data.code !== "string") return invalid(type, "code");
     if (typeof data.message !== "string") data.message = "";
-    return { kind: "server-error", data: data as ErrorEventData };
+    return { type: "server-error", data: data as ErrorEventData };
   }
-  if (type !== "heartbeat") {
-    if (!STATES.has(data.state)) return invalid(type, "state");
-    if (type === "status" && typeof data.progress_percentage !== "number")
-      return invalid(type, "progress_percentage");
-    dropMistyped(data, "plan_id", "string");
-    dropMistyped(data, "elapsed_sec", "number");
-    dropMistyped(data, "progress_percentage", "number");
+  // Each check written out with a literal `typeof`: this is the per-event hot path.
+  if (type === "heartbeat") {
+    if (data.timestamp !== undefined && typeof data.timestamp !== "string") delete data.timestamp;
+  } else {
+    const state = planState(data.state);
+    if (state === undefined) return invalid(type, "state");
+    data.state = state;
+    if (typeof data.progress_percentage !== "number") {
+      if (type === "status") return invalid(type, "progress_percentage");
+      if (data.progress_percentage !== undefined) delete data.progress_percentage;
+    }
+    if (data.plan_id !== undefined && typeof data.plan_id !== "string") delete data.plan_id;
+    if (data.elapsed_sec !== undefined && typeof data.elapsed_sec !== "number")
+      delete data.elapsed_sec;
     if (type === "complete" && data.error !== undefined && !isErrorShape(data.error))
       delete data.error;
-  } else {
-    dropMistyped(data, "timestamp", "string");
   }
   // `type` always wins over a stray `type` field of the server's.
   data.type = type;
   // A secret the server echoed is scrubbed; the check on the raw text keeps that off the hot path.
-  const event = mayHoldSecret(message.data) ? scrubValue(data) : data;
-  return {
-    kind: "event",
-    event: event as PlanStatusEvent | PlanCompleteEvent | PlanHeartbeatEvent,
-  };
+  return (suspect && mayHoldSecret(message.data) ? scrubValue(data) : data) as ServerEvent;
 }
 
-function dropMistyped(data: Record<string, unknown>, field: string, type: "string" | "number") {
-  const value = data[field];
-  if (value !== undefined && typeof value !== type) delete data[field];
+/*
+ * The parser and JSON.parse hand out fresh strings ("status", "processing"): every
+ * === against them compares characters. These two return the one interned literal
+ * instead, so each later comparison (ours, the dedupe's, the caller's `event.type ===
+ * "status"`) is a pointer check.
+ */
+
+function eventType(
+  name: string | undefined,
+): "status" | "complete" | "heartbeat" | "error" | undefined {
+  switch (name) {
+    case "status":
+      return "status";
+    case "heartbeat":
+      return "heartbeat";
+    case "complete":
+      return "complete";
+    case "error":
+      return "error";
+    default:
+      return undefined;
+  }
+}
+
+function planState(value: unknown): PlanState | undefined {
+  switch (value) {
+    case "processing":
+      return "processing";
+    case "pending":
+      return "pending";
+    case "completed":
+      return "completed";
+    case "failed":
+      return "failed";
+    case "stopped":
+      return "stopped";
+    default:
+      return undefined;
+  }
 }
 
 function isErrorShape(value: unknown): boolean {
@@ -89,7 +130,7 @@ function invalid(type: string, where: string): Interpretation {
 }
 
 function warning(code: PlanWatchWarning["code"], message: string): Interpretation {
-  return { kind: "warning", warning: { code, message } };
+  return { type: "skipped", warning: { code, message } };
 }
 
 function clip(text: string): string {

@@ -50,7 +50,7 @@ export async function runStreamLoop(ctx: StreamLoopContext): Promise<PlanWatchEn
   const { clock, sink } = ctx;
   const handler = createMessageHandler({
     lastEventId: ctx.lastEventId,
-    deliver: (event, id) => sink.push(event, id),
+    deliver: sink.push,
     warn: ctx.onWarning,
   });
   const state: OutageState = {
@@ -83,7 +83,7 @@ export async function runStreamLoop(ctx: StreamLoopContext): Promise<PlanWatchEn
       maxEventBytes: ctx.maxEventBytes,
       onAnswer: () => shared?.reportUp(),
       onOpen: () => sink.push({ type: "connected", attempt: state.attempt }, handler.lastEventId),
-      onMessage: (message) => handler.handle(message),
+      onMessage: handler.handle,
       onRetryHint: (ms) => {
         state.retryHintMs = clampRetryHint(ms);
       },

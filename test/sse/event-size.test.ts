@@ -26,6 +26,18 @@ function referenceGuard(maxBytes: number): { push(chunk: Uint8Array): number } {
   };
 }
 
+/** Feeds `chunks` to the guard and to the reference; both must flag the same byte, or none. */
+function expectSameAsReference(chunks: number[][], max: number): void {
+  const fast = createEventSizeGuard(max);
+  const slow = referenceGuard(max);
+  for (const chunk of chunks) {
+    const data = Uint8Array.from(chunk);
+    const expected = slow.push(data);
+    expect(fast.push(data)).toBe(expected);
+    if (expected !== -1) return;
+  }
+}
+
 const bytes = fc.array(
   fc.oneof(fc.constantFrom(0x0a, 0x0d, 0x61), fc.integer({ min: 0, max: 255 })),
   { maxLength: 120 },
@@ -37,18 +49,23 @@ describe("the event size guard", () => {
       fc.property(
         fc.array(bytes, { maxLength: 8 }),
         fc.integer({ min: 1, max: 40 }),
-        (chunks, max) => {
-          const fast = createEventSizeGuard(max);
-          const slow = referenceGuard(max);
-          for (const chunk of chunks) {
-            const data = Uint8Array.from(chunk);
-            const expected = slow.push(data);
-            expect(fast.push(data)).toBe(expected);
-            if (expected !== -1) return;
-          }
-        },
+        expectSameAsReference,
       ),
       { numRuns: 2000 },
+    );
+  });
+
+  it("flags the same byte when the last blank line is further from a chunk's end than the guard looks", () => {
+    // Long lines (runs of "a" up to 3,000 bytes) put the last blank line kilobytes back.
+    const longRun = fc.integer({ min: 0, max: 3_000 }).map((n) => new Array<number>(n).fill(0x61));
+    const chunk = fc.array(fc.oneof(bytes, longRun), { maxLength: 6 }).map((p) => p.flat());
+    fc.assert(
+      fc.property(
+        fc.array(chunk, { maxLength: 5 }),
+        fc.integer({ min: 1, max: 12_000 }),
+        expectSameAsReference,
+      ),
+      { numRuns: 400 },
     );
   });
 
