@@ -51,16 +51,21 @@ export function scrubText(text: string, extra: readonly (string | undefined)[] =
 /** A quick look for anything {@link scrubText} would change: a known secret, `pex_`, URL user info, a token query. */
 const MAY_HOLD = new RegExp(`pex_|${USERINFO_PATTERN}|${TOKEN_PARAM}`, "i");
 
-/** False when {@link scrubText} would leave `text` as it is (cheap enough for every stream event). */
+/**
+ * False when {@link scrubText} would leave `text` as it is, and the values of the
+ * JSON it may be too (cheap enough for every stream event): a `\u` escape can spell
+ * any secret, so JSON text with one is always worth a look at its parsed values.
+ */
 export function mayHoldSecret(text: string): boolean {
   // Plain substring checks first: an ordinary status event has none of these.
-  if (hasPatternMark(text) && MAY_HOLD.test(text)) return true;
+  if (hasPatternMark(text) && (MAY_HOLD.test(text) || text.includes(JSON_ESCAPE))) return true;
   return hasKnownSecret(text);
 }
 
 /**
  * False when no part of `text` can hold a secret: it has none of the marks every
- * secret {@link scrubText} finds contains (`pex_`, `@`, `=`, a known secret's forms).
+ * secret {@link scrubText} finds contains (`pex_`, `@`, `=`, a known secret's forms),
+ * nor a JSON `\u` escape that could spell one.
  * A mark is at most {@link secretMarkLength} characters long, so a reader of a stream
  * cut into pieces finds one split between two pieces by looking at that many across.
  */
@@ -71,15 +76,22 @@ export function mayHoldSecretPart(text: string): boolean {
 /** The length of the longest mark {@link mayHoldSecretPart} looks for. */
 export function secretMarkLength(): number {
   // Known forms are sorted longest first.
-  return Math.max(PEX.length, knownSecretForms()[0]?.length ?? 0);
+  return Math.max(PEX.length, JSON_ESCAPE.length, knownSecretForms()[0]?.length ?? 0);
 }
 
 const PEX = "pex_";
+/** A JSON `\uXXXX` escape: it can spell any character of a secret. */
+const JSON_ESCAPE = "\\u";
 
 function hasPatternMark(text: string): boolean {
   // "x_" before "pex_": a native search runs from the first character, and "p" starts
   // half the words of a progress event ("plan_id", "processing"), "x" none of them.
-  return (text.includes("x_") && text.includes(PEX)) || text.includes("@") || text.includes("=");
+  return (
+    (text.includes("x_") && text.includes(PEX)) ||
+    text.includes("@") ||
+    text.includes("=") ||
+    text.includes(JSON_ESCAPE)
+  );
 }
 
 function hasKnownSecret(text: string): boolean {

@@ -97,4 +97,21 @@ describe("watchPlan and a secret split between reads", () => {
     expect(text).toContain("key ***");
     expect(text).not.toContain(leaked);
   });
+
+  it("scrubs a key the server spelled with JSON escapes (pex\\u005f…)", async () => {
+    const leaked = "pex_leaked_9f8e7d6c5b4a";
+    const escaped = leaked.replace("_", "\\u005f");
+    const block = `event: status\ndata: {"state": "processing", "progress_percentage": 50, "current_step": "key ${escaped}"}\n\n`;
+    const done = 'event: complete\ndata: {"state": "completed"}\n\n';
+    const watch = watchPlan("https://planexe.example/sse/plan/p1", {
+      fetch: async () => sseResponse([block.slice(0, 40), block.slice(40), done]),
+      episode: false,
+    });
+    const seen: unknown[] = [];
+    for await (const e of watch) seen.push(e);
+    expect(seen).toContainEqual(
+      expect.objectContaining({ type: "status", current_step: "key ***" }),
+    );
+    expect(JSON.stringify(seen)).not.toContain("leaked_9f8e");
+  });
 });
