@@ -1,5 +1,4 @@
 import type { FetchFunction } from "../transport/fetch-function.js";
-import { allowManyListeners } from "../transport/signals.js";
 
 /** The `_meta` key that tags a tool call's JSON-RPC request with its caller's signal; never sent to the server. */
 export const CALL_TAG = "planexe-client/call";
@@ -10,13 +9,12 @@ export const CALL_TAG = "planexe-client/call";
  * leave the retry loop running; a call is tagged in `params._meta`, and this
  * wrapper strips the tag and aborts that request's `fetch` with the caller's signal.
  * An untagged request (a call without a signal of its own, `initialize`, …) keeps
- * the SDK's signal, which the client's `close()` aborts by closing the transport.
+ * the SDK's signal, which the client's `close()` aborts by closing the transport
+ * (the resilient fetch gives that signal room for one listener per request).
  */
 export class CallSignals {
   private readonly signals = new Map<string, AbortSignal>();
   private next = 0;
-  /** The SDK's transport-wide signals already allowed one listener per request in flight. */
-  private readonly widened = new WeakSet<AbortSignal>();
 
   /** Registers `signal` for one call; returns the `_meta` to send and a release function. */
   register(signal: AbortSignal): { meta: Record<string, string>; release: () => void } {
@@ -30,15 +28,7 @@ export class CallSignals {
     // Not async: an untagged request is handed on without an extra promise.
     return (input, init) => {
       const body = init?.body;
-      if (typeof body !== "string" || !body.includes(CALL_TAG)) {
-        const transportWide = init?.signal;
-        if (transportWide && !this.widened.has(transportWide)) {
-          // Every untagged request in flight listens on it (Node warns past 10 otherwise).
-          allowManyListeners(transportWide);
-          this.widened.add(transportWide);
-        }
-        return inner(input, init);
-      }
+      if (typeof body !== "string" || !body.includes(CALL_TAG)) return inner(input, init);
       const { text, tag } = untag(body);
       const callSignal = tag === undefined ? undefined : this.signals.get(tag);
       // The call's signal alone: the client's close() aborts every call before it closes the

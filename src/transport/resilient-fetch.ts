@@ -1,4 +1,5 @@
 import { rememberSecret } from "../errors/secrets.js";
+import { BufferedResponse } from "./buffered-response.js";
 import { isJsonType } from "./classify.js";
 import { type Clock, systemClock } from "./clock.js";
 import { controlOf, type EpisodeControl, type OutageEpisode } from "./episode.js";
@@ -12,7 +13,7 @@ import { type ReplayableRequest, toReplayable } from "./request.js";
 import type { ResendableHook } from "./resend.js";
 import { type RetryInfo, sendWithRetry } from "./retry-loop.js";
 import { createSessionKeeper } from "./session.js";
-import { anySignal } from "./signals.js";
+import { allowManyListeners, anySignal } from "./signals.js";
 import { createToolAnnotationsRegistry } from "./tool-annotations.js";
 
 /** Options of {@link createResilientFetch}. */
@@ -143,9 +144,16 @@ export function createResilientFetch(options: ResilientFetchOptions = {}): Resil
       logger: options.logger,
     });
   const handle = options.sessionRecovery === false ? send : createSessionKeeper(send);
+  const widened = new WeakSet<AbortSignal>();
 
   const resilientFetch = async (input: string | URL | Request, init?: RequestInit) => {
     const parsed = await toReplayable(input, init);
+    if (parsed.signal && !widened.has(parsed.signal)) {
+      // A signal many requests bring at once (the MCP SDK's transport-wide one) gets one
+      // listener per request in flight, each gone when its request settles: no Node warning past 10.
+      allowManyListeners(parsed.signal);
+      widened.add(parsed.signal);
+    }
     const request = options.requestInit
       ? { ...parsed, extra: { ...options.requestInit, ...parsed.extra } }
       : parsed;
@@ -154,7 +162,12 @@ export function createResilientFetch(options: ResilientFetchOptions = {}): Resil
     try {
       const response = await handle({ ...request, signal: linked.signal });
       // A streamed body stays tied to the client's signal until it ends; anything else is done with it.
-      if (isJsonType(response.headers.get("content-type")) || !response.body) {
+      // Read whole already (a JSON answer, a scrubbed error body), or nothing to read.
+      if (
+        response instanceof BufferedResponse ||
+        isJsonType(response.headers.get("content-type")) ||
+        !response.body
+      ) {
         linked.dispose();
         return response;
       }

@@ -148,3 +148,23 @@ describe("an error body that echoes the key", () => {
     expect(printed).not.toContain(KEY);
   });
 });
+
+describe("many requests at once on the MCP SDK's one transport signal", () => {
+  it("30 concurrent calls raise no MaxListenersExceededWarning", async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on("warning", onWarning);
+    try {
+      const { planId, call } = await plainClient();
+      const results = await Promise.all(
+        Array.from({ length: 30 }, () => call("plan_status", { plan_id: planId })),
+      );
+      expect(results.every((r) => r.structuredContent?.plan_id === planId)).toBe(true);
+      // Warnings are emitted on a later tick.
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off("warning", onWarning);
+    }
+    expect(warnings.filter((name) => name === "MaxListenersExceededWarning")).toEqual([]);
+  });
+});

@@ -48,6 +48,23 @@ describe("a streamed answer's link to the caller's signal", () => {
     expect(getEventListeners(client.signal, "abort")).toHaveLength(0);
   });
 
+  it("is released at once for an error answer read whole already, even if nobody reads it", async () => {
+    const clock = createManualClock();
+    const s = scriptedFetch(
+      clock,
+      () =>
+        new Response("<html>no such page</html>", {
+          status: 404,
+          headers: { "content-type": "text/html" },
+        }),
+    );
+    const client = new AbortController();
+    const fetch = createResilientFetch({ fetch: s.fetch, clock, signal: client.signal });
+    const response = await clock.runUntil(fetch(MCP, rpcInit(rpc("tools/call", { name: "t" }))));
+    expect(response.status).toBe(404);
+    expect(getEventListeners(client.signal, "abort")).toHaveLength(0);
+  });
+
   it("still lets the caller end the body while it is read", async () => {
     const clock = createManualClock();
     const s = scriptedFetch(clock, () => eventStream(3));
