@@ -1,3 +1,5 @@
+import { isNullBodyStatus } from "./classify.js";
+
 const decoder = new TextDecoder();
 
 /**
@@ -65,8 +67,8 @@ export class BufferedResponse extends Response {
   }
 
   override async blob(): Promise<Blob> {
-    if (this.#streamed) return this.#streamed.blob();
-    return new Blob([this.#take()], { type: this.headers.get("content-type") ?? "" });
+    // Through the stream: the blob's type is the content type as `fetch` normalizes it.
+    return this.#stream().blob();
   }
 
   override async formData(): Promise<FormData> {
@@ -74,7 +76,11 @@ export class BufferedResponse extends Response {
   }
 
   override clone(): Response {
-    if (this.#streamed) return this.#streamed.clone();
+    if (this.#streamed) {
+      const copy = this.#streamed.clone();
+      if (this.#url) Object.defineProperty(copy, "url", { value: this.#url });
+      return copy;
+    }
     if (this.#used) throw new TypeError("Response.clone: Body has already been consumed.");
     return new BufferedResponse(this, this.#bytes, true);
   }
@@ -90,15 +96,17 @@ export class BufferedResponse extends Response {
   #stream(): Response {
     if (!this.#streamed) {
       const init = { status: this.status, statusText: this.statusText, headers: this.headers };
-      this.#streamed = this.#used ? usedResponse(init) : new Response(this.#bytes, init);
+      this.#streamed = this.#used
+        ? usedResponse(init)
+        : new Response(isNullBodyStatus(this.status) ? null : this.#bytes, init);
     }
     return this.#streamed;
   }
 }
 
 /** A response whose body was already read: locked and used, as after `json()`. */
-function usedResponse(init: ResponseInit): Response {
-  const response = new Response(new Uint8Array(0), init);
+function usedResponse(init: ResponseInit & { status: number }): Response {
+  const response = new Response(isNullBodyStatus(init.status) ? null : new Uint8Array(0), init);
   void response.arrayBuffer();
   return response;
 }

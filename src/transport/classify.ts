@@ -99,3 +99,10 @@ export function isJsonType(contentType: string | null): boolean {
   const essence = mimeEssence(contentType);
   return essence === "application/json" || essence.endsWith("+json");
 }
+
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+
+/** A status a `Response` cannot be built with a body for (`new Response(body, { status })` throws). */
+export function isNullBodyStatus(status: number): boolean {
+  return NULL_BODY_STATUSES.has(status);
+}

@@ -1,3 +1,4 @@
+import { isNullBodyStatus } from "./classify.js";
 import { abortReason } from "./clock.js";
 
 /**
@@ -9,7 +10,7 @@ import { abortReason } from "./clock.js";
  * - `release` runs once the body is read to the end, fails, is cancelled or
  *   aborted, so a link to a long-lived signal (a client's, the MCP SDK's
  *   transport-wide one) goes with the body instead of staying for ever.
- * A response without a body is released at once.
+ * A response without a body (or with a status that cannot carry one) is released at once.
  */
 export function releaseOnEnd(
   response: Response,
@@ -17,7 +18,8 @@ export function releaseOnEnd(
   release: () => void,
 ): Response {
   const body = response.body;
-  if (!body) {
+  // A body the response cannot be rebuilt with (a 204 from a lenient fetch) goes as it is.
+  if (!body || isNullBodyStatus(response.status)) {
     release();
     return response;
   }

@@ -71,6 +71,33 @@ describe("BufferedResponse", () => {
     expect(await clone.json()).toEqual(JSON.parse(JSON_TEXT));
   });
 
+  it("keeps its URL in a clone made after the body stream was built, and normalizes the blob's type", async () => {
+    const response = new BufferedResponse(
+      original({ "content-type": "application/json; charset=utf-8" }),
+      bytes(),
+      true,
+    );
+    expect(response.body).toBeInstanceOf(ReadableStream);
+    expect(response.clone().url).toBe("http://127.0.0.1:1/mcp");
+    expect((await response.blob()).type).toBe(
+      (
+        await new Response("", {
+          headers: { "content-type": "application/json; charset=utf-8" },
+        }).blob()
+      ).type,
+    );
+  });
+
+  it("answers a status that cannot carry a body (a 204 from a lenient fetch) without throwing", async () => {
+    const from = new Response(null, {
+      status: 204,
+      headers: { "content-type": "application/json" },
+    });
+    const response = new BufferedResponse(from, bytes(), true);
+    expect(await response.json()).toEqual(JSON.parse(JSON_TEXT));
+    expect(response.body).toBeNull();
+  });
+
   it("has a used, locked body once the bytes were read", async () => {
     const response = new BufferedResponse(original(), bytes(), true);
     await response.text();
