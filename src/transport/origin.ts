@@ -23,9 +23,10 @@ export function mayCarryCredentials(url: string | URL, base: string | URL): bool
  */
 export function isOnOrigin(url: string | URL, origin: string): boolean {
   if (url instanceof URL) return url.origin === origin;
-  if (url.startsWith(origin) && url[origin.length] === "/") return true;
+  const text = String(url);
+  if (text.startsWith(origin) && text[origin.length] === "/") return true;
   try {
-    return new URL(String(url)).origin === origin;
+    return new URL(text).origin === origin;
   } catch {
     return false;
   }

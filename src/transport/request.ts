@@ -127,9 +127,9 @@ function finish(
 }
 
 /**
- * The `RequestInit` of one attempt: the buffered body, manual redirects, the
- * attempt's signal. The headers go as they are (`fetch` copies them into its own
- * request; redirects that change them make new ones).
+ * The `RequestInit` of one attempt: the buffered body, a copy of the headers (a
+ * `fetch` that adds one must not change what the next attempt sends), manual
+ * redirects, the attempt's signal.
  */
 export function attemptInit(
   request: Pick<ReplayableRequest, "method" | "headers" | "body" | "extra">,
@@ -138,7 +138,7 @@ export function attemptInit(
   const init: RequestInit = {
     ...request.extra,
     method: request.method,
-    headers: request.headers,
+    headers: new Headers(request.headers),
     redirect: "manual",
     signal,
   };
