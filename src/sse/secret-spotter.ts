@@ -24,9 +24,8 @@ export function createSecretSpotter(): {
         (carry !== "" && mayHoldSecretPart(carry + text.slice(0, carry.length)));
       const blank = endsOnBlankLine(text);
       pending = suspect && !blank;
-      carry = blank
-        ? ""
-        : lastChars(carry + text.slice(-secretMarkLength()), secretMarkLength() - 1);
+      const mark = secretMarkLength();
+      carry = blank ? "" : lastChars(carry + text.slice(-mark), mark - 1);
       return suspect;
     },
   };

@@ -9,11 +9,13 @@ import { SECRET_HEADERS } from "../errors/redact.js";
 
 /** True when `url` is on the same origin (scheme, host, port) as `base`: only then may credentials go with it. */
 export function mayCarryCredentials(url: string | URL, base: string | URL): boolean {
+  let origin: string;
   try {
-    return new URL(String(url)).origin === new URL(String(base)).origin;
+    origin = base instanceof URL ? base.origin : new URL(base).origin;
   } catch {
     return false;
   }
+  return isOnOrigin(url, origin);
 }
 
 /**
