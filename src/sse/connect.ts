@@ -7,6 +7,7 @@ import { createEventSizeGuard } from "./event-size.js";
 import type { PlanCompleteEvent, PlanWatchWarning, ReconnectCause } from "./events.js";
 import { createSecretSpotter } from "./secret-spotter.js";
 import type { RetryOutcome } from "./stream-failure.js";
+import { createUtf8Text } from "./utf8-text.js";
 
 /** How one connection to the stream ended. */
 export type ConnectOutcome =
@@ -114,7 +115,7 @@ export async function connect(options: ConnectOptions): Promise<ConnectOutcome> 
     let messages = 0;
     let bytes = 0;
     let endsWithCR = false;
-    const decoder = new TextDecoder();
+    const decoder = createUtf8Text();
     const guard = createEventSizeGuard(opts.maxEventBytes);
     const secrets = createSecretSpotter();
     let suspect = true;
@@ -156,11 +157,11 @@ export async function connect(options: ConnectOptions): Promise<ConnectOutcome> 
         bytes += value.length;
         onBytes();
         const over = guard.push(value);
-        feed(decoder.decode(over >= 0 ? value.subarray(0, over) : value, { stream: true }));
+        feed(decoder.decode(over >= 0 ? value.subarray(0, over) : value));
         if (!verdict && over >= 0) verdict = tooLarge(opts.maxEventBytes);
         if (verdict) return verdict;
       }
-      feed(decoder.decode());
+      feed(decoder.end());
       // A lone CR ends a line, but the parser waits for a possible LF; at the end there is none.
       if (endsWithCR) feed("\n");
       if (verdict) return verdict;
