@@ -2,6 +2,7 @@ import type { EventSourceMessage } from "eventsource-parser";
 import { redactText } from "../errors/index.js";
 import { mayHoldSecret, scrubValue } from "../errors/scrub.js";
 import type { ErrorEventData, PlanState } from "../protocol/index.js";
+import { parseEventData } from "./event-data.js";
 import type {
   PlanCompleteEvent,
   PlanHeartbeatEvent,
@@ -42,7 +43,7 @@ export function interpretMessage(message: EventSourceMessage, suspect = true): I
     );
   let json: unknown;
   try {
-    json = JSON.parse(message.data);
+    json = parseEventData(message.data);
   } catch {
     return warning("INVALID_JSON", `Skipped a "${type}" event whose data is not JSON.`);
   }
