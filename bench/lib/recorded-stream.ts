@@ -6,6 +6,7 @@ import {
   heartbeatData,
   statusData,
 } from "../../src/server/encode.js";
+import { seededRandom } from "./random.js";
 
 /** A PlanExe progress stream as bytes, in today's format, and how many events it holds. */
 export interface RecordedStream {
@@ -75,14 +76,7 @@ export function chunkPerEvent(bytes: Uint8Array): Uint8Array[] {
 
 /** Splits `bytes` into seeded random sizes in [1, maxSize]: reads that cut events anywhere. */
 export function chunkRandom(bytes: Uint8Array, maxSize: number, seed = 1): Uint8Array[] {
-  let state = seed >>> 0 || 1;
-  const next = () => {
-    // xorshift32: the same chunking on every run.
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 0x1_0000_0000;
-  };
+  const next = seededRandom(seed);
   const chunks: Uint8Array[] = [];
   for (let from = 0; from < bytes.length; ) {
     const size = 1 + Math.floor(next() * maxSize);
