@@ -11,7 +11,7 @@
  * most code was still partly interpreted). 40,000 calls each, because the p99 is
  * where this box's own pauses land (a scavenge in this process every ~60 calls,
  * the replica's process on the other core): at 4,000 calls the p99 ratio of the same
- * code ranged from 0.82 to 1.20 over twelve runs, a count of which client's calls
+ * code ranged from 0.90 to 1.20 over nine runs, a count of which client's calls
  * the pauses happened to hit. Each ratio is printed with a 95 % bootstrap interval.
  *
  *   tsx bench/call-overhead.ts [--calls 40000] [--warmup 300]
