@@ -132,9 +132,12 @@ describe("the emulator", () => {
     const oldPids = emulator.replicas.map((r) => r.pid);
     let deployed = false;
     // As `planexe-client emulator deploy --port <port> --mode rolling` does it: from outside, over the control endpoint.
+    // Both generations serve for a second before the old one drains: the polls below
+    // then span the switch-over however fast the old replicas exit on a busy box.
     const deploying = deployRunningEmulator({
       port: emulator.port,
       mode: "rolling",
+      windowMs: 1000,
       graceMs: 1000,
     }).finally(() => {
       deployed = true;
