@@ -72,14 +72,18 @@ export async function downloadArtifact<R>(
       await response.body?.cancel().catch(() => {});
       throw tooLarge(artifact, `the server sends ${declared} bytes`, info.download_size);
     }
-    const start = { artifact, download_size: info.download_size, content_type: info.content_type };
-    const sink = await Promise.resolve()
-      .then(() => target.open(start))
-      .catch(async (error: unknown) => {
-        // Nowhere to write: the body is let go (and its connection with it), not left to the GC.
-        await response.body?.cancel().catch(() => {});
-        throw error;
+    let sink: Awaited<ReturnType<typeof target.open>>;
+    try {
+      sink = await target.open({
+        artifact,
+        download_size: info.download_size,
+        content_type: info.content_type,
       });
+    } catch (error) {
+      // Nowhere to write: the body is let go (and its connection with it), not left to the GC.
+      await response.body?.cancel().catch(() => {});
+      throw error;
+    }
     try {
       const size = await readInto(response, sink, info, artifact, context, signal);
       await verify(await sink.digest(), size, info, artifact);

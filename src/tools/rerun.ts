@@ -66,6 +66,20 @@ function lostAnswer(error: unknown): Failure | undefined {
   return { kind, delivery, status: error.status, error };
 }
 
+/** Waits `ms` before a resend; the wait ends on the caller's signal or the client's `close()`. */
+async function waitInScope(
+  context: RerunContext,
+  signal: AbortSignal | undefined,
+  ms: number,
+): Promise<void> {
+  const scoped = context.scope.enter(signal);
+  try {
+    await sleep(ms, { clock: context.clock, signal: scoped.signal });
+  } finally {
+    scoped.exit();
+  }
+}
+
 /**
  * Sends `plan_retry` / `plan_resume`, which the transport never resends itself. After an
  * ambiguous failure it sends again (with backoff, within the retry deadline); if the
@@ -82,60 +96,51 @@ export async function rerunPlan<N extends "plan_retry" | "plan_resume">(
   type Result = N extends "plan_retry" ? RetryPlanResult : ResumePlanResult;
   const firstSentAt = context.clock.now();
   let ambiguous = false;
-  // The waits between resends end on the caller's signal or the client's close().
-  const scoped = context.scope.enter(signal);
-  try {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return (await invokeTool(context, name, args, signal)) as Result;
-      } catch (error) {
-        if (signal?.aborted || context.scope.closed) throw error;
-        const lost = lostAnswer(error);
-        if (lost) {
-          ambiguous = true;
-          // This loop, not the fetch, decides to resend: the refusal below is checked against plan_status.
-          const shared = context.episode?.covers(context.url) ? context.episode : undefined;
-          shared?.reportDown(context.url);
-          const decision = decide({
-            operation: "call",
-            failure: lost,
-            resendable: true,
-            attempt,
-            elapsedMs: context.clock.now() - firstSentAt,
-            rateLimitStreak: 0,
-            emptyStreak: 0,
-            episode: shared?.state === "down" ? shared : undefined,
-            now: context.clock.now(),
-            policy: context.retry,
-          });
-          if (decision.action === "give-up") throw error;
-          context.logger?.info?.(
-            `planexe-client: ${name} answer lost (attempt ${attempt}); sending it again`,
-          );
-          // An episode wait happens in the transport, before the resend goes out.
-          if (decision.waitOn === "own")
-            await sleep(decision.delayMs, { clock: context.clock, signal: scoped.signal });
-          continue;
-        }
-        if (!ambiguous || !isPlanExeError(error) || error.code !== REFUSAL[name]) throw error;
-        const status = await invokeTool(context, "plan_status", { plan_id: args.plan_id }, signal);
-        if (!tookEffect(status, firstSentAt)) throw error;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return (await invokeTool(context, name, args, signal)) as Result;
+    } catch (error) {
+      if (signal?.aborted || context.scope.closed) throw error;
+      const lost = lostAnswer(error);
+      if (lost) {
+        ambiguous = true;
+        // This loop, not the fetch, decides to resend: the refusal below is checked against plan_status.
+        const shared = context.episode?.covers(context.url) ? context.episode : undefined;
+        shared?.reportDown(context.url);
+        const decision = decide({
+          operation: "call",
+          failure: lost,
+          resendable: true,
+          attempt,
+          elapsedMs: context.clock.now() - firstSentAt,
+          rateLimitStreak: 0,
+          emptyStreak: 0,
+          episode: shared?.state === "down" ? shared : undefined,
+          now: context.clock.now(),
+          policy: context.retry,
+        });
+        if (decision.action === "give-up") throw error;
         context.logger?.info?.(
-          `planexe-client: ${name} confirmed by plan_status (${status.state})`,
+          `planexe-client: ${name} answer lost (attempt ${attempt}); sending it again`,
         );
-        const confirmed: ConfirmedRerun = {
-          confirmed_by_status: true,
-          plan_id: status.plan_id,
-          state: status.state,
-          model_profile: args.model_profile,
-          status,
-        };
-        if (status.sse_url !== undefined) confirmed.sse_url = status.sse_url;
-        return confirmed as Result;
+        // An episode wait happens in the transport, before the resend goes out.
+        if (decision.waitOn === "own") await waitInScope(context, signal, decision.delayMs);
+        continue;
       }
+      if (!ambiguous || !isPlanExeError(error) || error.code !== REFUSAL[name]) throw error;
+      const status = await invokeTool(context, "plan_status", { plan_id: args.plan_id }, signal);
+      if (!tookEffect(status, firstSentAt)) throw error;
+      context.logger?.info?.(`planexe-client: ${name} confirmed by plan_status (${status.state})`);
+      const confirmed: ConfirmedRerun = {
+        confirmed_by_status: true,
+        plan_id: status.plan_id,
+        state: status.state,
+        model_profile: args.model_profile,
+        status,
+      };
+      if (status.sse_url !== undefined) confirmed.sse_url = status.sse_url;
+      return confirmed as Result;
     }
-  } finally {
-    scoped.exit();
   }
 }
 

@@ -209,6 +209,22 @@ describe("calls whose answer is lost after the server acted", () => {
     expect(double.world.getPlan(plan.plan_id)?.resume_count).toBe(1);
   });
 
+  it("close() ends a plan_retry waiting to be sent again: it rejects and nothing more is sent", async () => {
+    const { double, clock, client, run, close } = setup();
+    teardown = close;
+    const plan = await run(client.createPlan("A plan that fails"));
+    double.world.failPlan(plan.plan_id);
+    double.failNext({ tool: "plan_retry", after: "response-lost" });
+    const retried = client.retryPlan(plan.plan_id).catch((error: unknown) => error);
+    await clock.advance(0);
+    expect(double.requests.count({ tool: "plan_retry" })).toBe(1);
+    await client.close();
+    expect(await retried).toMatchObject({ name: "AbortError" });
+    const sentBeforeClose = double.requests.count();
+    await clock.advance(60_000);
+    expect(double.requests.count()).toBe(sentBeforeClose);
+  });
+
   it("a plan_retry of a plan that never failed still fails with PLAN_NOT_FAILED", async () => {
     const { client, run, close } = setup();
     teardown = close;

@@ -142,6 +142,40 @@ describe("download", () => {
     expect(gets).toBe(3);
   });
 
+  it("lets the body go when the target cannot be opened, and rejects with the target's error", async () => {
+    let cancelled = false;
+    const env = withDownloads((_request, response) => {
+      const reader = response.body?.getReader();
+      const body = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          const step = await reader?.read();
+          if (!step || step.done) controller.close();
+          else controller.enqueue(step.value);
+        },
+        cancel(reason) {
+          cancelled = true;
+          return reader?.cancel(reason);
+        },
+      });
+      return new Response(body, { status: response.status, headers: response.headers });
+    });
+    teardown = env.close;
+    const plan = await env.run(env.client.createPlan("A bakery"));
+    await env.clock.advance(610_000);
+    const full = new Error("disk full");
+    const error = await env.run(
+      rejection(
+        env.client.downloadTo(plan.plan_id, {
+          open: () => {
+            throw full;
+          },
+        }),
+      ),
+    );
+    expect(error).toBe(full);
+    expect(cancelled).toBe(true);
+  });
+
   it("survives a restart window that opens between plan_file_info and the download", async () => {
     let window: DeployWindow | undefined;
     const env = setup(
