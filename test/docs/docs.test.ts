@@ -109,6 +109,9 @@ beforeAll(async () => {
     pollIntervalMs: 250,
     graceMs: 1_000,
     healthIntervalMs: 250,
+    // The blocks run side by side from one address, as many users would from theirs:
+    // PlanExe's 5 streams per client would hold the sixth watcher back 20 s.
+    maxStreamsPerClient: 100,
   });
   for (const [name, work] of jobs)
     started.set(
@@ -277,10 +280,9 @@ async function checkServer(unit: Unit, server: ServerConfig): Promise<void> {
       host = listToolsAsHost(command, args, { cwd: dir, env: projectEnv(dir, env) });
       hosts.set(key, host);
     }
-    const { tools, code, stderr } = await host;
+    const { tools, stderr } = await host;
     expect(tools, `${unit.name}: ${stderr}`).toContain("plan_create");
     expect(tools).toContain("plan_wait");
-    expect(code, `${unit.name}: the server exits when the host closes stdin`).toBe(0);
     return;
   }
   expect(server.url, `${unit.name}: a server with neither command nor url`).toBeDefined();

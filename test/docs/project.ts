@@ -13,6 +13,8 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 
 export const ROOT = realpathSync(join(import.meta.dirname, "..", ".."));
 
@@ -97,7 +99,7 @@ export function run(
   return collect(child, options.timeoutMs ?? 30_000, options.input ?? "");
 }
 
-function collect(child: ChildProcess, timeoutMs: number, input: string | null): Promise<Run> {
+function collect(child: ChildProcess, timeoutMs: number, input: string): Promise<Run> {
   let stdout = "";
   let stderr = "";
   child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
@@ -107,7 +109,7 @@ function collect(child: ChildProcess, timeoutMs: number, input: string | null): 
     stderr += chunk;
   });
   child.stdin?.on("error", () => {});
-  if (input !== null) child.stdin?.end(input);
+  child.stdin?.end(input);
   // The whole process group: a shell block's background children go too.
   const kill = () => {
     try {
@@ -132,63 +134,38 @@ function collect(child: ChildProcess, timeoutMs: number, input: string | null): 
 }
 
 /**
- * Starts an MCP server the way a host does (command, args, env, stdio), asks
- * `initialize` and `tools/list`, closes its stdin, and returns the tool names it
- * listed and how it exited.
+ * Starts an MCP server the way a host does (command, args, env, stdio, through the
+ * MCP SDK's stdio client, as Claude Code, Cursor and VS Code do), lists its tools and
+ * closes it.
  */
 export async function listToolsAsHost(
   command: string,
   args: string[],
   options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number },
-): Promise<{ tools: string[]; code: number; stderr: string }> {
-  const child = spawn(command, args, {
+): Promise<{ tools: string[]; stderr: string }> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(options.env))
+    if (value !== undefined) env[name] = value;
+  const transport = new StdioClientTransport({
+    command,
+    args,
+    env,
     cwd: options.cwd,
-    env: options.env,
-    stdio: "pipe",
-    detached: true,
+    stderr: "pipe",
   });
-  const send = (message: object) => child.stdin.write(`${JSON.stringify(message)}\n`);
-  let buffer = "";
-  const tools = new Promise<string[]>((resolve, reject) => {
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      buffer += chunk;
-      for (let end = buffer.indexOf("\n"); end >= 0; end = buffer.indexOf("\n")) {
-        const line = buffer.slice(0, end);
-        buffer = buffer.slice(end + 1);
-        let message: { id?: number; result?: { tools?: { name: string }[] } };
-        try {
-          message = JSON.parse(line);
-        } catch {
-          reject(new Error(`not JSON-RPC on stdout: ${line}`));
-          return;
-        }
-        if (message.id === 1) {
-          send({ jsonrpc: "2.0", method: "notifications/initialized" });
-          send({ jsonrpc: "2.0", id: 2, method: "tools/list", params: {} });
-        } else if (message.id === 2)
-          resolve((message.result?.tools ?? []).map((tool) => tool.name));
-      }
-    });
-    child.once("close", () => reject(new Error("the server exited before it answered tools/list")));
+  let stderr = "";
+  transport.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString("utf8");
   });
-  send({
-    jsonrpc: "2.0",
-    id: 1,
-    method: "initialize",
-    params: {
-      protocolVersion: "2025-06-18",
-      capabilities: {},
-      clientInfo: { name: "docs-test-host", version: "1.0.0" },
-    },
-  });
-  const done = collect(child, options.timeoutMs ?? 30_000, null);
+  const client = new Client({ name: "docs-test-host", version: "1.0.0" });
+  const signal = AbortSignal.timeout(options.timeoutMs ?? 30_000);
   try {
-    const names = await tools;
-    child.stdin.end();
-    const exit = await done;
-    return { tools: names, code: exit.code, stderr: exit.stderr };
+    await client.connect(transport, { signal });
+    const { tools } = await client.listTools(undefined, { signal });
+    return { tools: tools.map((tool) => tool.name), stderr };
   } catch (error) {
-    const exit = await done;
-    throw new Error(`${(error as Error).message}\nstderr: ${exit.stderr}`);
+    throw new Error(`${(error as Error).message}\nstderr: ${stderr}`);
+  } finally {
+    await client.close().catch(() => {});
   }
 }
