@@ -5,8 +5,8 @@
 //   double the block sets up itself;
 // - JSON: parsed; an MCP host config is started as the host would start it and must
 //   answer tools/list (its arguments so go through the CLI's own parser);
-// - shell: every `planexe-client` / `watch-plan` line's arguments through the CLI's
-//   parser, and the block run with bash;
+// - shell: run with bash; a block that is not run has its `planexe-client` /
+//   `watch-plan` lines' arguments checked by the CLI's own parser;
 // - Python: compiled; a block that serves (uvicorn) is run and its stream read;
 // - HTML: its import map parsed.
 // What a user would change to point a block at their own server is changed the same
@@ -55,7 +55,8 @@ function check(name: string, work: () => Promise<void>, timeoutMs = 45_000): voi
     name,
     async () => {
       const outcome = await started.get(name);
-      if (outcome?.error !== undefined) throw outcome.error;
+      if (!outcome) throw new Error("not started: the set-up failed");
+      if (outcome.error !== undefined) throw outcome.error;
     },
     timeoutMs,
   );
@@ -70,8 +71,8 @@ function fileOf(unit: Unit, index: number): string {
 }
 
 /** What a user changes to use a block against their own server, changed for the test's. */
-function localize(text: string, port = emulator?.port): string {
-  const url = `http://127.0.0.1:${port}`;
+function localize(text: string): string {
+  const url = `http://127.0.0.1:${emulator?.port}`;
   return text
     .replaceAll("https://mcp.planexe.org", url)
     .replaceAll("http://127.0.0.1:8001", url)
