@@ -10,12 +10,7 @@ import {
 import type { z } from "zod";
 import { type PlanExeClient, serverSession } from "../client.js";
 import { ErrorCode, InvalidArgumentError } from "../errors/index.js";
-import {
-  isToolName,
-  TOOLS,
-  type ToolName,
-  type ToolParsedInput,
-} from "../tools/schemas/registry.js";
+import { isToolName, TOOLS, type ToolParsedInput } from "../tools/schemas/registry.js";
 import type { ServerToolList } from "../tools/server-tools.js";
 import { firstText, toolErrorFromResult } from "../tools/tool-error.js";
 import { type Clock, sleep } from "../transport/clock.js";
@@ -78,10 +73,15 @@ export async function startLocalMcpServer(options: LocalServerOptions): Promise<
   const stop = new AbortController();
   const catalog = new ToolCatalog();
   const listing = firstToolList(session, { clock, signal: stop.signal, log });
+  const waited = new AbortController();
   const first = await Promise.race([
     listing.catch(() => undefined),
-    sleep(options.startWaitMs, { clock, signal: stop.signal }).then(() => undefined),
+    sleep(options.startWaitMs, { clock, signal: waited.signal }).then(
+      () => undefined,
+      () => undefined,
+    ),
   ]);
+  waited.abort();
   if (first) catalog.goLive(first.tools);
   const server = new Server(SERVER_INFO, {
     capabilities: { tools: { listChanged: true } },
@@ -189,7 +189,7 @@ function checkArgs<S extends z.ZodType>(
 /** Runs one forwarded call under the budget; a failure becomes an `isError` result a model can act on. */
 async function withBudget(
   options: LocalServerOptions,
-  name: ToolName | string,
+  name: string,
   extra: Extra,
   checkBeforeRepeating: string | undefined,
   work: (signal: AbortSignal) => Promise<CallToolResult>,
