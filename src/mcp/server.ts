@@ -14,6 +14,7 @@ import { isToolName, TOOLS, type ToolParsedInput } from "../tools/schemas/regist
 import type { ServerToolList } from "../tools/server-tools.js";
 import { firstText, toolErrorFromResult } from "../tools/tool-error.js";
 import { type Clock, sleep } from "../transport/clock.js";
+import type { OutageEpisode } from "../transport/episode.js";
 import { runWithBudget } from "./budget.js";
 import { instructionsWith, PLAN_WAIT, ToolCatalog } from "./catalog.js";
 import { errorResult } from "./error-result.js";
@@ -60,7 +61,7 @@ type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 /**
  * An MCP server whose tools are PlanExe's own, plus `plan_wait`. PlanExe's tool list
  * and instructions are asked at once, in the background; the server waits for them
- * at most `startWaitMs`, then serves the built-in list (so `initialize` and
+ * at most `startWaitMs` (less once PlanExe is seen down), then serves the built-in list (so `initialize` and
  * `tools/list` answer while PlanExe is down or slow) and swaps in PlanExe's list
  * when it arrives, with `notifications/tools/list_changed`. Every call goes
  * through `PlanExeClient` under a per-call budget: the package's tools through the
@@ -76,10 +77,7 @@ export async function startLocalMcpServer(options: LocalServerOptions): Promise<
   const waited = new AbortController();
   const first = await Promise.race([
     listing.catch(() => undefined),
-    sleep(options.startWaitMs, { clock, signal: waited.signal }).then(
-      () => undefined,
-      () => undefined,
-    ),
+    untilDownOr(options.client.episode, options.startWaitMs, clock, waited.signal),
   ]);
   waited.abort();
   if (first) catalog.goLive(first.tools);
@@ -114,6 +112,29 @@ export async function startLocalMcpServer(options: LocalServerOptions): Promise<
       await server.close();
     },
   };
+}
+
+/** How often the start wait looks whether PlanExe was found down, in ms. */
+const DOWN_CHECK_MS = 50;
+
+/**
+ * Resolves `undefined` after `ms`, or sooner once `episode` is down (PlanExe
+ * unreachable or answering 502: no use waiting for its list), or when `signal` aborts.
+ */
+async function untilDownOr(
+  episode: OutageEpisode,
+  ms: number,
+  clock: Clock,
+  signal: AbortSignal,
+): Promise<undefined> {
+  const until = clock.now() + ms;
+  try {
+    while (episode.state !== "down" && clock.now() < until)
+      await sleep(Math.min(DOWN_CHECK_MS, until - clock.now()), { clock, signal });
+  } catch {
+    // Aborted: PlanExe answered first.
+  }
+  return undefined;
 }
 
 function callAnyTool(

@@ -1,3 +1,4 @@
+import { type AddressInfo, createServer as createNetServer } from "node:net";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import {
@@ -153,6 +154,22 @@ describe("planexe-client mcp with PlanExe up", () => {
 });
 
 describe("planexe-client mcp started while PlanExe is down", () => {
+  it("does not wait for a PlanExe that accepts connections and never answers", async () => {
+    const silent = createNetServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = silent.address() as AddressInfo;
+      const started = Date.now();
+      local = await startLocalServer(`http://127.0.0.1:${port}`, [], { PLANEXE_API_KEY: KEY });
+      const { tools } = await local.client.listTools();
+      // The process start plus the 1 s start wait, never PlanExe's 180 s retry deadline.
+      expect(Date.now() - started).toBeLessThan(6_000);
+      expect(tools).toHaveLength(Object.keys(TOOLS).length + 1);
+    } finally {
+      silent.close();
+    }
+  });
+
   it("serves the built-in list at once, then PlanExe's own after tools/list_changed once it answers", async () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
