@@ -159,7 +159,16 @@ function callAnyTool(
       ),
     );
   }
-  // A tool this package was built without: PlanExe checks its arguments.
+  if (catalog.live && !catalog.find(name)) {
+    const error = new InvalidArgumentError(
+      ErrorCode.INVALID_TOOL,
+      `Unknown tool: ${name}. PlanExe does not list it; tools/list shows the tools there are.`,
+      { tool: name },
+    );
+    return Promise.resolve(failure(options, name, error, options.clock.now()));
+  }
+  // A tool this package was built without (or one PlanExe may list once it answers):
+  // PlanExe checks its arguments.
   const session = serverSession(options.client);
   const check = catalog.resendable(name)
     ? undefined

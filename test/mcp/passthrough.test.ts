@@ -110,6 +110,12 @@ describe("planexe-client mcp with PlanExe up", () => {
       arguments: { plan_ids: ["a", "b"], note: "sent with ***" },
     });
     expect(JSON.stringify(result)).not.toContain(KEY);
+
+    const before = planexe.calls("plan_nonexistent");
+    const unknown = await callWithProgress(local.client, "plan_nonexistent", {});
+    expect(unknown.result.isError).toBe(true);
+    expect(errorOf(unknown.result)).toMatchObject({ code: "INVALID_TOOL" });
+    expect(planexe.calls("plan_nonexistent")).toBe(before);
   });
 
   it("a new tool's refusal reaches the host as an error result, not a protocol error, with PlanExe's code", async () => {
