@@ -22,7 +22,8 @@ describe("misuse", () => {
       // @ts-expect-error a profile string instead of the options object
       client.retryPlan("id", "premium"),
     ).rejects.toThrow(/Did you mean `client.retryPlan\(planId, \{ model_profile: "premium" \}\)`/);
-    await expect(client.createPlan("")).rejects.toThrow(/createPlan needs a prompt/);
+    // @ts-expect-error not a string (PlanExe takes any string, the empty one included)
+    await expect(client.createPlan(42)).rejects.toThrow(/createPlan needs a prompt string/);
     await expect(
       // @ts-expect-error not a profile
       client.createPlan("p", { model_profile: "gold" }),
