@@ -1,4 +1,9 @@
-import type { FaultKind } from "./request-log.js";
+import {
+  type FaultKind,
+  type LoggedRequest,
+  matchesRequest,
+  type RequestQuery,
+} from "./request-log.js";
 
 /** A scripted network fault for the next matching request(s). */
 export interface FailNextOptions extends RequestMatch {
@@ -21,34 +26,8 @@ interface ArmedFault {
   remaining: number;
 }
 
-/** What a fault matcher needs to know about a request. */
-export interface FaultTarget {
-  method: string;
-  path: string;
-  tool: string | undefined;
-  rpcMethod?: string | undefined;
-}
-
 /** Which requests a scripted fault or answer applies to: every given field must match. */
-export interface RequestMatch {
-  /** Match only this method. @default any */
-  method?: string;
-  /** Match this exact path or pattern. @default any */
-  path?: string | RegExp;
-  /** Match only a `tools/call` of this tool (MCP or REST). @default any */
-  tool?: string;
-  /** Match only this JSON-RPC method on `/mcp` (`initialize`, `tools/list`, …). @default any */
-  rpcMethod?: string;
-}
-
-function matches(options: RequestMatch, target: FaultTarget): boolean {
-  if (options.method !== undefined && options.method.toUpperCase() !== target.method) return false;
-  if (typeof options.path === "string" && options.path !== target.path) return false;
-  if (options.path instanceof RegExp && !options.path.test(target.path)) return false;
-  if (options.tool !== undefined && options.tool !== target.tool) return false;
-  if (options.rpcMethod !== undefined && options.rpcMethod !== target.rpcMethod) return false;
-  return true;
-}
+export type RequestMatch = Pick<RequestQuery, "method" | "path" | "tool" | "rpcMethod">;
 
 /**
  * An answer the edge gives the next matching request(s) instead of a replica: the
@@ -76,8 +55,8 @@ export class AnswerQueue {
   }
 
   /** The answer for this request, if one is armed for it (and counts it down). */
-  take(target: FaultTarget): AnswerNextOptions["respond"] | undefined {
-    const armed = this.#armed.find(({ options }) => matches(options, target));
+  take(target: LoggedRequest): AnswerNextOptions["respond"] | undefined {
+    const armed = this.#armed.find(({ options }) => matchesRequest(target, options));
     if (!armed) return undefined;
     armed.remaining--;
     if (armed.remaining === 0) this.#armed.splice(this.#armed.indexOf(armed), 1);
@@ -105,8 +84,8 @@ export class FaultQueue {
   }
 
   /** The fault for this request, if one is armed for it (and counts it down). */
-  take(target: FaultTarget): FaultKind | undefined {
-    const fault = this.#armed.find(({ options }) => matches(options, target));
+  take(target: LoggedRequest): FaultKind | undefined {
+    const fault = this.#armed.find(({ options }) => matchesRequest(target, options));
     if (!fault) return undefined;
     fault.remaining--;
     if (fault.remaining === 0) this.#armed.splice(this.#armed.indexOf(fault), 1);
