@@ -8,6 +8,7 @@ import type { PlanExeClient } from "../../src/client.js";
 import { isPlanExeError } from "../../src/errors/index.js";
 import { watchPlan } from "../../src/sse/watch-plan.js";
 import { setup } from "../tools/helpers.js";
+import { rpcResult } from "./fixtures.js";
 
 const DIR = join(import.meta.dirname, "../fixtures/planexe");
 const PLAN_ID = "5a0f3c1e-8d2b-4c47-9e0a-2f6d7b1c9e44";
@@ -141,7 +142,7 @@ describe.each(toolFiles)("PlanExe's answers: %s", (file) => {
       teardown = close;
       double.answerNext({
         tool: fixture.tool,
-        respond: ({ id }) => Response.json({ jsonrpc: "2.0", id, result: fixture.result }),
+        respond: ({ id }) => rpcResult(id, fixture.result),
       });
       const outcome = await run(settle(call(client, fixture.tool, fixture.arguments)));
       // The answer came from the fixture, not from the double's own plans.
