@@ -8,7 +8,7 @@ import {
 } from "../errors/index.js";
 import { redactUrl } from "../errors/redact.js";
 import { type Clock, sleep, timeoutSignal } from "../transport/clock.js";
-import { decide } from "../transport/decide.js";
+import { type Decision, decide, type Failure } from "../transport/decide.js";
 import { forEachChunk } from "../transport/each-chunk.js";
 import type { FetchFunction } from "../transport/fetch-function.js";
 import { unfetchableReason } from "../transport/origin.js";
@@ -112,17 +112,13 @@ export async function downloadArtifact<R>(
       const stalled = error instanceof DOMException && error.name === "TimeoutError";
       if (!stalled && !(error instanceof TypeError)) throw error;
       // The GET is safe to repeat; whether and when is the one policy's call.
-      const decision = decide({
-        operation: "download",
-        failure: { kind: stalled ? "timeout" : "network", delivery: "maybe", error },
-        resendable: true,
+      const decision = decideAgain(
+        context,
+        "download",
+        { kind: stalled ? "timeout" : "network", delivery: "maybe", error },
         attempt,
-        elapsedMs: context.clock.now() - startedAt,
-        rateLimitStreak: 0,
-        emptyStreak: 0,
-        now: context.clock.now(),
-        policy: context.retry,
-      });
+        startedAt,
+      );
       if (decision.action === "retry") {
         await sleep(decision.delayMs, { clock: context.clock, signal });
         continue;
@@ -137,6 +133,28 @@ export async function downloadArtifact<R>(
       );
     }
   }
+}
+
+/** The one policy's verdict on a step of a download that is safe to repeat (no shared episode, no rate limit). */
+function decideAgain(
+  context: DownloadContext,
+  operation: "call" | "download",
+  failure: Failure,
+  attempt: number,
+  startedAt: number,
+): Decision {
+  const now = context.clock.now();
+  return decide({
+    operation,
+    failure,
+    resendable: true,
+    attempt,
+    elapsedMs: now - startedAt,
+    rateLimitStreak: 0,
+    emptyStreak: 0,
+    now,
+    policy: context.retry,
+  });
 }
 
 /**
@@ -156,17 +174,13 @@ async function askUntilAvailable(
       return await context.fileInfo(signal);
     } catch (error) {
       if (!isPlanExeError(error) || error.code !== ErrorCode.CONTENT_UNAVAILABLE) throw error;
-      const decision = decide({
-        operation: "call",
-        failure: { kind: "unavailable", delivery: "no", error },
-        resendable: true,
+      const decision = decideAgain(
+        context,
+        "call",
+        { kind: "unavailable", delivery: "no", error },
         attempt,
-        elapsedMs: context.clock.now() - startedAt,
-        rateLimitStreak: 0,
-        emptyStreak: 0,
-        now: context.clock.now(),
-        policy: context.retry,
-      });
+        startedAt,
+      );
       if (decision.action === "give-up")
         throw new ToolError(
           ErrorCode.CONTENT_UNAVAILABLE,

@@ -227,19 +227,29 @@ describe("calls whose answer is lost after the server acted", () => {
     };
   }
 
-  it("a lost plan_resume answer after PlanExe acted is confirmed, though started_at is the plan's creation time (kept by resume)", async () => {
-    const { double, clock, client, run, close } = setup();
-    teardown = close;
-    const plan = await run(client.createPlan("A plan that fails midway"));
-    const createdAt = clock.now();
-    double.world.failPlan(plan.plan_id);
-    await clock.advance(2 * 3_600_000);
-    double.failNext({ tool: "plan_resume", after: "response-lost" });
-    // PlanExe's plan_status after a resume: running again, creation time two hours back.
-    double.answerNext({
+  /**
+   * A plan created two hours ago that failed; the next `tool` call's answer is lost after
+   * the double acted, and `plan_status` then answers as PlanExe does: processing, with
+   * the plan's creation time as `started_at`.
+   */
+  async function lostAfterTwoHours(tool: "plan_retry" | "plan_resume") {
+    const env = setup();
+    teardown = env.close;
+    const plan = await env.run(env.client.createPlan("A plan that fails"));
+    const createdAt = env.clock.now();
+    env.double.world.failPlan(plan.plan_id);
+    await env.clock.advance(2 * 3_600_000);
+    env.double.failNext({ tool, after: "response-lost" });
+    env.double.answerNext({
       tool: "plan_status",
       respond: ({ id }) => rpcResult(id, processingSince(createdAt, plan.plan_id)),
     });
+    return { ...env, plan };
+  }
+
+  it("a lost plan_resume answer after PlanExe acted is confirmed, though started_at is the plan's creation time (kept by resume)", async () => {
+    // PlanExe's plan_status after a resume: running again, creation time two hours back.
+    const { double, client, run, plan } = await lostAfterTwoHours("plan_resume");
     const result = await run(client.resumePlan(plan.plan_id));
     expect(result).toMatchObject({ confirmed_by_status: true, state: "processing" });
     expect(double.world.getPlan(plan.plan_id)?.resume_count).toBe(1);
@@ -247,18 +257,8 @@ describe("calls whose answer is lost after the server acted", () => {
   });
 
   it("a lost plan_retry answer is confirmed only by a creation time PlanExe reset at or after our first send", async () => {
-    const { double, clock, client, run, close } = setup();
-    teardown = close;
-    const plan = await run(client.createPlan("A plan that fails"));
-    const createdAt = clock.now();
-    double.world.failPlan(plan.plan_id);
-    await clock.advance(2 * 3_600_000);
-    double.failNext({ tool: "plan_retry", after: "response-lost" });
     // A run whose creation time predates our request is not our retry: the refusal stands.
-    double.answerNext({
-      tool: "plan_status",
-      respond: ({ id }) => rpcResult(id, processingSince(createdAt, plan.plan_id)),
-    });
+    const { client, run, plan } = await lostAfterTwoHours("plan_retry");
     const error = await run(client.retryPlan(plan.plan_id)).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: "ToolError", code: "PLAN_NOT_FAILED" });
   });

@@ -224,16 +224,22 @@ describe("download, over PlanExe's in-result failures (test/fixtures/planexe)", 
     expect(double.requests.count({ tool: "plan_file_info" })).toBe(1);
   });
 
-  it("content_unavailable (worker_plan deploying) is asked again and the download completes", async () => {
-    const { double, clock, client, run, close } = setup();
-    teardown = close;
-    const plan = await run(client.createPlan("A bakery"));
-    await clock.advance(610_000);
-    double.answerNext({
+  /** A completed plan whose next `times` plan_file_info answers are content_unavailable. */
+  async function completedThenUnavailable(times: number, deadlineMs?: number) {
+    const env = setup({}, deadlineMs === undefined ? {} : { retry: { deadlineMs } });
+    teardown = env.close;
+    const plan = await env.run(env.client.createPlan("A bakery"));
+    await env.clock.advance(610_000);
+    env.double.answerNext({
       tool: "plan_file_info",
-      times: 3,
+      times,
       respond: ({ id }) => rpcResult(id, unavailable),
     });
+    return { ...env, plan };
+  }
+
+  it("content_unavailable (worker_plan deploying) is asked again and the download completes", async () => {
+    const { double, clock, client, run, plan } = await completedThenUnavailable(3);
     const before = clock.now();
     const report = await run(client.download(plan.plan_id));
     expect(await sha256(report.bytes)).toBe(report.sha256);
@@ -243,15 +249,7 @@ describe("download, over PlanExe's in-result failures (test/fixtures/planexe)", 
   });
 
   it("content_unavailable past the retry deadline fails typed, with the attempts made", async () => {
-    const { double, clock, client, run, close } = setup({}, { retry: { deadlineMs: 30_000 } });
-    teardown = close;
-    const plan = await run(client.createPlan("A bakery"));
-    await clock.advance(610_000);
-    double.answerNext({
-      tool: "plan_file_info",
-      times: 1_000,
-      respond: ({ id }) => rpcResult(id, unavailable),
-    });
+    const { clock, client, run, plan } = await completedThenUnavailable(1_000, 30_000);
     const before = clock.now();
     const error = await run(rejection(client.download(plan.plan_id)));
     expect(error).toBeInstanceOf(ToolError);
