@@ -51,7 +51,16 @@ it("saves the zip, names the report that will never be ready, and exits 3", asyn
   let out = "";
   let err = "";
   const env: CliEnv = {
-    output: { out: (t) => void (out += t), err: (t) => void (err += t), isTTY: false, columns: 80 },
+    output: {
+      out: (text) => {
+        out += text;
+      },
+      err: (text) => {
+        err += text;
+      },
+      isTTY: false,
+      columns: 80,
+    },
     env: { PLANEXE_URL: double.baseUrl, PLANEXE_API_KEY: KEY },
     readStdin: async () => undefined,
     signal: new AbortController().signal,
