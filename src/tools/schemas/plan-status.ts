@@ -33,12 +33,16 @@ export const PlanStatusOutputSchema = z.looseObject({
   current_step: z.string().optional(),
   timing: z.looseObject({
     started_at: TimestampSchema.optional(),
-    elapsed_sec: z.number().nonnegative(),
+    /** Seconds since `started_at` by the server's clock (a database clock ahead of it can make it slightly negative). */
+    elapsed_sec: z.number(),
     last_progress_at: TimestampSchema.optional(),
   }),
   files_count: z.number().int().nonnegative(),
   /** The newest 10 files. */
-  files: z.array(z.looseObject({ path: z.string(), updated_at: TimestampSchema })),
+  files: z.array(
+    // `updated_at` comes from the zip or from worker_plan's file list: left optional, the client reads only `path`.
+    z.looseObject({ path: z.string(), updated_at: TimestampSchema.optional() }),
+  ),
   /** Only while the plan is not terminal. */
   sse_url: z.string().optional(),
   /** Only when `state` is `failed`. */
