@@ -33,7 +33,6 @@ export interface StreamLoopContext {
 interface OutageState {
   /** Reconnects since the last productive connection. */
   attempt: number;
-  rateLimitStreak: number;
   emptyStreak: number;
   /** When the current outage began (ms), or `undefined` when there is none. */
   startedAt: number | undefined;
@@ -55,7 +54,6 @@ export async function runStreamLoop(ctx: StreamLoopContext): Promise<PlanWatchEn
   });
   const state: OutageState = {
     attempt: 0,
-    rateLimitStreak: 0,
     emptyStreak: 0,
     startedAt: undefined,
     retryHintMs: undefined,
@@ -100,13 +98,11 @@ export async function runStreamLoop(ctx: StreamLoopContext): Promise<PlanWatchEn
     const now = clock.now();
     if (outcome.productive) {
       state.attempt = 0;
-      state.rateLimitStreak = 0;
       state.startedAt = undefined;
     }
     state.attempt += 1;
     state.startedAt ??= now;
     state.emptyStreak = failure.kind === "empty-stream" ? state.emptyStreak + 1 : 0;
-    if (failure.kind === "rate-limited") state.rateLimitStreak += 1;
     // An outage goes to the shared episode: one probe for every call and stream of the process.
     if (isOutage(failure.kind, state.emptyStreak)) shared?.reportDown(ctx.url);
     const decision = decide({
@@ -115,7 +111,6 @@ export async function runStreamLoop(ctx: StreamLoopContext): Promise<PlanWatchEn
       resendable: true,
       attempt: state.attempt,
       elapsedMs: now - state.startedAt,
-      rateLimitStreak: state.rateLimitStreak,
       emptyStreak: state.emptyStreak,
       retryHintMs: state.retryHintMs,
       episode: shared?.state === "down" ? shared : undefined,

@@ -106,7 +106,6 @@ export async function downloadArtifact<R>(
         resendable: true,
         attempt,
         elapsedMs: context.clock.now() - startedAt,
-        rateLimitStreak: 0,
         emptyStreak: 0,
         now: context.clock.now(),
         policy: context.retry,
