@@ -1,10 +1,16 @@
-import { isPlanExeError, PlanNotFoundError, ProtocolError } from "../errors/index.js";
+import {
+  isPlanExeError,
+  type PlanExeError,
+  PlanNotFoundError,
+  ProtocolError,
+} from "../errors/index.js";
 import { isTerminalState, type PlanState } from "../protocol/index.js";
 import type { Clock } from "../transport/clock.js";
 import { abortReason } from "../transport/clock.js";
 import type { OutageEpisode } from "../transport/episode.js";
 import type { FetchFunction } from "../transport/fetch-function.js";
 import type { RetryOptions } from "../transport/policy.js";
+import { anySignal } from "../transport/signals.js";
 import { createSnapshotDedupe } from "./dedupe.js";
 import { createPlanWatch, type PlanWatch, type PlanWatchSink } from "./event-queue.js";
 import type {
@@ -14,7 +20,9 @@ import type {
   PlanWatchEnd,
   PlanWatchWarning,
 } from "./events.js";
-import { pollPlan, type StatusLike } from "./poll-plan.js";
+import { pollPlan, type StatusLike, statusEventFrom } from "./poll-plan.js";
+import { createRefusalPolling } from "./refusal-polling.js";
+import { isRefused } from "./stream-failure.js";
 import { type WatchPlanOptions, watchPlan } from "./watch-plan.js";
 
 /** What `PlanExeClient` lends its watcher: its tools, its plain fetch, its clock, policy and outage episode. */
@@ -160,30 +168,83 @@ async function drive<S extends StatusLike>(
   }
 }
 
-/** Runs one {@link watchPlan}, passing its events on (`complete` is returned, not pushed). */
+/**
+ * Follows the stream at `url` with {@link watchPlan}, passing its events on (`complete`
+ * is returned, not pushed). While the server refuses the stream (its connection limit,
+ * a 429), `plan_status` is polled beside it every `pollIntervalMs` and delivered as the
+ * stream's snapshots would be; the stream keeps trying on the policy's short refusal
+ * wait and the polling stops the moment it is accepted. A terminal status found by
+ * polling ends the watch; a refusal that outlasts the stream's deadline starts the
+ * stream afresh while the polling goes on.
+ */
 async function followStream<S extends StatusLike>(
   ctx: DriveContext<S>,
   url: URL,
   deliver: (event: PlanStatusEvent, id?: string) => void,
 ): Promise<PlanWatchEnd> {
   const { deps } = ctx;
-  const inner = watchPlan(url, {
-    ...ctx.options,
-    signal: ctx.signal,
-    fetch: deps.fetch,
+  let polled: PlanCompleteEvent | undefined;
+  const stopStream = new AbortController();
+  const linked = anySignal([ctx.signal, stopStream.signal]);
+  const polling = createRefusalPolling({
+    getStatus: (signal) => deps.getStatus(ctx.planId, { signal }),
+    intervalMs: ctx.pollIntervalMs,
     clock: deps.clock,
-    episode: deps.episode,
-    retry: { ...deps.retry, ...ctx.options.retry },
+    signal: linked.signal,
+    onStatus: (status) => deliver(statusEventFrom(status)),
+    onTerminal: (status) => {
+      polled = completeFrom(status);
+      stopStream.abort();
+    },
   });
+  let warned = false;
   try {
-    for await (const event of inner) {
-      if (event.type === "status") deliver(event, inner.lastEventId);
-      else if (event.type !== "complete") ctx.sink.push(event, inner.lastEventId);
+    for (;;) {
+      const inner = watchPlan(url, {
+        ...ctx.options,
+        signal: linked.signal,
+        fetch: deps.fetch,
+        clock: deps.clock,
+        episode: deps.episode,
+        retry: { ...deps.retry, ...ctx.options.retry },
+      });
+      try {
+        for await (const event of inner) {
+          if (event.type === "status") deliver(event, inner.lastEventId);
+          else if (event.type !== "complete") {
+            if (event.type === "connected") polling.stop();
+            else if (event.type === "reconnecting" && isRefused(event.cause)) {
+              if (!polling.running && !warned) {
+                warned = true;
+                ctx.warn({
+                  code: "POLLING_FALLBACK",
+                  message: `The server refuses the progress stream for now (${event.cause.code}); polling plan_status every ${ctx.pollIntervalMs} ms until it is accepted.`,
+                });
+              }
+              polling.start();
+            }
+            ctx.sink.push(event, inner.lastEventId);
+          }
+        }
+      } catch {
+        // The end is in `closed`.
+      }
+      const end = await inner.closed;
+      if (end.reason === "complete") return end;
+      if (polled) return { reason: "complete", event: polled };
+      // Refused until the stream's deadline, while polling shows progress: try the stream afresh.
+      if (end.reason === "error" && polling.running && isRefusalGiveUp(end.error)) continue;
+      return end;
     }
-  } catch {
-    // The end is in `closed`.
+  } finally {
+    polling.stop();
+    linked.dispose();
   }
-  return inner.closed;
+}
+
+/** The stream gave up after refusals (its deadline, or a Retry-After beyond it). */
+function isRefusalGiveUp(error: PlanExeError): boolean {
+  return error.code === "DEADLINE_EXCEEDED" || error.code === "RATE_LIMITED";
 }
 
 /** The `complete` event a terminal `plan_status` stands for (the same fields the stream sends). */

@@ -13,7 +13,7 @@ export interface StatusLike {
 }
 
 /** The `status` event a `plan_status` answer stands for (the fields the stream sends). */
-function statusEventFrom(status: StatusLike): PlanStatusEvent {
+export function statusEventFrom(status: StatusLike): PlanStatusEvent {
   return {
     type: "status",
     plan_id: status.plan_id,

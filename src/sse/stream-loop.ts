@@ -1,6 +1,6 @@
 import { type PlanExeError, TransportError } from "../errors/index.js";
 import { abortReason, type Clock, sleep, timeoutSignal } from "../transport/clock.js";
-import { clampRetryHint, decide, isOutage } from "../transport/decide.js";
+import { clampRetryHint, decide, isOutage, isRefusal } from "../transport/decide.js";
 import type { EpisodeControl } from "../transport/episode.js";
 import type { FetchFunction } from "../transport/fetch-function.js";
 import type { ResolvedRetryOptions } from "../transport/policy.js";
@@ -8,7 +8,7 @@ import { connect } from "./connect.js";
 import type { PlanWatchSink } from "./event-queue.js";
 import type { PlanWatchEnd, PlanWatchWarning } from "./events.js";
 import { createMessageHandler } from "./handle-message.js";
-import { type RetryOutcome, streamFailure } from "./stream-failure.js";
+import { type RetryOutcome, refusalCause, streamFailure } from "./stream-failure.js";
 
 /** Everything the connection loop needs, resolved. */
 export interface StreamLoopContext {
@@ -124,7 +124,9 @@ export async function runStreamLoop(ctx: StreamLoopContext): Promise<PlanWatchEn
         attempt: state.attempt,
         delayMs: decision.delayMs,
         sharedWait: decision.waitOn === "episode",
-        cause: outcome.cause,
+        cause: isRefusal(failure.kind, state.emptyStreak)
+          ? refusalCause(outcome.cause)
+          : outcome.cause,
       },
       handler.lastEventId,
     );

@@ -117,6 +117,15 @@ export function isOutage(kind: FailureKind, emptyStreak: number): boolean {
   return kind === "network" || kind === "timeout" || kind === "outage-status";
 }
 
+/**
+ * Whether the failure says "refused for now, come back soon": a 429, or an empty 200
+ * stream again (PlanExe's connection limit, which it reports that way). The wait is
+ * the 429 wait; a watcher with a client polls `plan_status` meanwhile.
+ */
+export function isRefusal(kind: FailureKind, emptyStreak: number): boolean {
+  return kind === "rate-limited" || (kind === "empty-stream" && emptyStreak > 1);
+}
+
 /** The `TransportError` code of a failure the policy gives up on. */
 export function failureCode(kind: FailureKind): TransportErrorCode {
   switch (kind) {
@@ -154,9 +163,7 @@ export function decide(input: DecisionInput): Decision {
 
   if (failure.kind === "sse-timeout") return { action: "retry", delayMs: 0, waitOn: "own" };
 
-  const limited =
-    failure.kind === "rate-limited" || (failure.kind === "empty-stream" && input.emptyStreak > 1);
-  if (limited) {
+  if (isRefusal(failure.kind, input.emptyStreak)) {
     const delayMs = rateLimitWait(failure.retryAfterMs, policy);
     if (input.elapsedMs + delayMs > policy.deadlineMs)
       return giveUp(
