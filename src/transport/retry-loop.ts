@@ -152,6 +152,9 @@ export async function sendWithRetry(
         if (isOutage(failure.kind, 0)) shared?.reportDown(request.url);
         let resendable = true;
         if (failure.delivery === "maybe" && !rateLimited) {
+          // Not a 429: it says nothing of the limit. Let the next waiting call probe (this
+          // call's own `tools/list` below may be one of them).
+          settle?.();
           resendable = isResendable(request, ctx.annotations, ctx.resendable);
           if (
             !resendable &&
