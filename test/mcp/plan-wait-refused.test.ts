@@ -1,0 +1,66 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { PlanExeClient } from "../../src/client.js";
+import { planWait } from "../../src/mcp/plan-wait.js";
+import type { ProgressUpdate } from "../../src/mcp/progress.js";
+import { createPlanExeDouble } from "../../src/testing/index.js";
+
+/**
+ * `plan_wait` (the local MCP server's tool) while PlanExe's stream connection limit
+ * refuses the stream — today's answer, a 200 whose body aborts with no bytes — called
+ * in-process on the PlanExe double's virtual clock.
+ */
+
+const KEY = "pex_limits_plan_wait_key_012345";
+const closers: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const close of closers.splice(0)) await close();
+});
+
+describe("plan_wait on a refused stream", () => {
+  it("still reports growing progress within its window, from plan_status", async () => {
+    const double = createPlanExeDouble({
+      apiKeys: [KEY],
+      planSeconds: 200,
+      app: { stream: { emulateToday: true } },
+    });
+    const client = new PlanExeClient({
+      baseUrl: double.baseUrl,
+      apiKey: KEY,
+      clock: double.clock,
+      fetch: double.fetch,
+    });
+    closers.push(async () => {
+      await client.close();
+      double.close();
+    });
+    const run = <T>(promise: Promise<T>) => double.clock.runUntil(promise, { maxMs: 600_000 });
+    const plan = await run(client.createPlan("A timetable for the Glacier Express"));
+    const other = await run(client.createPlan("A hostel in Chur"));
+    const held = await run(
+      Promise.all(
+        Array.from({ length: 5 }, () =>
+          double.fetch(`${double.baseUrl}/sse/plan/${other.plan_id}`),
+        ),
+      ),
+    );
+    closers.unshift(() => Promise.all(held.map((r) => r.body?.cancel())).then(() => {}));
+    const updates: ProgressUpdate[] = [];
+    const result = await run(
+      planWait(
+        { client, clock: double.clock, secrets: [KEY] },
+        { plan_id: plan.plan_id, timeout_s: 50 },
+        new AbortController().signal,
+        async (update) => {
+          updates.push(update);
+        },
+      ),
+    );
+    const answer = result.structuredContent as Record<string, unknown>;
+    expect(answer).toMatchObject({ done: false, plan_id: plan.plan_id, state: "processing" });
+    expect(answer.progress_percentage as number).toBeGreaterThan(0);
+    const values = updates.map((u) => u.progress);
+    expect(values.length).toBeGreaterThanOrEqual(3);
+    expect(values).toEqual([...values].sort((a, b) => a - b));
+    expect(new Set(values).size).toBe(values.length);
+  });
+});
