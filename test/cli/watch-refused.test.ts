@@ -2,8 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Renderer, WatchResult } from "../../src/cli/render/index.js";
 import type { ProgressUpdate } from "../../src/cli/render/model.js";
 import { runWatchSession } from "../../src/cli/watch/session.js";
-import { PlanExeClient } from "../../src/client.js";
-import { createPlanExeDouble } from "../../src/testing/index.js";
+import { streamLimitWorld } from "../sse/stream-limit.js";
 
 /**
  * The CLI's watch (`watch-plan`, `planexe-client watch` / `create --watch`) while
@@ -33,34 +32,17 @@ function recordingRenderer(now: () => number) {
 
 describe("the CLI's watch on a refused stream", () => {
   it("shows progress from plan_status while the stream is refused, then follows the stream to one complete", async () => {
-    const double = createPlanExeDouble({
-      apiKeys: [KEY],
+    const { double, client, run, holdLimit, close } = streamLimitWorld({
+      emulateToday: true,
       planSeconds: 120,
-      app: { stream: { emulateToday: true } },
-    });
-    const client = new PlanExeClient({
-      baseUrl: double.baseUrl,
       apiKey: KEY,
-      clock: double.clock,
-      fetch: double.fetch,
     });
-    closers.push(async () => {
-      await client.close();
-      double.close();
-    });
-    const run = <T>(promise: Promise<T>) => double.clock.runUntil(promise, { maxMs: 3_600_000 });
+    closers.push(close);
     const plan = await run(client.createPlan("A snow-plough rota for Andermatt"));
     const other = await run(client.createPlan("A boathouse for Hallstatt"));
-    const held = await run(
-      Promise.all(
-        Array.from({ length: 5 }, () =>
-          double.fetch(`${double.baseUrl}/sse/plan/${other.plan_id}`),
-        ),
-      ),
-    );
-    closers.unshift(() => Promise.all(held.map((r) => r.body?.cancel())).then(() => {}));
+    const limit = await holdLimit(other.plan_id);
     const started = double.clock.now();
-    double.clock.setTimer(() => void held[0]?.body?.cancel(), 60_000);
+    double.clock.setTimer(limit.freeOne, 60_000);
     const { renderer, updates, result } = recordingRenderer(() => double.clock.now());
     const streamUrl = `${double.baseUrl}/sse/plan/${plan.plan_id}`;
     const exitCode = await run(

@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { PlanExeClient } from "../../src/client.js";
 import { planWait } from "../../src/mcp/plan-wait.js";
 import type { ProgressUpdate } from "../../src/mcp/progress.js";
-import { createPlanExeDouble } from "../../src/testing/index.js";
+import { streamLimitWorld } from "../sse/stream-limit.js";
 
 /**
  * `plan_wait` (the local MCP server's tool) while PlanExe's stream connection limit
@@ -18,32 +17,15 @@ afterEach(async () => {
 
 describe("plan_wait on a refused stream", () => {
   it("still reports growing progress within its window, from plan_status", async () => {
-    const double = createPlanExeDouble({
-      apiKeys: [KEY],
+    const { double, client, run, holdLimit, close } = streamLimitWorld({
+      emulateToday: true,
       planSeconds: 200,
-      app: { stream: { emulateToday: true } },
-    });
-    const client = new PlanExeClient({
-      baseUrl: double.baseUrl,
       apiKey: KEY,
-      clock: double.clock,
-      fetch: double.fetch,
     });
-    closers.push(async () => {
-      await client.close();
-      double.close();
-    });
-    const run = <T>(promise: Promise<T>) => double.clock.runUntil(promise, { maxMs: 600_000 });
+    closers.push(close);
     const plan = await run(client.createPlan("A timetable for the Glacier Express"));
     const other = await run(client.createPlan("A hostel in Chur"));
-    const held = await run(
-      Promise.all(
-        Array.from({ length: 5 }, () =>
-          double.fetch(`${double.baseUrl}/sse/plan/${other.plan_id}`),
-        ),
-      ),
-    );
-    closers.unshift(() => Promise.all(held.map((r) => r.body?.cancel())).then(() => {}));
+    await holdLimit(other.plan_id);
     const updates: ProgressUpdate[] = [];
     const result = await run(
       planWait(

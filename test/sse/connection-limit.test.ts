@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { PlanExeClient } from "../../src/client.js";
 import type { PlanClientWatchEvent, PlanWatchEvent, PlanWatchWarning } from "../../src/index.js";
 import { watchPlan } from "../../src/sse/index.js";
-import { createPlanExeDouble } from "../../src/testing/index.js";
+import { streamLimitWorld } from "./stream-limit.js";
 
 /**
  * PlanExe's stream connection limit (contract, progress stream item 7: 5 streams per
@@ -23,34 +22,9 @@ const MODES = [
 ] as const;
 
 function setup(emulateToday: boolean, planSeconds: number) {
-  const double = createPlanExeDouble({
-    apiKeys: [KEY],
-    planSeconds,
-    app: { stream: { emulateToday } },
-  });
-  const client = new PlanExeClient({
-    baseUrl: double.baseUrl,
-    apiKey: KEY,
-    clock: double.clock,
-    fetch: double.fetch,
-  });
-  closers.push(async () => {
-    await client.close();
-    double.close();
-  });
-  const run = <T>(promise: Promise<T>) => double.clock.runUntil(promise, { maxMs: 3_600_000 });
-  /** Five streams of another watcher at the same address: the limit is full while they stay open. */
-  const holdLimit = async (planId: string) => {
-    const held = await run(
-      Promise.all(
-        Array.from({ length: 5 }, () => double.fetch(`${double.baseUrl}/sse/plan/${planId}`)),
-      ),
-    );
-    expect(held.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
-    closers.unshift(() => Promise.all(held.map((r) => r.body?.cancel())).then(() => {}));
-    return { freeOne: () => held[0]?.body?.cancel() };
-  };
-  return { double, client, run, holdLimit };
+  const world = streamLimitWorld({ emulateToday, planSeconds, apiKey: KEY });
+  closers.push(world.close);
+  return world;
 }
 
 /** Collects a watch's events with the clock time each arrived at. */
@@ -74,7 +48,7 @@ describe.each(MODES)("a stream refused by the connection limit: $name", ({ emula
     const warnings: PlanWatchWarning[] = [];
     // The slot frees after 250 s: longer than the stream's 180 s deadline of one outage.
     const freedAt = started + 250_000;
-    double.clock.setTimer(() => void limit.freeOne(), 250_000);
+    double.clock.setTimer(limit.freeOne, 250_000);
     const seen = await run(
       collect(client.watch(plan.plan_id, { onWarning: (w) => warnings.push(w) }), () =>
         double.clock.now(),
@@ -160,7 +134,7 @@ describe.each(MODES)("a stream refused by the connection limit: $name", ({ emula
     const other = await run(client.createPlan("A reading room in Tromsø"));
     const limit = await holdLimit(other.plan_id);
     const started = double.clock.now();
-    double.clock.setTimer(() => void limit.freeOne(), 30_000);
+    double.clock.setTimer(limit.freeOne, 30_000);
     const watch = watchPlan(plan.sse_url ?? `${double.baseUrl}/sse/plan/${plan.plan_id}`, {
       fetch: double.fetch,
       clock: double.clock,
