@@ -3,12 +3,22 @@
  * `middleware.py`): the API key the request carries — `Authorization` (any scheme),
  * else `X-API-Key` / `API-Key` / `API_KEY` / `X_API_KEY`, else the `X-API-Key` /
  * `api_key` / `api-key` query value — and without one, the caller's address (the
- * same for every keyless request of a process). So a 429 to one key holds only the
- * calls made with that key. Returned as a short hash: the key itself is never kept.
+ * same for every keyless request of a process). Downloads (`/download/…`, 10 a minute)
+ * are a budget of their own. So a 429 holds only the calls that spend the same budget.
+ * Returned as a short hash: the key itself is never kept.
  */
 export function rateLimitIdentity(request: { url: string; headers: Headers }): string {
   const key = keyOf(request);
-  return key === undefined ? "address" : `key:${hash(key)}`;
+  const who = key === undefined ? "address" : `key:${hash(key)}`;
+  return isDownload(request.url) ? `${who} download` : who;
+}
+
+function isDownload(url: string): boolean {
+  try {
+    return new URL(url).pathname.startsWith("/download/");
+  } catch {
+    return false;
+  }
 }
 
 const KEY_HEADERS = ["authorization", "x-api-key", "api-key", "api_key", "x_api_key"] as const;

@@ -170,6 +170,36 @@ describe("429 holds only the calls made with the same key", () => {
   });
 });
 
+describe("PlanExe's two budgets", () => {
+  it("a download's 429 (10 a minute) does not hold the tool calls of the same key", async () => {
+    const clock = createManualClock();
+    const start = clock.now();
+    const server = scriptedFetch(clock, (request) =>
+      request.path.startsWith("/download/") && clock.now() - start < 3_000
+        ? json({ detail: "Download rate limit exceeded" }, { status: 429 })
+        : json({ ok: true }),
+    );
+    const fetch = createResilientFetch({
+      fetch: server.fetch,
+      clock,
+      retry: { random: () => 0.5 },
+    });
+    const headers = { "x-api-key": "pex_two_budgets_key_00" };
+    const download = fetch(`${BASE}/download/p1/report.html`, { headers });
+    await clock.advance(0);
+    const call = await fetch(
+      `${BASE}/mcp`,
+      rpcInit(rpc("tools/call", { name: "plan_status" }), headers),
+    );
+    expect(call.status).toBe(200);
+    expect(clock.now() - start).toBe(0);
+    expect((await clock.runUntil(download)).status).toBe(200);
+    expect(
+      server.seen.filter((s) => s.path.startsWith("/download/")).map((s) => s.at - start),
+    ).toEqual([0, 1_000, 2_000, 3_000]);
+  });
+});
+
 describe("answers that are not transient come back at once", () => {
   for (const status of [400, 401, 403, 404]) {
     it(`HTTP ${status}: one request, returned as is`, async () => {
