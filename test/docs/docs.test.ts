@@ -318,14 +318,22 @@ describe("Python blocks", () => {
     expect(result.code, result.stderr).toBe(0);
   });
 
+  // A new user's `npm test` works without Python's FastAPI (it is no npm package); CI installs it (.ci/run) and requires it.
+  const noServer = python === undefined && !process.env.CI;
   for (const unit of PYTHON.filter((unit) => unit.marker.skipRun === undefined))
-    check(`${unit.name} serves the progress stream and drains on SIGTERM`, async () => {
-      expect(
-        python,
-        "python3 with fastapi and uvicorn (Debian: apt-get install python3-fastapi python3-uvicorn)",
-      ).toBeDefined();
-      await servePython(unit, python ?? "python3");
-    });
+    if (noServer)
+      it.skipIf(true)(
+        `${unit.name} serves the progress stream (needs python3 with fastapi and uvicorn: apt-get install python3-fastapi python3-uvicorn)`,
+        () => {},
+      );
+    else
+      check(`${unit.name} serves the progress stream and drains on SIGTERM`, async () => {
+        expect(
+          python,
+          "python3 with fastapi and uvicorn (Debian: apt-get install python3-fastapi python3-uvicorn)",
+        ).toBeDefined();
+        await servePython(unit, python ?? "python3");
+      });
 });
 
 /** A python3 that has FastAPI and uvicorn: the one on PATH, else Debian's. */
