@@ -115,6 +115,12 @@ function fromPlanExeError(error: PlanExeError, context: ErrorResultContext): Loc
       };
     case ErrorCode.PLAN_NOT_FOUND:
       return { ...base, next_step: "Check the plan_id (plan_list shows your plans)." };
+    case ErrorCode.RESPONSE_TOO_LARGE:
+      return {
+        ...base,
+        next_step:
+          "PlanExe's answer was larger than this server accepts and was cut: tell the user; calling again will most likely get the same answer.",
+      };
     case ErrorCode.INSUFFICIENT_CREDITS:
       return {
         ...base,
@@ -137,5 +143,9 @@ function serverCode(error: PlanExeError): string {
 function isUnavailable(error: unknown): boolean {
   if (!isPlanExeError(error) || error.name !== "TransportError") return false;
   if (error.code === ErrorCode.HTTP_ERROR) return error.status === undefined || error.status >= 500;
-  return error.code !== ErrorCode.RATE_LIMITED && error.code !== ErrorCode.CROSS_ORIGIN_REDIRECT;
+  return (
+    error.code !== ErrorCode.RATE_LIMITED &&
+    error.code !== ErrorCode.CROSS_ORIGIN_REDIRECT &&
+    error.code !== ErrorCode.RESPONSE_TOO_LARGE
+  );
 }

@@ -79,7 +79,7 @@ export function createLocalMcpServer(options: LocalServerOptions): McpServer {
     },
     async (args, extra: Extra) => {
       const startedAt = options.clock.now();
-      const progress = progressSender(extra, options.clock);
+      const progress = progressSender(extra, options.clock, options.secrets);
       try {
         return await planWait(options, args, extra.signal, progress?.send);
       } catch (error) {
@@ -101,7 +101,7 @@ async function callTool<N extends ToolName>(
 ): Promise<CallToolResult> {
   const { client, clock } = options;
   const startedAt = clock.now();
-  const progress = progressSender(extra, clock);
+  const progress = progressSender(extra, clock, options.secrets);
   try {
     const output = await runWithBudget(
       {

@@ -1,4 +1,4 @@
-import { isPlanExeError, PlanNotFoundError, ProtocolError } from "../errors/index.js";
+import { isPlanExeError, PlanNotFoundError, ProtocolError, redactUrl } from "../errors/index.js";
 import { isTerminalState, type PlanState } from "../protocol/index.js";
 import type { Clock } from "../transport/clock.js";
 import { abortReason } from "../transport/clock.js";
@@ -40,6 +40,14 @@ export interface ClientWatchOptions
    * @default false
    */
   autoResume?: boolean | { maxResumes: number } | undefined;
+  /**
+   * Follow a `sse_url` PlanExe hands out on another origin than the client's
+   * `baseUrl` (without the API key). Off, such a URL ends the watch with
+   * `ProtocolError` `CROSS_ORIGIN_STREAM`: a hostile or misconfigured server could
+   * otherwise point this process at any host it can reach (the user's own network).
+   * @default false
+   */
+  followCrossOriginStream?: boolean | undefined;
 }
 
 /** The defaults of {@link ClientWatchOptions}. */
@@ -123,7 +131,7 @@ async function drive<S extends StatusLike>(
     const status = await deps.getStatus(planId, { signal });
     let complete = isTerminalState(status.state as PlanState) ? completeFrom(status) : undefined;
     if (!complete && useStream && status.sse_url) {
-      const end = await followStream(ctx, new URL(status.sse_url, deps.baseUrl), deliver);
+      const end = await followStream(ctx, streamUrl(status.sse_url, ctx), deliver);
       if (end.reason === "complete") complete = end.event;
       else if (end.reason === "aborted") return end;
       else if (end.error instanceof PlanNotFoundError) return end;
@@ -158,6 +166,18 @@ async function drive<S extends StatusLike>(
     sink.push(final, undefined);
     return { reason: "complete", event: final };
   }
+}
+
+/** The stream URL `plan_status` gave, when it is on the client's origin or the caller allows another. */
+function streamUrl<S extends StatusLike>(sseUrl: string, ctx: DriveContext<S>): URL {
+  const url = new URL(sseUrl, ctx.deps.baseUrl);
+  if (url.origin === ctx.deps.baseUrl.origin || ctx.options.followCrossOriginStream === true)
+    return url;
+  throw new ProtocolError(
+    "CROSS_ORIGIN_STREAM",
+    `PlanExe gave a progress stream URL on another origin (${redactUrl(url.origin)}) than the client's (${redactUrl(ctx.deps.baseUrl.origin)}); not followed. Pass followCrossOriginStream: true to follow it (without the API key).`,
+    { details: { origin: url.origin } },
+  );
 }
 
 /** Runs one {@link watchPlan}, passing its events on (`complete` is returned, not pushed). */

@@ -49,7 +49,7 @@ export async function invokeTool<N extends ToolName>(
           ...(registration && { _meta: registration.meta }),
         },
         undefined,
-        { timeout: NO_SDK_TIMEOUT },
+        { timeout: NO_SDK_TIMEOUT, ...(registration && { signal: registration.failed }) },
       ) as Promise<CallToolResult>;
       result = await raceSignal(call, combined.signal);
     } catch (error) {

@@ -4,10 +4,10 @@ import { createLocalMcpServer } from "../../mcp/server.js";
 import { serveStdio } from "../../mcp/stdio.js";
 import { systemClock } from "../../transport/clock.js";
 import { CONNECTION_HELP, CONNECTION_OPTIONS, resolveConnection } from "../args/connection.js";
-import { parseDuration } from "../args/duration.js";
+import { durationFlag } from "../args/duration.js";
 import { parse } from "../args/parse.js";
 import type { Command } from "../command.js";
-import { ExitCode, usageError } from "../exit-codes.js";
+import { ExitCode } from "../exit-codes.js";
 import { proxyFetch } from "../proxy.js";
 
 const NAME = "planexe-client mcp";
@@ -49,10 +49,15 @@ export const mcpCommand: Command = {
       return ExitCode.OK;
     }
     const connection = resolveConnection(NAME, values, env.env);
-    const budget = values["call-budget"];
-    const callBudgetMs = budget === undefined ? DEFAULT_BUDGET_MS : parseDuration(budget);
-    if (callBudgetMs === undefined || callBudgetMs <= 0)
-      throw usageError(NAME, "--call-budget must be a duration like 60s, 2m or 1500ms");
+    const callBudgetMs = durationFlag(
+      NAME,
+      "call-budget",
+      values["call-budget"],
+      DEFAULT_BUDGET_MS,
+      {
+        example: "60s, 2m or 1500ms",
+      },
+    );
     const log = (line: string) => env.output.err(`planexe-client mcp: ${line}\n`);
     // stdout is the protocol: a stray console.log anywhere would corrupt it.
     console.log = console.info = console.debug = console.error;
