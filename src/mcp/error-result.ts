@@ -142,6 +142,8 @@ function serverCode(error: PlanExeError): string {
 /** The retry policy gave up because the server stayed unreachable or kept answering 5xx. */
 function isUnavailable(error: unknown): boolean {
   if (!isPlanExeError(error) || error.name !== "TransportError") return false;
+  // A proxy's refusal is the proxy's (its message names it), not PlanExe being down.
+  if ((error.details as { proxy?: unknown } | undefined)?.proxy !== undefined) return false;
   if (error.code === ErrorCode.HTTP_ERROR) return error.status === undefined || error.status >= 500;
   return (
     error.code !== ErrorCode.RATE_LIMITED &&

@@ -54,6 +54,8 @@ export async function invokeTool<N extends ToolName>(
       result = await raceSignal(call, combined.signal);
     } catch (error) {
       if (combined.signal.aborted) throw error;
+      // The answer's own typed failure (cut at maxResponseBytes), not the SDK's wrapping of it.
+      if (registration?.failed.aborted) throw registration.failed.reason;
       throw callError(error, name, context.secrets);
     }
     if (result.isError) throw toolErrorFromResult(name, result, context.secrets);
