@@ -94,7 +94,7 @@ function spellings(char: string): string {
 }
 
 /** The ways a secret shows up once it went through JSON, a URL or `util.inspect`. */
-export function formsOf(secret: string): string[] {
+function formsOf(secret: string): string[] {
   const json = JSON.stringify(secret).slice(1, -1);
   const single = secret.replaceAll("\\", "\\\\").replaceAll("'", "\\'");
   return [...new Set([secret, json, single, encodeURIComponent(secret)])];

@@ -1,6 +1,7 @@
 import { isPlanExeError } from "../errors/planexe-error.js";
 import { isJsonType } from "../transport/classify.js";
 import type { FetchFunction } from "../transport/fetch-function.js";
+import { withBody } from "../transport/release-on-end.js";
 
 /** The `_meta` key that tags a tool call's JSON-RPC request with its caller's signal; never sent to the server. */
 export const CALL_TAG = "planexe-client/call";
@@ -82,13 +83,7 @@ function reportBodyFailure(response: Response, failed: AbortController): Respons
     },
     cancel: (reason) => reader.cancel(reason),
   });
-  const rebuilt = new Response(watched, {
-    status: response.status,
-    statusText: response.statusText,
-    headers: response.headers,
-  });
-  if (response.url) Object.defineProperty(rebuilt, "url", { value: response.url });
-  return rebuilt;
+  return withBody(response, watched);
 }
 
 /**

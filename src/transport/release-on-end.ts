@@ -85,7 +85,12 @@ export function releaseOnEnd(
       return reader.cancel(reason);
     },
   });
-  const rebuilt = new Response(watched, {
+  return withBody(response, watched);
+}
+
+/** `response` (status, headers, URL) over another `body`. */
+export function withBody(response: Response, body: ReadableStream<Uint8Array>): Response {
+  const rebuilt = new Response(body, {
     status: response.status,
     statusText: response.statusText,
     headers: response.headers,
