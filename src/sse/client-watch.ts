@@ -4,6 +4,7 @@ import type { Clock } from "../transport/clock.js";
 import { abortReason } from "../transport/clock.js";
 import type { OutageEpisode } from "../transport/episode.js";
 import type { FetchFunction } from "../transport/fetch-function.js";
+import { unfetchableReason } from "../transport/origin.js";
 import type { RetryOptions } from "../transport/policy.js";
 import { createSnapshotDedupe } from "./dedupe.js";
 import { createPlanWatch, type PlanWatch, type PlanWatchSink } from "./event-queue.js";
@@ -171,7 +172,12 @@ async function drive<S extends StatusLike>(
 /** The stream URL `plan_status` gave, when it is on the client's origin or the caller allows another. */
 function streamUrl<S extends StatusLike>(sseUrl: string, ctx: DriveContext<S>): URL {
   const url = new URL(sseUrl, ctx.deps.baseUrl);
-  if (url.origin === ctx.deps.baseUrl.origin || ctx.options.followCrossOriginStream === true)
+  // A URL never fetched (data:, file:, user info) is refused by watchPlan itself.
+  if (
+    url.origin === ctx.deps.baseUrl.origin ||
+    ctx.options.followCrossOriginStream === true ||
+    unfetchableReason(url) !== undefined
+  )
     return url;
   throw new ProtocolError(
     "CROSS_ORIGIN_STREAM",

@@ -55,11 +55,18 @@ export function keySpellings(key: string): string[] {
     [...key].map((c) => `\\u${hex(c)}`).join(""),
     encodeURIComponent(key),
     encodeURIComponent(key).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()),
-    new URL(`http://x/?k=${key}`).search.slice(3),
+    urlQuery(key),
     encodeURIComponent(key).replace(/[!'()*]/g, (c) => `%${hex(c).slice(2).toUpperCase()}`),
     key.replace(/[&"'<>]/g, (c) => `&#${c.charCodeAt(0)};`),
     key.replace(/[^A-Za-z0-9]/g, (c) => `\\${c}`),
   ];
+}
+
+/** `key` as a URL parser leaves it in a query (`"` encoded, `\` and `'` not). */
+function urlQuery(key: string): string {
+  const url = new URL("http://x/");
+  url.search = `k=${key}`;
+  return url.search.slice(3);
 }
 
 /** One text holding every spelling of `key` and every escape: what `keyecho` puts in every field. */
