@@ -2,6 +2,7 @@ import { isPlanExeError, PlanNotFoundError, ProtocolError, redactUrl } from "../
 import { isTerminalState, type PlanState } from "../protocol/index.js";
 import type { Clock } from "../transport/clock.js";
 import { abortReason } from "../transport/clock.js";
+import { durationMs } from "../transport/duration.js";
 import type { OutageEpisode } from "../transport/episode.js";
 import type { FetchFunction } from "../transport/fetch-function.js";
 import { unfetchableReason } from "../transport/origin.js";
@@ -65,8 +66,12 @@ export function watchPlanOnClient<S extends StatusLike>(
   planId: string,
   options: ClientWatchOptions = {},
 ): PlanWatch<PlanClientWatchEvent> {
-  const pollIntervalMs = options.pollIntervalMs ?? CLIENT_WATCH_DEFAULTS.pollIntervalMs;
-  if (!(pollIntervalMs > 0)) throw new TypeError("client.watch: pollIntervalMs must be > 0");
+  const pollIntervalMs = durationMs(
+    "client.watch",
+    "pollIntervalMs",
+    options.pollIntervalMs,
+    CLIENT_WATCH_DEFAULTS.pollIntervalMs,
+  );
   const maxResumes =
     options.autoResume === true
       ? CLIENT_WATCH_DEFAULTS.maxResumes
