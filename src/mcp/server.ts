@@ -26,6 +26,8 @@ export interface LocalServerOptions {
   clock: Clock;
   /** Strings never echoed in a tool result (the API key). */
   secrets: readonly string[];
+  /** Let `plan_wait` follow a `sse_url` on another origin (see `ClientWatchOptions.followCrossOriginStream`). */
+  followCrossOriginStream?: boolean;
   /** One diagnostic line (to stderr: stdout carries only JSON-RPC). */
   log: (line: string) => void;
 }

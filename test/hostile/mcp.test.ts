@@ -110,6 +110,25 @@ describe("the local MCP server against a hostile PlanExe", { timeout: 120_000 },
       await local.close();
     }
     expect(server.requests.filter((r) => r.origin === server.foreignUrl).length).toBe(before);
+
+    // Opted in: followed, without the key.
+    const trusting = await startLocalServer(
+      `${server.url}/foreign`,
+      ["--follow-cross-origin-stream"],
+      { PLANEXE_API_KEY: KEY },
+    );
+    try {
+      const { result } = await callWithProgress(trusting.client, "plan_wait", {
+        plan_id: PLAN_ID,
+        timeout_s: 10,
+      });
+      expect(structured(result)).toMatchObject({ done: true, state: "failed" });
+    } finally {
+      await trusting.close();
+    }
+    const followed = server.requests.filter((r) => r.origin === server.foreignUrl);
+    expect(followed.length).toBeGreaterThan(before);
+    for (const request of followed) expect(request.headers["x-api-key"]).toBeUndefined();
   });
 
   it("a proxy that refuses the connection is named (without its credentials), not PlanExe", async () => {

@@ -11,7 +11,11 @@ import { ExitCode } from "../exit-codes.js";
 import { proxyFetch } from "../proxy.js";
 
 const NAME = "planexe-client mcp";
-const OPTIONS = { ...CONNECTION_OPTIONS, "call-budget": { type: "string" } } as const;
+const OPTIONS = {
+  ...CONNECTION_OPTIONS,
+  "call-budget": { type: "string" },
+  "follow-cross-origin-stream": { type: "boolean" },
+} as const;
 /**
  * Under the MCP SDK's default 60 s request timeout (many hosts and scripts keep it),
  * so a structured result arrives before the host gives up; far under Claude
@@ -35,6 +39,9 @@ Options:
 ${CONNECTION_HELP}
   --call-budget DURATION  the longest one tool call waits for PlanExe before it
                      returns a PLANEXE_UNAVAILABLE result (30s, 2m) [default: 55s]
+  --follow-cross-origin-stream  let plan_wait follow a progress stream URL PlanExe
+                     gives on another origin than --url (without the key); off, such
+                     a URL is a CROSS_ORIGIN_STREAM error result
   -h, --help         show this help
 
 Proxies: HTTPS_PROXY, HTTP_PROXY and NO_PROXY are honoured.
@@ -76,6 +83,7 @@ export const mcpCommand: Command = {
       progressIntervalMs: PROGRESS_INTERVAL_MS,
       clock: systemClock,
       secrets: connection.apiKey ? [connection.apiKey] : [],
+      followCrossOriginStream: values["follow-cross-origin-stream"] === true,
       log,
     });
     log(
