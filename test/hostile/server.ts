@@ -361,7 +361,7 @@ function keyEcho(tool: string, id: number, key: string, base: string): Reply {
           {
             plan_id: PLAN_ID,
             state: "processing",
-            prompt: text,
+            prompt_excerpt: text,
             created_at: "2026-01-01T00:00:00Z",
             progress_percentage: 1,
             ...echoedRecord(key),
