@@ -36,6 +36,13 @@ describe("the local MCP server against a hostile PlanExe", { timeout: 120_000 },
     const local = await startLocalServer(`${server.url}/keyecho`, [], { PLANEXE_API_KEY: KEY });
     const seen: string[] = [];
     try {
+      // PlanExe's own tool list and instructions reach the host too.
+      const listed = await local.client.listTools();
+      expect(listed.tools.map((tool) => tool.name)).toContain("plan_status");
+      // PlanExe's own (its descriptions echo the key), cleaned.
+      expect(JSON.stringify(listed)).toContain("key=***");
+      expect(local.client.getInstructions()).toContain("key=***");
+      seen.push(JSON.stringify(listed), ...strings(listed), local.client.getInstructions() ?? "");
       for (const [tool, args] of [
         ["plan_status", { plan_id: PLAN_ID }],
         ["plan_list", {}],

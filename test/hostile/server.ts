@@ -161,11 +161,17 @@ export async function startHostileServer(): Promise<HostileServer> {
                   protocolVersion: rpc.params?.protocolVersion,
                   capabilities: { tools: {} },
                   serverInfo: { name: "hostile", version: "1" },
+                  ...(scenario === "keyecho" && { instructions: echoed(key) }),
                 },
               },
             });
           if (scenario === "endlesslist" && rpc.method === "tools/list")
             return reply({ status: 200, endlessEvent: true });
+          if (scenario === "keyecho" && rpc.method === "tools/list")
+            return reply({
+              status: 200,
+              json: { jsonrpc: "2.0", id: rpc.id, result: { tools: echoedTools(key) } },
+            });
           const tool = String((rpc.params as { name?: string } | undefined)?.name);
           reply(callTool(scenario, tool, rpc.id ?? 0, key, { base, foreign }));
         },
@@ -343,6 +349,24 @@ function callTool(
       // giant, endless, short, badsum, good: the download route misbehaves.
       return fileInfo(`${at.base}/download/${PLAN_ID}/run.zip?token=t0k3n-secret`);
   }
+}
+
+/** A tool list whose descriptions and schemas echo the key and escapes (names stay callable). */
+function echoedTools(key: string): unknown[] {
+  return ["plan_status", "plan_list", "example_prompts", "plan_stop"].map((name) => ({
+    name,
+    description: echoed(key),
+    inputSchema: {
+      type: "object",
+      properties: {
+        plan_id: { type: "string", description: echoed(key) },
+        ...Object.fromEntries(
+          Object.keys(echoedRecord(key)).map((field) => [field, { type: "string" }]),
+        ),
+      },
+    },
+    annotations: { readOnlyHint: name !== "plan_stop", title: echoed(key) },
+  }));
 }
 
 /** Every field a tool answers with holds every spelling of the key and terminal escapes. */
