@@ -3,6 +3,7 @@ import type { PlanSnapshot } from "../protocol/index.js";
 import { type Clock, systemClock } from "../transport/clock.js";
 import { type Artifact, buildArtifact } from "./artifacts.js";
 import { type AuthResult, apiKeyFromHeaders, checkApiKey } from "./auth.js";
+import { applyDrift, type ContractDrift } from "./drift.js";
 import { failPlan as failRecord } from "./plans.js";
 import { createRateLimiter, type RateBucket, type RateLimitOptions } from "./rate-limit.js";
 import { type FailAtStep, scriptedFailure } from "./scripted-failure.js";
@@ -53,6 +54,8 @@ export interface PlanExeWorldOptions {
   baseUrl?: string;
   /** Plan and feedback ids. @default crypto.randomUUID */
   newId?: () => string;
+  /** List the tools differently from PlanExe (to test drift checks). @default undefined (as PlanExe) */
+  drift?: ContractDrift;
 }
 
 /** A download, as the `/download/:id/:file` route answers it. */
@@ -138,7 +141,7 @@ export function createPlanExeWorld(options: PlanExeWorldOptions = {}): PlanExeWo
     clock,
     store,
     worker,
-    tools: PLANEXE_TOOLS,
+    tools: applyDrift(PLANEXE_TOOLS, options.drift),
     feedback,
     authRequired: apiKeys !== undefined,
     baseUrl,

@@ -49,11 +49,9 @@ interface Seen {
 }
 
 async function mcpCall(name: string, args: Record<string, unknown>): Promise<CallToolResult> {
-  const result = (await host.client.callTool(
-    { name, arguments: args },
-    undefined,
-    { timeout: 120_000 },
-  )) as CallToolResult;
+  const result = (await host.client.callTool({ name, arguments: args }, undefined, {
+    timeout: 120_000,
+  })) as CallToolResult;
   return result;
 }
 

@@ -66,13 +66,13 @@ describe("PlanExe's rate limiter, as the real server answers it", () => {
     const b = countingClient(SHARED_KEY);
     try {
       const started = Date.now();
-      const burst = Promise.all(
-        Array.from({ length: 2 * LIMIT }, () => a.client.examplePrompts()),
-      );
+      const burst = Promise.all(Array.from({ length: 2 * LIMIT }, () => a.client.examplePrompts()));
       await waitFor(() => a.seen.refused > 0, { timeoutMs: 10_000, what: "a 429" });
       // The shared key has a bucket of its own on PlanExe: its call must not wait for the user key's.
       const other = Date.now();
-      await expect(b.client.modelProfiles()).resolves.toMatchObject({ default_profile: "baseline" });
+      await expect(b.client.modelProfiles()).resolves.toMatchObject({
+        default_profile: "baseline",
+      });
       const otherMs = Date.now() - other;
       const results = await burst;
       const burstMs = Date.now() - started;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PlanExeClient } from "../../src/index.js";
 import type { PlanClientWatchEvent } from "../../src/sse/events.js";
+import { MAIN, requireBuild, runCli } from "../cli/helpers.js";
 import { waitFor } from "../emulator/helpers.js";
 import { movePlan, type RealServer, startReal, stopReal, USER_KEY } from "./support/kit.js";
 
@@ -108,10 +109,11 @@ describe("the progress stream through client.watch", () => {
       for await (const event of watch) events.push(event);
     })();
     const statusAt = (progress: number) =>
-      waitFor(
-        () => events.some((e) => e.type === "status" && e.progress_percentage === progress),
-        { timeoutMs: 15_000, everyMs: 100, what: `a status at ${progress} %` },
-      );
+      waitFor(() => events.some((e) => e.type === "status" && e.progress_percentage === progress), {
+        timeoutMs: 15_000,
+        everyMs: 100,
+        what: `a status at ${progress} %`,
+      });
     await statusAt(0);
     await movePlan(id, "processing", 30);
     await statusAt(30);
@@ -178,5 +180,36 @@ describe("the real auth answers", () => {
     } finally {
       await anonymous.close();
     }
+  });
+});
+
+describe("planexe-client doctor --contract against the real server", () => {
+  it("finds nothing that breaks the client, the heartbeat included", async () => {
+    requireBuild();
+    const { plan_id: id } = await client.createPlan(`Plan for the heartbeat ${Date.now()}`);
+    await movePlan(id, "processing", 20);
+    const [plain, heartbeat, wrongKey] = await Promise.all([
+      runCli(MAIN, ["doctor", "--contract", "--url", real.url]),
+      runCli(MAIN, ["doctor", "--contract", "--heartbeat", "--url", real.url], {
+        PLANEXE_API_KEY: USER_KEY,
+      }),
+      runCli(MAIN, ["doctor", "--contract", "--url", real.url], {
+        PLANEXE_API_KEY: "pex_not_a_real_key_000000000000",
+      }),
+    ]);
+    console.info(`doctor --contract --heartbeat against the real server:\n${heartbeat.stdout}`);
+    for (const run of [plain, heartbeat]) {
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      expect(run.stdout).toMatch(
+        /11 tools listed \(11 in the contract\), 3 free tools answered, auth required, stream retry: 5000/,
+      );
+      expect(run.stdout).not.toMatch(/BREAKS/);
+    }
+    // PlanExe sends one after 20 s of silence, checked at its 3 s polls.
+    expect(heartbeat.stdout).toMatch(/heartbeat after 2[0-4]\.\d s of silence/);
+    // A key PlanExe refuses shows at connect, as a host would meet it; the key is never printed.
+    expect(wrongKey.code).toBe(3);
+    expect(wrongKey.stderr).toMatch(/no tool list/);
+    expect(wrongKey.stderr + wrongKey.stdout).not.toContain("pex_not_a_real_key");
   });
 });

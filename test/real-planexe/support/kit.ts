@@ -33,7 +33,9 @@ export function kit(args: string[], env: Record<string, string> = {}, timeoutMs 
       { env: { ...process.env, ...env }, timeout: timeoutMs, killSignal: "SIGKILL" },
       (error, stdout, stderr) => {
         if (error)
-          fail(new Error(`start.sh ${args.join(" ")} failed: ${error.message}\n${stdout}${stderr}`));
+          fail(
+            new Error(`start.sh ${args.join(" ")} failed: ${error.message}\n${stdout}${stderr}`),
+          );
         else done(stdout.trim());
       },
     );
