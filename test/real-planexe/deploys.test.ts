@@ -141,10 +141,14 @@ function expectNothingLost(seen: Seen): void {
 }
 
 const slowest = (outcomes: Outcome[]) => Math.max(...outcomes.map((o) => o.ms));
+/** How long after the server answered again the last call caught in the window ended. */
+const lagAfter = (backAt: number, outcomes: Outcome[]) =>
+  Math.max(0, ...outcomes.filter((o) => o.endedAt >= backAt).map((o) => o.endedAt - backAt));
 const reconnects = (seen: Seen) => seen.events.filter((e) => e.type === "reconnecting").length;
 
 describe("deploys of the real mcp_cloud behind the edge", () => {
   it("a restart (server-stop, 502 window, server-start): no call fails, one plan per createPlan, one complete", async () => {
+    let backAt = 0;
     const seen = await throughDeploy("restart", async (window) => {
       const before = edge.badGateways();
       await kit(["server-stop"]);
@@ -155,11 +159,13 @@ describe("deploys of the real mcp_cloud behind the edge", () => {
         what: "callers to meet the 502 page",
       });
       await kit(["server-start"]);
+      backAt = Date.now();
     });
     expectNothingLost(seen);
     expect(seen.events.some((e) => e.type === "reconnecting")).toBe(true);
+    const lag = Math.max(lagAfter(backAt, seen.library), lagAfter(backAt, seen.mcp));
     console.info(
-      `restart: ${seen.library.length} library calls (slowest ${slowest(seen.library)} ms), ${seen.mcp.length} MCP calls (slowest ${slowest(seen.mcp)} ms), ${edge.badGateways()} 502 pages served, ${reconnects(seen)} stream reconnects, 0 failed`,
+      `restart: ${seen.library.length} library calls (slowest ${slowest(seen.library)} ms), ${seen.mcp.length} MCP calls (slowest ${slowest(seen.mcp)} ms), ${edge.badGateways()} 502 pages served, ${reconnects(seen)} stream reconnects, 0 failed; the last waiting call ended ${lag} ms after the server answered again`,
     );
   });
 

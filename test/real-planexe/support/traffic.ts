@@ -4,6 +4,8 @@ export interface Outcome {
   /** When the call was started, ms since the traffic started. */
   startedAt: number;
   ms: number;
+  /** When the call ended (epoch ms). */
+  endedAt: number;
   error?: unknown;
 }
 
@@ -26,13 +28,14 @@ export function startTraffic(call: () => Promise<unknown>, everyMs = 1000): Traf
   const fire = () => {
     const startedAt = Date.now() - origin;
     const begun = Date.now();
+    const ended = (ok: boolean, error?: unknown): Outcome => {
+      const endedAt = Date.now();
+      return { ok, startedAt, ms: endedAt - begun, endedAt, ...(error !== undefined && { error }) };
+    };
     calls.push(
       call().then(
-        (value) =>
-          value instanceof Error
-            ? { ok: false, startedAt, ms: Date.now() - begun, error: value }
-            : { ok: true, startedAt, ms: Date.now() - begun },
-        (error: unknown) => ({ ok: false, startedAt, ms: Date.now() - begun, error }),
+        (value) => (value instanceof Error ? ended(false, value) : ended(true)),
+        (error: unknown) => ended(false, error),
       ),
     );
   };

@@ -13,7 +13,7 @@ import { compareHeartbeat, compareStream } from "./stream.js";
 import { compareTools } from "./tools.js";
 
 /** How long `--heartbeat` listens: past the client's own heartbeat timeout, so "none" means it would reconnect. */
-export const HEARTBEAT_WAIT_MS = WATCH_PLAN_DEFAULTS.heartbeatTimeoutMs + 5_000;
+const HEARTBEAT_WAIT_MS = WATCH_PLAN_DEFAULTS.heartbeatTimeoutMs + 5_000;
 
 export interface ContractCheck {
   base: string;
