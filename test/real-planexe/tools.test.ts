@@ -81,11 +81,8 @@ describe("every tool through PlanExeClient answers typed", () => {
   it("a failed plan's report fails at once as generation_failed, not as 'not ready'", async () => {
     const { plan_id: id } = await client.createPlan(`Failing plan ${Date.now()}`);
     await movePlan(id, "failed", 30, "failure_reason='generation_error', error_message='boom'");
-    expect(await client.getFileInfo(id)).toMatchObject({
-      ready: false,
-      reason: "failed",
-      error: { code: "generation_failed" },
-    });
+    // PlanExe answers {ready: false, reason: "failed", error: {code: "generation_failed"}} with isError false.
+    await expect(client.getFileInfo(id)).rejects.toMatchObject({ code: "generation_failed" });
     const started = Date.now();
     await expect(
       client.download(id, { signal: AbortSignal.timeout(30_000) }),
