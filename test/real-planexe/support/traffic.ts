@@ -1,7 +1,7 @@
 /** How one call of the background traffic ended. */
 export interface Outcome {
   ok: boolean;
-  /** When the call was started, ms since the traffic started. */
+  /** When the call was started (epoch ms). */
   startedAt: number;
   ms: number;
   /** When the call ended (epoch ms). */
@@ -23,14 +23,18 @@ export interface Traffic {
  * `Error`) to count as failed.
  */
 export function startTraffic(call: () => Promise<unknown>, everyMs = 1000): Traffic {
-  const origin = Date.now();
   const calls: Array<Promise<Outcome>> = [];
   const fire = () => {
-    const startedAt = Date.now() - origin;
-    const begun = Date.now();
+    const startedAt = Date.now();
     const ended = (ok: boolean, error?: unknown): Outcome => {
       const endedAt = Date.now();
-      return { ok, startedAt, ms: endedAt - begun, endedAt, ...(error !== undefined && { error }) };
+      return {
+        ok,
+        startedAt,
+        ms: endedAt - startedAt,
+        endedAt,
+        ...(error !== undefined && { error }),
+      };
     };
     calls.push(
       call().then(
