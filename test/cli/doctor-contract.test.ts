@@ -3,6 +3,7 @@ import { doctorCommand } from "../../src/cli/commands/doctor.js";
 import type { CliEnv } from "../../src/cli/output.js";
 import { type Emulator, startEmulator } from "../../src/emulator/index.js";
 import type { ContractDrift } from "../../src/testing/index.js";
+import { callTool } from "../emulator/helpers.js";
 import { BASE, startDouble, stopDoubles } from "../testing/helpers.js";
 import { MAIN, requireBuild, runCli } from "./helpers.js";
 
@@ -33,16 +34,25 @@ async function doctorInProcess(args: string[]): Promise<{ code: number; stdout: 
 describe("planexe-client doctor --contract against the emulator", () => {
   let emulator: Emulator;
   let guarded: Emulator;
+  let beating: Emulator;
   beforeAll(async () => {
     requireBuild();
-    [emulator, guarded] = await Promise.all([
+    [emulator, guarded, beating] = await Promise.all([
       startEmulator({ port: 0, replicas: 1 }),
       // PlanExe's knobs as hosted: a key required, the 60 / 60 s limiter.
       startEmulator({ port: 0, replicas: 1, apiKey: KEY, rateLimit: true }),
+      // A heartbeat a second (PlanExe: 20 s), long plans: the heartbeat check in a second.
+      startEmulator({
+        port: 0,
+        replicas: 1,
+        heartbeatMs: 1000,
+        pollIntervalMs: 100,
+        planSeconds: 600,
+      }),
     ]);
   }, 60_000);
   afterAll(async () => {
-    await Promise.all([emulator?.stop(), guarded?.stop()]);
+    await Promise.all([emulator?.stop(), guarded?.stop(), beating?.stop()]);
   });
 
   it.concurrent("finds nothing that breaks the client, with and without auth", async () => {
@@ -61,6 +71,16 @@ describe("planexe-client doctor --contract against the emulator", () => {
     expect(keyed.stdout).toMatch(/auth required/);
     const summary = JSON.parse(json.stdout.trim().split("\n").at(-1) ?? "{}");
     expect(summary).toMatchObject({ tools: 11, breaking: 0, authRequired: true, retryMs: 5000 });
+  });
+
+  it.concurrent("--heartbeat hears the heartbeat of an unfinished plan and names a pace off the contract's", async () => {
+    await callTool(beating.url, "plan_create", { prompt: "A plan the doctor listens to" });
+    const run = await runCli(MAIN, ["doctor", "--contract", "--heartbeat", "--url", beating.url]);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/heartbeat after [01]\.\d s of silence/);
+    expect(run.stdout).toMatch(
+      /^stream heartbeat +every 20 s of silence +after [01]\.\d s +info$/m,
+    );
   });
 });
 

@@ -64,8 +64,9 @@ export async function runContractCheck(check: ContractCheck): Promise<number> {
     else {
       const beat = await compareHeartbeat(base, planId, HEARTBEAT_WAIT_MS, signal);
       found.push(...beat.found);
-      heartbeat =
-        beat.gapMs === undefined
+      heartbeat = beat.ended
+        ? "not checked: the plan ended first"
+        : beat.gapMs === undefined
           ? "none heard"
           : `after ${(beat.gapMs / 1000).toFixed(1)} s of silence`;
     }

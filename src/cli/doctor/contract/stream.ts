@@ -137,7 +137,7 @@ export async function compareHeartbeat(
   planId: string,
   timeoutMs: number,
   signal: AbortSignal,
-): Promise<{ gapMs: number | undefined; found: Difference[] }> {
+): Promise<{ gapMs: number | undefined; ended: boolean; found: Difference[] }> {
   const read = await readStream(`${base}/sse/plan/${planId}`, timeoutMs, signal, (r) =>
     r.events.some((e) => e.event === "heartbeat" || e.event === "complete"),
   );
@@ -147,10 +147,12 @@ export async function compareHeartbeat(
   const gapMs = beat ? beat.atMs - before : undefined;
   const contract = `every ${PLANEXE_STREAM.heartbeatMs / 1000} s of silence`;
   const tolerance = WATCH_PLAN_DEFAULTS.heartbeatTimeoutMs;
-  if (read.events.some((e) => e.event === "complete")) return { gapMs, found: [] };
+  const ended = beat === undefined && read.events.some((e) => e.event === "complete");
+  if (ended) return { gapMs, ended, found: [] };
   if (gapMs === undefined)
     return {
       gapMs,
+      ended,
       found: [
         differs(
           "stream heartbeat",
@@ -165,6 +167,7 @@ export async function compareHeartbeat(
   const off = Math.abs(gapMs - PLANEXE_STREAM.heartbeatMs) > 5_000;
   return {
     gapMs,
+    ended,
     found:
       late || off
         ? [
