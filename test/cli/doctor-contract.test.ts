@@ -52,7 +52,7 @@ describe("planexe-client doctor --contract against the emulator", () => {
     ]);
   }, 60_000);
   afterAll(async () => {
-    await Promise.all([emulator?.stop(), guarded?.stop(), beating?.stop()]);
+    await Promise.all([emulator, guarded, beating].map((e) => e?.stop({ graceMs: 500 })));
   });
 
   it.concurrent("finds nothing that breaks the client, with and without auth", async () => {
