@@ -1,3 +1,4 @@
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { scrubValue } from "./errors/scrub.js";
 import { rememberSecret } from "./errors/secrets.js";
 import {
@@ -15,7 +16,7 @@ import { closedError, LazyConnection } from "./tools/connection.js";
 import { type DownloadedArtifact, downloadArtifact, type SavedArtifact } from "./tools/download.js";
 import { type DownloadTarget, memoryTarget } from "./tools/download-target.js";
 import { parseInput, pick, readOptions, requirePlanId, requireString } from "./tools/input.js";
-import { invokeTool } from "./tools/invoke.js";
+import { callToolResult, invokeTool } from "./tools/invoke.js";
 import type {
   CreatePlanOptions,
   DownloadOptions,
@@ -46,6 +47,7 @@ import {
   type ToolParsedInput,
 } from "./tools/schemas/registry.js";
 import type { FeedbackCategory, SendFeedbackOutput } from "./tools/schemas/send-feedback.js";
+import { listServerTools, type ServerToolList } from "./tools/server-tools.js";
 import { type Clock, systemClock } from "./transport/clock.js";
 import type { OutageEpisode } from "./transport/episode.js";
 import { leaseEpisode } from "./transport/episode-registry.js";
@@ -57,6 +59,30 @@ import { createResilientFetch } from "./transport/resilient-fetch.js";
 const DEFAULT_MAX_DOWNLOAD_BYTES = 256 * 1024 * 1024;
 
 const DEFAULT_CLIENT_INFO = { name: "planexe-client", version: "0.1.0" };
+
+/**
+ * The server as it describes itself, on a client's connection: what the local MCP
+ * server (`planexe-client mcp`) passes through to its host. Not part of the public API.
+ */
+export interface ServerSession {
+  /** The server's own tool list and instructions. */
+  listTools(signal: AbortSignal): Promise<ServerToolList>;
+  /** Calls any tool by name and returns the server's result as it is (`isError` included). */
+  callTool(
+    name: string,
+    args: Record<string, unknown>,
+    signal: AbortSignal,
+  ): Promise<CallToolResult>;
+}
+
+const SESSIONS = new WeakMap<PlanExeClient, ServerSession>();
+
+/** The {@link ServerSession} of `client`: same connection, retry policy, outage episode and secrets as its methods. */
+export function serverSession(client: PlanExeClient): ServerSession {
+  const session = SESSIONS.get(client);
+  if (!session) throw new TypeError("serverSession(client) needs a PlanExeClient");
+  return session;
+}
 
 /**
  * A typed PlanExe client that survives server deploys. Each method calls one PlanExe
@@ -158,6 +184,11 @@ export class PlanExeClient {
       episode,
       url,
     };
+    const context = this.#context;
+    SESSIONS.set(this, {
+      listTools: (signal) => listServerTools(context, signal),
+      callTool: (name, args, signal) => callToolResult(context, name, args, signal),
+    });
   }
 
   /**

@@ -10,6 +10,7 @@ import { type FailAtStep, scriptedFailure } from "./scripted-failure.js";
 import { PLAN_STEPS } from "./steps.js";
 import { createMemoryPlanStore, type PlanExeState, type PlanStore } from "./store.js";
 import { verifyDownloadToken } from "./tokens.js";
+import { type ExtraToolSpec, extraTool } from "./tools/extra.js";
 import { PLANEXE_TOOLS, runTool, type ToolDefinition, type ToolSettings } from "./tools/index.js";
 import type {
   Caller,
@@ -54,6 +55,11 @@ export interface PlanExeWorldOptions {
   baseUrl?: string;
   /** Plan and feedback ids. @default crypto.randomUUID */
   newId?: () => string;
+  /**
+   * Tools listed after the contract's, as a newer PlanExe release would list them
+   * (to test clients built without them); each answers `{ tool, arguments }`. @default []
+   */
+  extraTools?: readonly ExtraToolSpec[];
   /** List the tools differently from PlanExe (to test drift checks). @default undefined (as PlanExe) */
   drift?: ContractDrift;
 }
@@ -128,6 +134,7 @@ export function createPlanExeWorld(options: PlanExeWorldOptions = {}): PlanExeWo
     insufficientCredits: options.insufficientCredits ?? false,
     apiKeys,
   };
+  const extras = new Map((options.extraTools ?? []).map((spec) => [spec.name, extraTool(spec)]));
   const worker = createWorkerService({
     clock,
     store,
@@ -141,7 +148,7 @@ export function createPlanExeWorld(options: PlanExeWorldOptions = {}): PlanExeWo
     clock,
     store,
     worker,
-    tools: applyDrift(PLANEXE_TOOLS, options.drift),
+    tools: applyDrift([...PLANEXE_TOOLS, ...extras.values()], options.drift),
     feedback,
     authRequired: apiKeys !== undefined,
     baseUrl,
@@ -162,6 +169,7 @@ export function createPlanExeWorld(options: PlanExeWorldOptions = {}): PlanExeWo
         caller: { userId: caller.userId ?? "anonymous", baseUrl: caller.baseUrl ?? baseUrl },
         queued: () => worker.kick(),
         stopped: (planId) => worker.release(planId),
+        extraTools: extras,
       });
     },
     snapshot(planId) {

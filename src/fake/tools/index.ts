@@ -26,11 +26,11 @@ export const PLANEXE_TOOLS: readonly ToolDefinition[] = [
 const byName = new Map(PLANEXE_TOOLS.map((tool) => [tool.name, tool]));
 
 /**
- * Runs one tool: unknown name → `INVALID_TOOL`, arguments that fail the schema →
+ * Runs one tool (the contract's, else the world's `extraTools`): unknown name → `INVALID_TOOL`, arguments that fail the schema →
  * `INVALID_ARGUMENTS` (with the zod issues), refusals → their own code.
  */
 export function runTool(name: string, args: unknown, context: ToolContext): ToolOutcome {
-  const tool = byName.get(name);
+  const tool = byName.get(name) ?? context.extraTools?.get(name);
   if (!tool) {
     return { ok: false, error: { code: "INVALID_TOOL", message: `Unknown tool: ${name}` } };
   }

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { PlanExeClient } from "../../../client.js";
+import { type PlanExeClient, serverSession } from "../../../client.js";
 import { WATCH_PLAN_DEFAULTS } from "../../../sse/watch-plan.js";
 import { TOOLS } from "../../../tools/schemas/registry.js";
 import { ExitCode } from "../../exit-codes.js";
@@ -7,10 +7,9 @@ import { explain } from "../../explain.js";
 import type { Output } from "../../output.js";
 import { compareFreeAnswers, compareHealthcheck } from "./answers.js";
 import type { Difference } from "./difference.js";
-import { listLiveTools } from "./live-tools.js";
 import { printDifferences } from "./report.js";
 import { compareHeartbeat, compareStream } from "./stream.js";
-import { compareTools } from "./tools.js";
+import { compareTools, type LiveTool } from "./tools.js";
 
 /** How long `--heartbeat` listens: past the client's own heartbeat timeout, so "none" means it would reconnect. */
 const HEARTBEAT_WAIT_MS = WATCH_PLAN_DEFAULTS.heartbeatTimeoutMs + 5_000;
@@ -36,9 +35,10 @@ export interface ContractCheck {
  */
 export async function runContractCheck(check: ContractCheck): Promise<number> {
   const { base, timeoutMs, signal, output } = check;
-  let tools: Awaited<ReturnType<typeof listLiveTools>>;
+  let tools: LiveTool[];
   try {
-    tools = await listLiveTools(base, check.apiKey, timeoutMs, signal);
+    // initialize + tools/list as a host would: a key the server refuses shows here.
+    tools = (await serverSession(check.client).listTools(signal)).tools;
   } catch (error) {
     if (signal.aborted) throw error;
     const reason = explain(error, {

@@ -1,3 +1,4 @@
+import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import {
   contractAnnotations,
   contractInputFields,
@@ -9,11 +10,7 @@ import {
 import { type Difference, differs } from "./difference.js";
 
 /** A tool as a server lists it in `tools/list`. */
-export interface LiveTool {
-  name: string;
-  annotations?: Record<string, unknown> | undefined;
-  inputSchema?: { properties?: Record<string, unknown>; required?: readonly string[] } | undefined;
-}
+export type LiveTool = Pick<Tool, "name" | "annotations" | "inputSchema">;
 
 /** What MCP says a hint is when a server leaves it out. */
 const MCP_DEFAULTS: ToolAnnotations = {
