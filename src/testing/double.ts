@@ -97,6 +97,7 @@ export function createPlanExeDouble<C extends Clock = ManualClock>(
       return edge.replicas;
     },
     failNext: edge.failNext,
+    answerNext: edge.answerNext,
     attach: edge.attach,
     world,
     clock,
