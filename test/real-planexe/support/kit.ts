@@ -88,6 +88,8 @@ export interface RealServer {
 export async function startReal(extraEnv = ""): Promise<RealServer> {
   const why = unavailable();
   if (why) throw new Error(`cannot run the real-server leg: ${why}`);
+  // A run killed before its teardown leaves the server up: this leg owns the home, so it clears it.
+  if (/^server pid|^postgres pid/m.test(await kit(["status"]))) await stopReal();
   const port = await freePort();
   await kit(["start", String(port)], extraEnv ? { EXTRA_ENV: extraEnv } : {});
   return { port, url: `http://127.0.0.1:${port}`, stop: stopReal };
