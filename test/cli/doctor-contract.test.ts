@@ -1,34 +1,20 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { doctorCommand } from "../../src/cli/commands/doctor.js";
-import type { CliEnv } from "../../src/cli/output.js";
 import { type Emulator, startEmulator } from "../../src/emulator/index.js";
 import type { ContractDrift } from "../../src/testing/index.js";
 import { callTool } from "../emulator/helpers.js";
 import { BASE, startDouble, stopDoubles } from "../testing/helpers.js";
-import { MAIN, requireBuild, runCli } from "./helpers.js";
+import { MAIN, requireBuild, runCli, runInProcess } from "./helpers.js";
 
 const KEY = "pex_doctor_contract_test_key_0001";
 
 /** `planexe-client doctor …` in this process, so the msw double answers it. */
 async function doctorInProcess(args: string[]): Promise<{ code: number; stdout: string }> {
-  let stdout = "";
-  const env: CliEnv = {
-    output: {
-      out: (text) => {
-        stdout += text;
-      },
-      err: (text) => {
-        stdout += text;
-      },
-      isTTY: false,
-      columns: 120,
-    },
-    env: { PLANEXE_URL: BASE, PLANEXE_API_KEY: KEY },
-    readStdin: async () => undefined,
-    signal: new AbortController().signal,
-  };
-  const code = await doctorCommand.run(args, env);
-  return { code, stdout };
+  const { code, out, err } = await runInProcess(doctorCommand, args, {
+    PLANEXE_URL: BASE,
+    PLANEXE_API_KEY: KEY,
+  });
+  return { code, stdout: out + err };
 }
 
 describe("planexe-client doctor --contract against the emulator", () => {
