@@ -13,7 +13,7 @@ export const CONNECTION_OPTIONS = {
 } as const;
 
 /** The default server. */
-const DEFAULT_URL = "https://mcp.planexe.org";
+export const DEFAULT_URL = "https://mcp.planexe.org";
 
 /** Help text lines for {@link CONNECTION_OPTIONS}. */
 export const CONNECTION_HELP = `  --url URL          PlanExe server (env PLANEXE_URL) [default: ${DEFAULT_URL}]
