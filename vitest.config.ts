@@ -3,8 +3,9 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    // Real Chromium: `npm run test:browser` (vitest.browser.config.ts).
-    exclude: ["test/browser/**", "**/node_modules/**"],
+    // Real Chromium: `npm run test:browser` (vitest.browser.config.ts); PlanExe's own server,
+    // which needs root and ../shared/real-planexe: `npm run test:real` (vitest.real.config.ts).
+    exclude: ["test/browser/**", "test/real-planexe/**", "**/node_modules/**"],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: "forks",

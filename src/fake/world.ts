@@ -3,6 +3,7 @@ import type { PlanSnapshot } from "../protocol/index.js";
 import { type Clock, systemClock } from "../transport/clock.js";
 import { type Artifact, buildArtifact } from "./artifacts.js";
 import { type AuthResult, apiKeyFromHeaders, checkApiKey } from "./auth.js";
+import { applyDrift, type ContractDrift } from "./drift.js";
 import { failPlan as failRecord } from "./plans.js";
 import { createRateLimiter, type RateBucket, type RateLimitOptions } from "./rate-limit.js";
 import { type FailAtStep, scriptedFailure } from "./scripted-failure.js";
@@ -59,6 +60,8 @@ export interface PlanExeWorldOptions {
    * (to test clients built without them); each answers `{ tool, arguments }`. @default []
    */
   extraTools?: readonly ExtraToolSpec[];
+  /** List the tools differently from PlanExe (to test drift checks). @default undefined (as PlanExe) */
+  drift?: ContractDrift;
 }
 
 /** A download, as the `/download/:id/:file` route answers it. */
@@ -145,7 +148,7 @@ export function createPlanExeWorld(options: PlanExeWorldOptions = {}): PlanExeWo
     clock,
     store,
     worker,
-    tools: [...PLANEXE_TOOLS, ...extras.values()],
+    tools: applyDrift([...PLANEXE_TOOLS, ...extras.values()], options.drift),
     feedback,
     authRequired: apiKeys !== undefined,
     baseUrl,

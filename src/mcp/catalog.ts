@@ -1,7 +1,7 @@
 import type { Tool, ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import { displayText, scrubValue } from "../errors/scrub.js";
-import { TOOLS, type ToolName } from "../tools/schemas/registry.js";
+import { contractAnnotations, TOOLS, type ToolName } from "../tools/schemas/registry.js";
 import { PLAN_WAIT_DESCRIPTION, PlanWaitInputSchema } from "./plan-wait.js";
 
 /** The local tool this server adds to PlanExe's. */
@@ -20,9 +20,6 @@ const PREFER_PLAN_WAIT: Readonly<Record<string, string>> = {
   plan_create: " Then follow it with plan_wait.",
   plan_status: " To follow a running plan, prefer plan_wait.",
 };
-
-/** PlanExe's `destructiveHint` (the registry has no field for it): only `plan_stop` ends work. */
-const DESTRUCTIVE: ReadonlySet<ToolName> = new Set(["plan_stop"]);
 
 /** The instructions of the `initialize` answer: PlanExe's own with ours after them, else ours alone. */
 export function instructionsWith(planexe: string | undefined): string {
@@ -56,12 +53,7 @@ function builtinTools(): Tool[] {
       name,
       description: spec.description,
       inputSchema: jsonSchema(spec.input),
-      annotations: {
-        readOnlyHint: spec.readOnly,
-        idempotentHint: spec.idempotent,
-        destructiveHint: DESTRUCTIVE.has(name),
-        openWorldHint: true,
-      },
+      annotations: contractAnnotations(name),
     });
   });
   return [...known, PLAN_WAIT_TOOL];

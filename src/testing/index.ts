@@ -1,6 +1,7 @@
 // planexe-client/testing: msw handlers for the PlanExe double, with scripted restart / rolling
 // deploy windows on a virtual clock, a request log and scripted faults.
 export type {
+  ContractDrift,
   PlanExeApp,
   PlanExeAppOptions,
   PlanExeWorld,

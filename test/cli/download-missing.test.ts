@@ -7,10 +7,10 @@ import { join } from "node:path";
 import { setupServer } from "msw/node";
 import { afterEach, expect, it } from "vitest";
 import { downloadCommand } from "../../src/cli/commands/download.js";
-import type { CliEnv } from "../../src/cli/output.js";
 import { PlanExeClient } from "../../src/client.js";
 import { createPlanExeDouble } from "../../src/testing/index.js";
 import { planexeResult, rpcResult } from "../contract/fixtures.js";
+import { runInProcess } from "./helpers.js";
 
 const KEY = "pex_cli_download_0123456789";
 const cleanups: (() => void)[] = [];
@@ -48,24 +48,10 @@ it("saves the zip, names the report that will never be ready, and exits 3", asyn
       return rpcResult(id, planexeResult("plan_file_info", "the report of a failed plan"));
     },
   });
-  let out = "";
-  let err = "";
-  const env: CliEnv = {
-    output: {
-      out: (text) => {
-        out += text;
-      },
-      err: (text) => {
-        err += text;
-      },
-      isTTY: false,
-      columns: 80,
-    },
-    env: { PLANEXE_URL: double.baseUrl, PLANEXE_API_KEY: KEY },
-    readStdin: async () => undefined,
-    signal: new AbortController().signal,
-  };
-  const code = await downloadCommand.run(["--dir", dir, planId], env);
+  const { code, out, err } = await runInProcess(downloadCommand, ["--dir", dir, planId], {
+    PLANEXE_URL: double.baseUrl,
+    PLANEXE_API_KEY: KEY,
+  });
   expect(code).toBe(3);
   const zip = join(dir, `${planId}-run.zip`);
   expect(existsSync(zip)).toBe(true);

@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import type { Command } from "../../src/cli/command.js";
+import type { CliEnv } from "../../src/cli/output.js";
 
 // PLANEXE_CLI_DIST points the tests at another build of the bins (a private one while others rebuild dist/).
 const DIST = process.env.PLANEXE_CLI_DIST
@@ -126,4 +128,34 @@ export async function waitForState(
     if (Date.now() > deadline) throw new Error(`plan still ${String(status.state)}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/**
+ * Runs one CLI command in this process (so an msw double answers it), with `env`
+ * as its environment; returns its exit code and what it wrote.
+ */
+export async function runInProcess(
+  command: Command,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const cliEnv: CliEnv = {
+    output: {
+      out: (text) => {
+        out += text;
+      },
+      err: (text) => {
+        err += text;
+      },
+      isTTY: false,
+      columns: 120,
+    },
+    env,
+    readStdin: async () => undefined,
+    signal: new AbortController().signal,
+  };
+  const code = await command.run(args, cliEnv);
+  return { code, out, err };
 }

@@ -37,7 +37,7 @@ describe("REST mirror, healthcheck, progress stream", () => {
     expect(body.tools).toHaveLength(11);
     const create = body.tools.find((t) => t.name === "plan_create");
     expect(create?.inputSchema).toMatchObject({ type: "object", required: ["prompt"] });
-    expect(create?.annotations).toEqual({ readOnlyHint: false, idempotentHint: false });
+    expect(create?.annotations).toEqual({ readOnlyHint: false, idempotentHint: true });
   });
 
   it("POST /mcp/tools/call returns {content:[{text}], error} for results and tool errors", async () => {

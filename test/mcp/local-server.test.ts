@@ -38,7 +38,7 @@ describe("planexe-client mcp while PlanExe is down", () => {
     expect(status?.annotations).toMatchObject({ readOnlyHint: true, idempotentHint: true });
     expect(status?.inputSchema).toMatchObject({ required: ["plan_id"] });
     const create = tools.find((t) => t.name === "plan_create");
-    expect(create?.annotations).toMatchObject({ readOnlyHint: false, idempotentHint: false });
+    expect(create?.annotations).toMatchObject({ readOnlyHint: false, idempotentHint: true });
     const wait = tools.find((t) => t.name === "plan_wait");
     expect(wait?.annotations).toMatchObject({ readOnlyHint: true });
     expect(wait?.description).toMatch(/prefer this over polling plan_status/i);

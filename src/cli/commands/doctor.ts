@@ -4,12 +4,14 @@ import { CONNECTION_HELP, CONNECTION_OPTIONS, resolveConnection } from "../args/
 import { parse } from "../args/parse.js";
 import { type Command, createClient } from "../command.js";
 import { type CheckResult, checkHealth, checkTools, fail } from "../doctor/checks.js";
+import { runContractCheck } from "../doctor/contract/run.js";
 import { checkStream } from "../doctor/sse-check.js";
 import { checkStuck } from "../doctor/stuck-check.js";
 import { ExitCode, usageError } from "../exit-codes.js";
 
 const NAME = "planexe-client doctor";
 const HELP = `Usage: planexe-client doctor [--url URL] [--api-key-file PATH]
+       planexe-client doctor --contract [--heartbeat] [--url URL] [--api-key-file PATH]
 
 The after-deploy checklist as a command:
   healthcheck       GET /healthcheck answers status ok/healthy
@@ -20,13 +22,29 @@ The after-deploy checklist as a command:
                     skipped without one)
 Exits 1 when any check fails, 3 on bad usage.
 
+With --contract, compares the server with the contract this client was built for
+and prints a table of what differs: the tools and their annotations and input
+fields (tools/list), one answer of each free tool (parsed by the client's
+schemas), /healthcheck, and the stream's retry: hint (an unknown plan's stream).
+--heartbeat also listens up to 50 s on the stream of your newest pending or
+processing plan for its heartbeat (needs an API key). Exits 1 when a difference
+breaks the client, 0 when none does (informational ones are listed), 3 when
+the server gives no tool list.
+
 Options:
 ${CONNECTION_HELP.replace("[default: 3m]", "[default: 10s]")}
-  --json             one JSON object per check
+  --contract         compare the server with the client's contract (see above)
+  --heartbeat        with --contract: wait for a heartbeat (up to 50 s)
+  --json             one JSON object per check (per difference with --contract)
   -h, --help         show this help
 `;
 
-const OPTIONS = { ...CONNECTION_OPTIONS, json: { type: "boolean" } } as const;
+const OPTIONS = {
+  ...CONNECTION_OPTIONS,
+  json: { type: "boolean" },
+  contract: { type: "boolean" },
+  heartbeat: { type: "boolean" },
+} as const;
 const MARK = { ok: "[ok]  ", fail: "[FAIL]", skip: "[skip]" } as const;
 
 export const doctorCommand: Command = {
@@ -42,6 +60,25 @@ export const doctorCommand: Command = {
     const timeoutMs = connection.timeoutMs ?? 10_000;
     const base = connection.baseUrl;
     const { signal } = env;
+    if (values.heartbeat && !values.contract)
+      throw usageError(NAME, "--heartbeat goes with --contract");
+    if (values.contract) {
+      const client = createClient({ ...connection, timeoutMs }, signal);
+      try {
+        return await runContractCheck({
+          base,
+          apiKey: connection.apiKey,
+          timeoutMs,
+          heartbeat: values.heartbeat === true,
+          json: values.json === true,
+          client,
+          output: env.output,
+          signal,
+        });
+      } finally {
+        await client.close().catch(() => {});
+      }
+    }
     const client = connection.apiKey
       ? createClient({ ...connection, timeoutMs }, signal)
       : undefined;

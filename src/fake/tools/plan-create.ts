@@ -41,7 +41,8 @@ export const planCreate = defineTool({
     user_api_key: z.string().optional(),
     start_date: z.iso.datetime({ offset: true }).optional(),
   }),
-  annotations: { readOnlyHint: false, idempotentHint: false },
+  // PlanExe annotates it idempotent: an identical call within 600 s returns the same plan.
+  annotations: { readOnlyHint: false, idempotentHint: true },
   free: false,
   handler(args, context) {
     const userId = userFor(args.user_api_key, context);

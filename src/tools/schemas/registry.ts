@@ -36,6 +36,10 @@ export interface ToolSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType =
   readonly readOnly: boolean;
   /** MCP `idempotentHint`. */
   readonly idempotent: boolean;
+  /** MCP `destructiveHint`. */
+  readonly destructive: boolean;
+  /** MCP `openWorldHint`. */
+  readonly openWorld: boolean;
   /** Works without an API key. */
   readonly free: boolean;
   readonly resend: ResendPolicy;
@@ -51,13 +55,19 @@ function spec<I extends z.ZodType, O extends z.ZodType>(value: ToolSpec<I, O>): 
   return value;
 }
 
-/** Every PlanExe tool of the contract, by the name the server knows it by. */
+/**
+ * Every PlanExe tool of the contract, by the name the server knows it by, with the
+ * annotations PlanExe lists for it (`tools/list`) and, in `input`, the fields it takes.
+ * `planexe-client doctor --contract` compares a live server with exactly this.
+ */
 export const TOOLS = {
   plan_create: spec({
     input: PlanCreateInputSchema,
     output: PlanCreateOutputSchema,
     readOnly: false,
-    idempotent: false,
+    idempotent: true,
+    destructive: false,
+    openWorld: true,
     free: false,
     resend: "deduplicated",
     description:
@@ -70,6 +80,8 @@ export const TOOLS = {
     output: PlanStatusOutputSchema,
     readOnly: true,
     idempotent: true,
+    destructive: false,
+    openWorld: false,
     free: false,
     resend: "always",
     description: "State, progress, timing and newest files of a plan.",
@@ -81,6 +93,8 @@ export const TOOLS = {
     output: PlanStopOutputSchema,
     readOnly: false,
     idempotent: true,
+    destructive: true,
+    openWorld: false,
     free: false,
     resend: "always",
     description: "Ask a running plan to stop.",
@@ -92,6 +106,8 @@ export const TOOLS = {
     output: PlanRetryOutputSchema,
     readOnly: false,
     idempotent: false,
+    destructive: false,
+    openWorld: true,
     free: false,
     resend: "confirm",
     description: "Re-run a failed plan from scratch (same plan id, artifacts cleared).",
@@ -103,6 +119,8 @@ export const TOOLS = {
     output: PlanResumeOutputSchema,
     readOnly: false,
     idempotent: false,
+    destructive: false,
+    openWorld: true,
     free: false,
     resend: "confirm",
     description: "Continue a failed plan, keeping the steps it finished.",
@@ -115,6 +133,8 @@ export const TOOLS = {
     output: PlanFileInfoAnswerSchema,
     readOnly: true,
     idempotent: true,
+    destructive: false,
+    openWorld: false,
     free: false,
     resend: "always",
     description: "Whether a plan's report or zip is ready, with a signed download URL.",
@@ -126,6 +146,8 @@ export const TOOLS = {
     output: PlanListOutputSchema,
     readOnly: true,
     idempotent: true,
+    destructive: false,
+    openWorld: false,
     free: false,
     resend: "always",
     description: "The caller's plans, newest first.",
@@ -137,6 +159,8 @@ export const TOOLS = {
     output: ExamplePromptsOutputSchema,
     readOnly: true,
     idempotent: true,
+    destructive: false,
+    openWorld: false,
     free: true,
     resend: "always",
     description: "Sample prompts to start from.",
@@ -148,6 +172,8 @@ export const TOOLS = {
     output: ExamplePlansOutputSchema,
     readOnly: true,
     idempotent: true,
+    destructive: false,
+    openWorld: false,
     free: true,
     resend: "always",
     description: "Finished example plans with report and zip links.",
@@ -159,6 +185,8 @@ export const TOOLS = {
     output: ModelProfilesOutputSchema,
     readOnly: true,
     idempotent: true,
+    destructive: false,
+    openWorld: false,
     free: true,
     resend: "always",
     description: "The model profiles a plan can use, and the default.",
@@ -170,6 +198,8 @@ export const TOOLS = {
     output: SendFeedbackOutputSchema,
     readOnly: false,
     idempotent: true,
+    destructive: false,
+    openWorld: false,
     free: false,
     resend: "always",
     description: "Send feedback about PlanExe, a plan, the code or the docs.",
@@ -196,3 +226,46 @@ export function isToolName(name: unknown): name is ToolName {
 export const RESENDABLE_TOOLS: ReadonlySet<ToolName> = new Set(
   (Object.keys(TOOLS) as ToolName[]).filter((name) => TOOLS[name].resend !== "confirm"),
 );
+
+/** The MCP annotations PlanExe lists for a tool, as the contract records them. */
+export interface ToolAnnotations {
+  readOnlyHint: boolean;
+  destructiveHint: boolean;
+  idempotentHint: boolean;
+  openWorldHint: boolean;
+}
+
+/** The annotations of `name` as the contract records them (what `tools/list` should say). */
+export function contractAnnotations(name: ToolName): ToolAnnotations {
+  const spec: ToolSpec = TOOLS[name];
+  return {
+    readOnlyHint: spec.readOnly,
+    destructiveHint: spec.destructive,
+    idempotentHint: spec.idempotent,
+    openWorldHint: spec.openWorld,
+  };
+}
+
+/**
+ * One input field the client's schema of a tool knows: `required` when a caller must
+ * give it, `sent` when every call carries it (required, or filled by a default).
+ */
+export interface InputField {
+  name: string;
+  required: boolean;
+  sent: boolean;
+}
+
+/** The input fields of `name`, read from its zod schema (the one source of them). */
+export function contractInputFields(name: ToolName): InputField[] {
+  const input: z.ZodType = TOOLS[name].input;
+  const shape = (input as Partial<z.ZodObject>).shape ?? {};
+  return Object.entries(shape).map(([field, schema]) => {
+    const omitted = (schema as z.ZodType).safeParse(undefined);
+    return {
+      name: field,
+      required: !omitted.success,
+      sent: !omitted.success || omitted.data !== undefined,
+    };
+  });
+}
