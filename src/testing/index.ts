@@ -1,11 +1,13 @@
 // planexe-client/testing: msw handlers for the PlanExe double, with scripted restart / rolling
 // deploy windows on a virtual clock, a request log and scripted faults.
+
 export type {
   PlanExeApp,
   PlanExeAppOptions,
   PlanExeWorld,
   PlanExeWorldOptions,
 } from "../fake/index.js";
+export { DOUBLE_API_KEY } from "../fake/index.js";
 export type { EdgeDouble, ReplicaView } from "./assemble.js";
 export type {
   DeployControls,
