@@ -5,6 +5,7 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import { type CallToolResult, CallToolResultSchema } from "@modelcontextprotocol/sdk/types.js";
 import { MAIN, requireBuild } from "../cli/helpers.js";
 import { isAlive, waitFor } from "../emulator/helpers.js";
+import { DOUBLE_API_KEY } from "../../src/emulator/index.js";
 
 /** `planexe-client mcp` as a host runs it: a subprocess driven by the MCP SDK's own stdio client. */
 export interface LocalServer {
@@ -33,7 +34,8 @@ export async function startLocalServer(
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [MAIN, "mcp", "--url", url, ...args],
-    env,
+    // The emulator is PlanExe as deployed: auth on, with the double's default key.
+    env: { PLANEXE_API_KEY: DOUBLE_API_KEY, ...env },
     stderr: "pipe",
   });
   let stderr = "";
