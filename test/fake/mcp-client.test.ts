@@ -164,7 +164,7 @@ describe("the official MCP SDK Client against the double", () => {
     const { fetch, world } = setup();
     cleanup = () => world.close();
     const client = await connectClient(fetch);
-    const text = (result: { content: unknown }) => (result.content as { text: string }[])[0]?.text;
+    const text = (result: unknown) => (result as { content: { text: string }[] }).content[0]?.text;
 
     const missing = await client.callTool({ name: "plan_status", arguments: {} });
     expect(missing.isError).toBe(true);
