@@ -1,3 +1,4 @@
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { scrubValue } from "./errors/scrub.js";
 import { rememberSecret } from "./errors/secrets.js";
 import {
@@ -14,8 +15,9 @@ import { checkClientOptions } from "./tools/client-options.js";
 import { closedError, LazyConnection } from "./tools/connection.js";
 import { type DownloadedArtifact, downloadArtifact, type SavedArtifact } from "./tools/download.js";
 import { type DownloadTarget, memoryTarget } from "./tools/download-target.js";
-import { parseInput, pick, readOptions, requirePlanId, requireString } from "./tools/input.js";
-import { invokeTool } from "./tools/invoke.js";
+import { fileInfoResult } from "./tools/file-info.js";
+import { parseInput, pick, readOptions, requirePlanId } from "./tools/input.js";
+import { callToolResult, invokeTool } from "./tools/invoke.js";
 import type {
   CreatePlanOptions,
   DownloadOptions,
@@ -45,7 +47,12 @@ import {
   type ToolOutput,
   type ToolParsedInput,
 } from "./tools/schemas/registry.js";
-import type { FeedbackCategory, SendFeedbackOutput } from "./tools/schemas/send-feedback.js";
+import {
+  FEEDBACK_CATEGORIES,
+  type FeedbackCategory,
+  type SendFeedbackOutput,
+} from "./tools/schemas/send-feedback.js";
+import { listServerTools, type ServerToolList } from "./tools/server-tools.js";
 import { type Clock, systemClock } from "./transport/clock.js";
 import type { OutageEpisode } from "./transport/episode.js";
 import { leaseEpisode } from "./transport/episode-registry.js";
@@ -53,10 +60,38 @@ import { scopeCredentials } from "./transport/origin.js";
 import { resolveRetryOptions } from "./transport/policy.js";
 import { createResilientFetch } from "./transport/resilient-fetch.js";
 
+function isDocumentedCategory(category: string): boolean {
+  return (FEEDBACK_CATEGORIES as readonly string[]).includes(category);
+}
+
 /** `download()` holds the body in memory: at most this much unless `maxBytes` says otherwise. */
 const DEFAULT_MAX_DOWNLOAD_BYTES = 256 * 1024 * 1024;
 
 const DEFAULT_CLIENT_INFO = { name: "planexe-client", version: "0.1.0" };
+
+/**
+ * The server as it describes itself, on a client's connection: what the local MCP
+ * server (`planexe-client mcp`) passes through to its host. Not part of the public API.
+ */
+export interface ServerSession {
+  /** The server's own tool list and instructions. */
+  listTools(signal: AbortSignal): Promise<ServerToolList>;
+  /** Calls any tool by name and returns the server's result as it is (`isError` included). */
+  callTool(
+    name: string,
+    args: Record<string, unknown>,
+    signal: AbortSignal,
+  ): Promise<CallToolResult>;
+}
+
+const SESSIONS = new WeakMap<PlanExeClient, ServerSession>();
+
+/** The {@link ServerSession} of `client`: same connection, retry policy, outage episode and secrets as its methods. */
+export function serverSession(client: PlanExeClient): ServerSession {
+  const session = SESSIONS.get(client);
+  if (!session) throw new TypeError("serverSession(client) needs a PlanExeClient");
+  return session;
+}
 
 /**
  * A typed PlanExe client that survives server deploys. Each method calls one PlanExe
@@ -158,6 +193,11 @@ export class PlanExeClient {
       episode,
       url,
     };
+    const context = this.#context;
+    SESSIONS.set(this, {
+      listTools: (signal) => listServerTools(context, signal),
+      callTool: (name, args, signal) => callToolResult(context, name, args, signal),
+    });
   }
 
   /**
@@ -167,8 +207,12 @@ export class PlanExeClient {
    */
   async createPlan(prompt: string, options?: CreatePlanOptions): Promise<PlanCreateOutput> {
     const { method, example } = TOOLS.plan_create;
-    const text = requireString(method, "a prompt string", prompt, example);
-    return this.#tool("plan_create", { prompt: text }, options);
+    // PlanExe takes any string as a prompt, so only a non-string is a misuse.
+    if (typeof prompt !== "string")
+      throw new TypeError(
+        `${method} needs a prompt string (got ${prompt === null ? "null" : typeof prompt}). Example: \`${example}\``,
+      );
+    return this.#tool("plan_create", { prompt }, options);
   }
 
   /** The plan's state, progress, timing and newest files (`plan_status`). */
@@ -199,9 +243,22 @@ export class PlanExeClient {
     return rerunPlan(this.#context, "plan_resume", args, signal);
   }
 
-  /** Whether the plan's report (default) or zip is ready, with its checksum and a signed URL (`plan_file_info`). */
+  /**
+   * Whether the plan's report (default) or zip is ready, with its checksum and a
+   * signed URL (`plan_file_info`): ready, or `{ ready: false, reason }` while it is
+   * not. A failure PlanExe reports inside the answer rejects at once with a
+   * `ToolError`: code `generation_failed` (a failed plan's report, never ready) or
+   * `content_unavailable` (PlanExe could not read the bytes; {@link download} waits
+   * that out).
+   */
   async getFileInfo(planId: string, options?: FileOptions): Promise<PlanFileInfoOutput> {
-    return this.#tool("plan_file_info", this.#planId("plan_file_info", planId), options);
+    const { args, signal } = this.#args(
+      "plan_file_info",
+      this.#planId("plan_file_info", planId),
+      options,
+    );
+    const answer = await invokeTool(this.#context, "plan_file_info", args, signal);
+    return fileInfoResult(answer, args.artifact, this.#context.secrets);
   }
 
   /** The caller's plans, newest first (`plan_list`). */
@@ -224,12 +281,20 @@ export class PlanExeClient {
     return this.#tool("model_profiles", {}, options);
   }
 
-  /** Sends feedback (`send_feedback`, idempotent). */
+  /**
+   * Sends feedback (`send_feedback`, idempotent). PlanExe documents the categories
+   * `mcp`, `plan`, `code`, `docs` and `other` and stores any other string too (a
+   * warning is logged for one); the message may be empty.
+   */
   async sendFeedback(
     category: FeedbackCategory,
     message: string,
     options?: SendFeedbackOptions,
   ): Promise<SendFeedbackOutput> {
+    if (typeof category === "string" && !isDocumentedCategory(category))
+      this.#context.logger?.warn?.(
+        `planexe-client: send_feedback category "${category}" is not one PlanExe documents (${FEEDBACK_CATEGORIES.join(", ")}); sent as it is`,
+      );
     return this.#tool("send_feedback", { category, message }, options);
   }
 
@@ -237,7 +302,11 @@ export class PlanExeClient {
    * Downloads the plan's report (default) or zip into memory: asks `plan_file_info`,
    * fetches the signed `download_url` through the retry policy, refreshes the URL
    * once if it expired, and checks the bytes against `sha256` and `download_size`.
-   * Not ready yet → `ProtocolError` `NOT_READY`; a mismatch → `CHECKSUM_MISMATCH`;
+   * Not ready yet → `ProtocolError` `NOT_READY`; a failed plan's report →
+   * `ToolError` `generation_failed` at once; bytes PlanExe cannot read
+   * (`content_unavailable`, as while its worker deploys) are asked for again within
+   * the retry deadline, as a 502 is, then → `ToolError` `content_unavailable`;
+   * a mismatch → `CHECKSUM_MISMATCH`;
    * announced over `maxBytes`, or a body past its announced size → `TOO_LARGE`.
    * For large files use {@link downloadTo}.
    */
@@ -304,8 +373,12 @@ export class PlanExeClient {
           baseUrl: this.baseUrl,
           retry: this.#context.retry,
           maxBytes,
-          fileInfo: (signal) =>
-            invokeTool(this.#context, "plan_file_info", { plan_id: id, artifact }, signal),
+          fileInfo: async (signal) =>
+            fileInfoResult(
+              await invokeTool(this.#context, "plan_file_info", { plan_id: id, artifact }, signal),
+              artifact,
+              this.#context.secrets,
+            ),
         },
         artifact as Artifact,
         call.signal,

@@ -12,6 +12,8 @@ export const ErrorCode = {
   AUTH_FAILED: "AUTH_FAILED",
   CROSS_ORIGIN_REDIRECT: "CROSS_ORIGIN_REDIRECT",
   RESPONSE_TOO_LARGE: "RESPONSE_TOO_LARGE",
+  /** A server's DNS-rebinding guard refused the request's Host or Origin (421/403, plain text): not a key problem. */
+  HOST_NOT_ALLOWED: "HOST_NOT_ALLOWED",
   // SDK: responses and streams that are not what PlanExe sends
   INVALID_RESPONSE: "INVALID_RESPONSE",
   WRONG_CONTENT_TYPE: "WRONG_CONTENT_TYPE",
@@ -36,7 +38,9 @@ export const ErrorCode = {
   INTERNAL_ERROR: "INTERNAL_ERROR",
   SSE_TIMEOUT: "SSE_TIMEOUT",
   SSE_CONNECTION_LIMIT: "SSE_CONNECTION_LIMIT",
+  /** `plan_file_info` of a failed plan's report: it will never be ready. */
   GENERATION_FAILED: "generation_failed",
+  /** `plan_file_info`: PlanExe could not read the artifact's bytes (its worker may be deploying). */
   CONTENT_UNAVAILABLE: "content_unavailable",
   UNKNOWN_SERVER_ERROR: "UNKNOWN_SERVER_ERROR",
 } as const;

@@ -1,7 +1,12 @@
 import { ErrorCode } from "./codes.js";
 import { PlanExeError, type PlanExeErrorContext } from "./planexe-error.js";
 
-/** A tool call the server answered with `isError: true`; `code` is the server's own. */
+/**
+ * A tool call the server refused: `isError: true` (its `code` is the server's own;
+ * a text-only refusal is classified by its text, see `docs/semantics.md`), or an
+ * answer that reports a failure inside a result (`plan_file_info`'s
+ * `generation_failed` and `content_unavailable`).
+ */
 export class ToolError extends PlanExeError {
   override name: string = "ToolError";
 }
@@ -22,7 +27,7 @@ export class InsufficientCreditsError extends ToolError {
   }
 }
 
-/** The arguments were rejected (`INVALID_ARGUMENT(S)`, `INVALID_TOOL`, `INVALID_FEEDBACK`). */
+/** The arguments were rejected (`INVALID_ARGUMENT(S)`, `INVALID_TOOL`, `INVALID_FEEDBACK`, or PlanExe's text-only "validation error" / "Unknown tool"). */
 export class InvalidArgumentError extends ToolError {
   override name = "InvalidArgumentError" as const;
 }

@@ -11,6 +11,7 @@ export type TransportErrorCode = Extract<
   | "RATE_LIMITED"
   | "CROSS_ORIGIN_REDIRECT"
   | "RESPONSE_TOO_LARGE"
+  | "HOST_NOT_ALLOWED"
 >;
 
 /** The server could not be reached, or answered with an HTTP error, after the retry policy gave up. */

@@ -9,6 +9,7 @@ import { type FailAtStep, scriptedFailure } from "./scripted-failure.js";
 import { PLAN_STEPS } from "./steps.js";
 import { createMemoryPlanStore, type PlanExeState, type PlanStore } from "./store.js";
 import { verifyDownloadToken } from "./tokens.js";
+import { type ExtraToolSpec, extraTool } from "./tools/extra.js";
 import { PLANEXE_TOOLS, runTool, type ToolDefinition, type ToolSettings } from "./tools/index.js";
 import type {
   Caller,
@@ -64,6 +65,11 @@ export interface PlanExeWorldOptions {
   baseUrl?: string;
   /** Plan and feedback ids. @default crypto.randomUUID */
   newId?: () => string;
+  /**
+   * Tools listed after the contract's, as a newer PlanExe release would list them
+   * (to test clients built without them); each answers `{ tool, arguments }`. @default []
+   */
+  extraTools?: readonly ExtraToolSpec[];
 }
 
 /** A download, as the `/download/:id/:file` route answers it. */
@@ -163,6 +169,7 @@ export function createPlanExeWorld(options: PlanExeWorldOptions = {}): PlanExeWo
     insufficientCredits: options.insufficientCredits ?? false,
     contentAvailable: true,
   };
+  const extras = new Map((options.extraTools ?? []).map((spec) => [spec.name, extraTool(spec)]));
   const worker = createWorkerService({
     clock,
     store,
@@ -176,7 +183,7 @@ export function createPlanExeWorld(options: PlanExeWorldOptions = {}): PlanExeWo
     clock,
     store,
     worker,
-    tools: PLANEXE_TOOLS,
+    tools: [...PLANEXE_TOOLS, ...extras.values()],
     feedback,
     authRequired,
     baseUrl,
@@ -201,6 +208,7 @@ export function createPlanExeWorld(options: PlanExeWorldOptions = {}): PlanExeWo
         caller: { userId: caller.userId ?? "anonymous", baseUrl: caller.baseUrl ?? baseUrl },
         queued: () => worker.kick(),
         stopped: (planId) => worker.release(planId),
+        extraTools: extras,
       });
     },
     snapshot(planId) {

@@ -24,6 +24,8 @@ export interface ErrorResultContext {
   startedAt: number;
   /** The API key, never echoed. */
   secrets: readonly string[];
+  /** What to check before calling again when the call may have acted (else the tool's own advice, if any). */
+  checkBeforeRepeating?: string | undefined;
 }
 
 /** The `{ error }` a failed call returns in `structuredContent` (PlanExe's own shape, with advice added). */
@@ -61,7 +63,7 @@ export function errorResult(error: unknown, context: ErrorResultContext): CallTo
 
 function describe(error: unknown, context: ErrorResultContext): LocalToolError {
   const { tool, episode, now } = context;
-  const check = CHECK_BEFORE_REPEATING[tool];
+  const check = context.checkBeforeRepeating ?? CHECK_BEFORE_REPEATING[tool];
   if (error instanceof CallBudgetExceeded || isUnavailable(error)) {
     const down = episode?.state === "down" || !(error instanceof CallBudgetExceeded);
     const downSince = episode?.downSince ?? context.startedAt;

@@ -1,17 +1,26 @@
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
-import type {
-  CallToolResult,
-  ServerNotification,
-  ServerRequest,
+import {
+  CallToolRequestSchema,
+  type CallToolResult,
+  ListToolsRequestSchema,
+  type ServerNotification,
+  type ServerRequest,
 } from "@modelcontextprotocol/sdk/types.js";
-import type { PlanExeClient } from "../client.js";
-import { TOOLS, type ToolName, type ToolParsedInput } from "../tools/schemas/registry.js";
-import type { Clock } from "../transport/clock.js";
+import type { z } from "zod";
+import { type PlanExeClient, serverSession } from "../client.js";
+import { ErrorCode, InvalidArgumentError } from "../errors/index.js";
+import { isToolName, TOOLS, type ToolParsedInput } from "../tools/schemas/registry.js";
+import type { ServerToolList } from "../tools/server-tools.js";
+import { firstText, toolErrorFromResult } from "../tools/tool-error.js";
+import { type Clock, sleep } from "../transport/clock.js";
+import type { OutageEpisode } from "../transport/episode.js";
 import { runWithBudget } from "./budget.js";
+import { instructionsWith, PLAN_WAIT, ToolCatalog } from "./catalog.js";
 import { errorResult } from "./error-result.js";
 import { forwardTool } from "./forward.js";
-import { PLAN_WAIT_DESCRIPTION, PlanWaitInputSchema, planWait } from "./plan-wait.js";
+import { firstToolList } from "./live-list.js";
+import { PlanWaitInputSchema, planWait } from "./plan-wait.js";
 import { progressSender } from "./progress.js";
 import { jsonResult } from "./tool-result.js";
 
@@ -23,6 +32,11 @@ export interface LocalServerOptions {
   callBudgetMs: number;
   /** How often a call waiting out an outage sends a progress notification, in ms. */
   progressIntervalMs: number;
+  /**
+   * How long the server waits at start for PlanExe's own tool list and instructions
+   * before it answers `initialize` with the built-in ones, in ms.
+   */
+  startWaitMs: number;
   clock: Clock;
   /** Strings never echoed in a tool result (the API key). */
   secrets: readonly string[];
@@ -30,80 +44,191 @@ export interface LocalServerOptions {
   log: (line: string) => void;
 }
 
+/** A local MCP server, ready to connect to a transport. */
+export interface LocalMcpServer {
+  server: Server;
+  /** The tools the host is shown now. */
+  catalog: ToolCatalog;
+  /** Stops asking PlanExe for its list and closes the server. */
+  close(): Promise<void>;
+}
+
 const SERVER_INFO = { name: "planexe-client", version: "0.1.0" } as const;
 
-/** Where a description sends a model that would otherwise poll. */
-const PREFER_PLAN_WAIT: Partial<Record<ToolName, string>> = {
-  plan_create: " Then follow it with plan_wait.",
-  plan_status: " To follow a running plan, prefer plan_wait.",
-};
-
-/** What the SDK hands a tool handler besides its arguments. */
+/** What the SDK hands a request handler besides the request. */
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
 /**
- * An MCP server whose tools are PlanExe's, listed from the package's own schemas
- * (so `initialize` and `tools/list` work while PlanExe is down) and answered
- * through `PlanExeClient` under a per-call budget, plus `plan_wait`.
+ * An MCP server whose tools are PlanExe's own, plus `plan_wait`. PlanExe's tool list
+ * and instructions are asked at once, in the background; the server waits for them
+ * at most `startWaitMs` (less once PlanExe is seen down), then serves the built-in list (so `initialize` and
+ * `tools/list` answer while PlanExe is down or slow) and swaps in PlanExe's list
+ * when it arrives, with `notifications/tools/list_changed`. Every call goes
+ * through `PlanExeClient` under a per-call budget: the package's tools through the
+ * method that carries their resend rules, any other tool PlanExe lists as it is,
+ * resent or not as its annotations say.
  */
-export function createLocalMcpServer(options: LocalServerOptions): McpServer {
-  const server = new McpServer(SERVER_INFO, {
-    capabilities: { tools: {} },
-    instructions:
-      "PlanExe turns a prompt into a project plan in 10-20 minutes. Call plan_create, follow the plan with plan_wait (call it again while done is false), then plan_file_info for the report. Calls wait through PlanExe deploys; an error result says when to call again.",
+export async function startLocalMcpServer(options: LocalServerOptions): Promise<LocalMcpServer> {
+  const { clock, log } = options;
+  const session = serverSession(options.client);
+  const stop = new AbortController();
+  const catalog = new ToolCatalog();
+  const listing = firstToolList(session, { clock, signal: stop.signal, log });
+  const waited = new AbortController();
+  const first = await Promise.race([
+    listing.catch(() => undefined),
+    untilDownOr(options.client.episode, options.startWaitMs, clock, waited.signal),
+  ]);
+  waited.abort();
+  if (first) catalog.goLive(first.tools);
+  const server = new Server(SERVER_INFO, {
+    capabilities: { tools: { listChanged: true } },
+    instructions: instructionsWith(first?.instructions),
   });
-  for (const name of Object.keys(TOOLS) as ToolName[]) {
-    const spec = TOOLS[name];
-    server.registerTool(
-      name,
-      {
-        description: spec.description + (PREFER_PLAN_WAIT[name] ?? ""),
-        inputSchema: spec.input,
-        annotations: {
-          readOnlyHint: spec.readOnly,
-          idempotentHint: spec.idempotent,
-          destructiveHint: false,
-          openWorldHint: true,
-        },
+  if (!first)
+    listing.then(
+      (late: ServerToolList) => {
+        catalog.goLive(late.tools);
+        log(
+          `PlanExe answered: serving its ${late.tools.length} tools (its instructions apply from the next start)`,
+        );
+        server.sendToolListChanged().catch(() => {});
       },
-      (args: unknown, extra: Extra) =>
-        callTool(options, name, args as ToolParsedInput<typeof name>, extra),
+      () => {},
     );
-  }
-  server.registerTool(
-    "plan_wait",
-    {
-      description: PLAN_WAIT_DESCRIPTION,
-      inputSchema: PlanWaitInputSchema,
-      annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
+  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: catalog.tools() }));
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+    const { name, arguments: args = {} } = request.params;
+    const result = await callAnyTool(options, catalog, name, args, extra);
+    // A host's MCP SDK checks `structuredContent` against the listed output schema, error or not.
+    if (result.isError && catalog.find(name)?.outputSchema) delete result.structuredContent;
+    return result;
+  });
+  return {
+    server,
+    catalog,
+    async close() {
+      stop.abort(new DOMException("The local MCP server closed", "AbortError"));
+      await server.close();
     },
-    async (args, extra: Extra) => {
-      const startedAt = options.clock.now();
-      const progress = progressSender(extra, options.clock);
-      try {
-        return await planWait(options, args, extra.signal, progress?.send);
-      } catch (error) {
-        if (extra.signal.aborted) throw error;
-        return failure(options, "plan_wait", error, startedAt);
-      } finally {
-        await progress?.settle();
-      }
-    },
-  );
-  return server;
+  };
 }
 
-async function callTool<N extends ToolName>(
+/** How often the start wait looks whether PlanExe was found down, in ms. */
+const DOWN_CHECK_MS = 50;
+
+/**
+ * Resolves `undefined` after `ms`, or sooner once `episode` is down (PlanExe
+ * unreachable or answering 502: no use waiting for its list), or when `signal` aborts.
+ */
+async function untilDownOr(
+  episode: OutageEpisode,
+  ms: number,
+  clock: Clock,
+  signal: AbortSignal,
+): Promise<undefined> {
+  const until = clock.now() + ms;
+  try {
+    while (episode.state !== "down" && clock.now() < until)
+      await sleep(Math.min(DOWN_CHECK_MS, until - clock.now()), { clock, signal });
+  } catch {
+    // Aborted: PlanExe answered first.
+  }
+  return undefined;
+}
+
+function callAnyTool(
   options: LocalServerOptions,
-  name: N,
-  args: ToolParsedInput<N>,
+  catalog: ToolCatalog,
+  name: string,
+  args: Record<string, unknown>,
   extra: Extra,
+): Promise<CallToolResult> {
+  if (name === PLAN_WAIT) {
+    const parsed = checkArgs(options, name, PlanWaitInputSchema, args);
+    if (!parsed.ok) return Promise.resolve(parsed.result);
+    return waitForPlan(options, parsed.args, extra);
+  }
+  if (isToolName(name)) {
+    const parsed = checkArgs(options, name, TOOLS[name].input, args);
+    if (!parsed.ok) return Promise.resolve(parsed.result);
+    const known = parsed.args as ToolParsedInput<typeof name>;
+    return withBudget(options, name, extra, undefined, (signal) =>
+      forwardTool(options.client, name, known, signal).then((output) =>
+        jsonResult(output, options.secrets),
+      ),
+    );
+  }
+  if (catalog.live && !catalog.find(name)) {
+    const error = new InvalidArgumentError(
+      ErrorCode.INVALID_TOOL,
+      `Unknown tool: ${name}. PlanExe does not list it; tools/list shows the tools there are.`,
+      { tool: name },
+    );
+    return Promise.resolve(failure(options, name, error, options.clock.now()));
+  }
+  // A tool this package was built without (or one PlanExe may list once it answers):
+  // PlanExe checks its arguments.
+  const session = serverSession(options.client);
+  const check = catalog.resendable(name)
+    ? undefined
+    : `${name} may have taken effect before PlanExe's answer was lost: check its effect before calling it again.`;
+  return withBudget(options, name, extra, check, async (signal) => {
+    const result = await session.callTool(name, args, signal);
+    if (result.isError) throw toolErrorFromResult(name, result, options.secrets);
+    return jsonResult(bodyOf(result), options.secrets);
+  });
+}
+
+/** The JSON of a result: its `structuredContent`, else its text read as JSON, else the text itself. */
+function bodyOf(result: CallToolResult): Record<string, unknown> {
+  if (result.structuredContent) return result.structuredContent;
+  const text = firstText(result.content) ?? "";
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed))
+      return parsed as Record<string, unknown>;
+  } catch {
+    // Not JSON: passed on as text.
+  }
+  return { text };
+}
+
+type Checked<T> = { ok: true; args: T } | { ok: false; result: CallToolResult };
+
+/** The arguments parsed by the package's own schema, or an `INVALID_ARGUMENTS` result (PlanExe is not called). */
+function checkArgs<S extends z.ZodType>(
+  options: LocalServerOptions,
+  tool: string,
+  schema: S,
+  args: Record<string, unknown>,
+): Checked<z.output<S>> {
+  const parsed = schema.safeParse(args);
+  if (parsed.success) return { ok: true, args: parsed.data };
+  const problems = parsed.error.issues
+    .map((issue) => `${issue.path.join(".") || "arguments"}: ${issue.message}`)
+    .join("; ");
+  const error = new InvalidArgumentError(
+    ErrorCode.INVALID_ARGUMENTS,
+    `Invalid arguments for ${tool}: ${problems}`,
+    { tool },
+  );
+  return { ok: false, result: failure(options, tool, error, options.clock.now()) };
+}
+
+/** Runs one forwarded call under the budget; a failure becomes an `isError` result a model can act on. */
+async function withBudget(
+  options: LocalServerOptions,
+  name: string,
+  extra: Extra,
+  checkBeforeRepeating: string | undefined,
+  work: (signal: AbortSignal) => Promise<CallToolResult>,
 ): Promise<CallToolResult> {
   const { client, clock } = options;
   const startedAt = clock.now();
   const progress = progressSender(extra, clock);
   try {
-    const output = await runWithBudget(
+    return await runWithBudget(
       {
         budgetMs: options.callBudgetMs,
         clock,
@@ -113,13 +238,29 @@ async function callTool<N extends ToolName>(
         notify: progress?.send,
         what: name,
       },
-      (signal) => forwardTool(client, name, args, signal),
+      work,
     );
-    return jsonResult(output, options.secrets);
   } catch (error) {
     // Cancelled by the host: the SDK sends no answer, so there is nothing to word.
     if (extra.signal.aborted) throw error;
-    return failure(options, name, error, startedAt);
+    return failure(options, name, error, startedAt, checkBeforeRepeating);
+  } finally {
+    await progress?.settle();
+  }
+}
+
+async function waitForPlan(
+  options: LocalServerOptions,
+  args: z.output<typeof PlanWaitInputSchema>,
+  extra: Extra,
+): Promise<CallToolResult> {
+  const startedAt = options.clock.now();
+  const progress = progressSender(extra, options.clock);
+  try {
+    return await planWait(options, args, extra.signal, progress?.send);
+  } catch (error) {
+    if (extra.signal.aborted) throw error;
+    return failure(options, PLAN_WAIT, error, startedAt);
   } finally {
     await progress?.settle();
   }
@@ -130,6 +271,7 @@ function failure(
   tool: string,
   error: unknown,
   startedAt: number,
+  checkBeforeRepeating?: string,
 ): CallToolResult {
   const result = errorResult(error, {
     tool,
@@ -138,6 +280,7 @@ function failure(
     now: options.clock.now(),
     startedAt,
     secrets: options.secrets,
+    checkBeforeRepeating,
   });
   options.log(
     `${tool} failed: ${result.content[0]?.type === "text" ? result.content[0].text : ""}`,

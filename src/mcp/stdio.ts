@@ -1,5 +1,5 @@
 import type { Readable, Writable } from "node:stream";
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 
 /**
@@ -7,7 +7,7 @@ import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js"
  * aborts (SIGINT/SIGTERM), then closes it. Only JSON-RPC is written to `stdout`.
  */
 export async function serveStdio(
-  server: McpServer,
+  server: Server,
   io: { stdin: Readable; stdout: Writable; signal: AbortSignal },
 ): Promise<void> {
   const { stdin, stdout, signal } = io;

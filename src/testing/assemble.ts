@@ -3,7 +3,7 @@ import type { Clock } from "../transport/clock.js";
 import { createDeployScheduler, type DeployControls, type WorkerControl } from "./deploy.js";
 import { createEdge } from "./edge.js";
 import { createEdgeFetch } from "./edge-fetch.js";
-import { type FailNextOptions, FaultQueue } from "./faults.js";
+import { type AnswerNextOptions, AnswerQueue, type FailNextOptions, FaultQueue } from "./faults.js";
 import { createMswHandlers } from "./handlers.js";
 import { attachToMsw, type MswLifeCycle } from "./msw-attach.js";
 import type { ReplicaApp } from "./replica.js";
@@ -45,6 +45,12 @@ export interface EdgeDouble<App extends ReplicaApp = ReplicaApp> {
    * server sees it (`after: "reset-before"`) or after it handled it (`"response-lost"`).
    */
   failNext(options: FailNextOptions): void;
+  /**
+   * Answers the next request matching `options` with `respond(...)`'s `Response`
+   * instead of a replica, e.g. a `plan_file_info` result exactly as PlanExe writes
+   * it (`test/fixtures/planexe/`). Logged like any request.
+   */
+  answerNext(options: AnswerNextOptions): void;
   /**
    * Connects the double to the msw server that runs its handlers, so a client's
    * `response.body.cancel()` settles and closes the stream on the double (without
@@ -92,8 +98,9 @@ export function assembleDouble<App extends ReplicaApp>(
   const pool = new ReplicaPool(options.createApp);
   const deploy = createDeployScheduler(options.clock, pool, options.worker);
   const faults = new FaultQueue();
+  const answers = new AnswerQueue();
   const requests = createRequestLog();
-  const edge = createEdge({ clock: options.clock, pool, deploy, faults, log: requests });
+  const edge = createEdge({ clock: options.clock, pool, deploy, faults, answers, log: requests });
 
   const replicaView = (replica: (typeof pool.all)[number]): ReplicaView<App> => ({
     id: replica.id,
@@ -127,10 +134,12 @@ export function assembleDouble<App extends ReplicaApp>(
       });
     },
     failNext: (faultOptions) => faults.arm(faultOptions),
+    answerNext: (answerOptions) => answers.arm(answerOptions),
     attach: (server) => attachToMsw(server, origin),
     close() {
       deploy.close();
       faults.clear();
+      answers.clear();
       pool.closeAll();
     },
   };

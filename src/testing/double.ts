@@ -111,6 +111,7 @@ export function createPlanExeDouble<C extends Clock = ManualClock>(
       return edge.replicas;
     },
     failNext: edge.failNext,
+    answerNext: edge.answerNext,
     attach: edge.attach,
     world,
     clock,

@@ -1,6 +1,6 @@
 import type { Clock } from "../transport/clock.js";
 import type { DeployControls } from "./deploy.js";
-import type { FaultQueue } from "./faults.js";
+import type { AnswerQueue, FaultQueue } from "./faults.js";
 import { railwayBadGateway } from "./railway-502.js";
 import type { ReplicaPool } from "./replica-pool.js";
 import type { MutableLoggedRequest, RequestLog } from "./request-log.js";
@@ -10,6 +10,7 @@ interface EdgeParts {
   pool: ReplicaPool;
   deploy: DeployControls;
   faults: FaultQueue;
+  answers: AnswerQueue;
   log: RequestLog & { add(entry: MutableLoggedRequest): void };
 }
 
@@ -17,7 +18,7 @@ interface EdgeParts {
 async function peekCall(
   request: Request,
   path: string,
-): Promise<{ rpcMethod: string | undefined; tool: string | undefined }> {
+): Promise<{ rpcMethod: string | undefined; tool: string | undefined; rpcId?: unknown }> {
   const none = { rpcMethod: undefined, tool: undefined };
   if (request.method !== "POST" || !/^\/mcp(\/|\/tools\/call)?$/.test(path)) return none;
   let body: unknown;
@@ -37,7 +38,7 @@ async function peekCall(
   const params = message.params as Record<string, unknown> | undefined;
   const tool =
     rpcMethod === "tools/call" && typeof params?.name === "string" ? params.name : undefined;
-  return { rpcMethod, tool };
+  return { rpcMethod, tool, rpcId: message.id };
 }
 
 /**
@@ -46,7 +47,7 @@ async function peekCall(
  * replica in turn.
  */
 export function createEdge(parts: EdgeParts): (request: Request) => Promise<Response> {
-  const { clock, pool, deploy, faults, log } = parts;
+  const { clock, pool, deploy, faults, answers, log } = parts;
   let requestCount = 0;
   return async (request) => {
     const url = new URL(request.url);
@@ -64,11 +65,18 @@ export function createEdge(parts: EdgeParts): (request: Request) => Promise<Resp
       fault: undefined,
     };
     log.add(entry);
-    Object.assign(entry, await peekCall(request, path));
+    const { rpcId, ...call } = await peekCall(request, path);
+    Object.assign(entry, call);
     entry.fault = faults.take(entry);
     if (entry.fault === "reset-before") {
       entry.status = 0;
       return Response.error();
+    }
+    const respond = entry.fault === undefined ? answers.take(entry) : undefined;
+    if (respond) {
+      const answer = await respond({ request, id: rpcId });
+      entry.status = answer.type === "error" ? 0 : answer.status;
+      return answer;
     }
     const replica = pool.pick();
     if (!replica) {

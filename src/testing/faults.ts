@@ -1,13 +1,12 @@
-import type { FaultKind } from "./request-log.js";
+import {
+  type FaultKind,
+  type LoggedRequest,
+  matchesRequest,
+  type RequestQuery,
+} from "./request-log.js";
 
 /** A scripted network fault for the next matching request(s). */
-export interface FailNextOptions {
-  /** Match only this method. @default any */
-  method?: string;
-  /** Match this exact path or pattern. @default any */
-  path?: string | RegExp;
-  /** Match only a `tools/call` of this tool (MCP or REST). @default any */
-  tool?: string;
+export interface FailNextOptions extends RequestMatch {
   /**
    * `"reset-before"`: the connection resets before the server sees the request.
    * `"response-lost"`: the server handles the request (a plan may be created), then the
@@ -27,11 +26,46 @@ interface ArmedFault {
   remaining: number;
 }
 
-/** What a fault matcher needs to know about a request. */
-export interface FaultTarget {
-  method: string;
-  path: string;
-  tool: string | undefined;
+/** Which requests a scripted fault or answer applies to: every given field must match. */
+export type RequestMatch = Pick<RequestQuery, "method" | "path" | "tool" | "rpcMethod">;
+
+/**
+ * An answer the edge gives the next matching request(s) instead of a replica: the
+ * way to make the double say exactly what PlanExe says in a case it does not stage
+ * (a contract fixture). The replicas never see the request.
+ */
+export interface AnswerNextOptions extends RequestMatch {
+  /** The answer, given the request and its JSON-RPC `id` (echo it in a JSON-RPC reply). */
+  respond: (call: { request: Request; id: unknown }) => Response | Promise<Response>;
+  /** How many matching requests get it. @default 1 */
+  times?: number;
+}
+
+/** Armed answers, consumed by matching requests in arrival order. */
+export class AnswerQueue {
+  #armed: { options: AnswerNextOptions; remaining: number }[] = [];
+
+  arm(options: AnswerNextOptions): void {
+    const times = options.times ?? 1;
+    if (!Number.isInteger(times) || times < 1)
+      throw new TypeError(`answerNext: times must be a positive integer, got ${String(times)}`);
+    if (typeof options.respond !== "function")
+      throw new TypeError("answerNext: respond must be a function returning a Response");
+    this.#armed.push({ options, remaining: times });
+  }
+
+  /** The answer for this request, if one is armed for it (and counts it down). */
+  take(target: LoggedRequest): AnswerNextOptions["respond"] | undefined {
+    const armed = this.#armed.find(({ options }) => matchesRequest(target, options));
+    if (!armed) return undefined;
+    armed.remaining--;
+    if (armed.remaining === 0) this.#armed.splice(this.#armed.indexOf(armed), 1);
+    return armed.options.respond;
+  }
+
+  clear(): void {
+    this.#armed = [];
+  }
 }
 
 /** Armed faults, consumed by matching requests in arrival order. */
@@ -50,15 +84,8 @@ export class FaultQueue {
   }
 
   /** The fault for this request, if one is armed for it (and counts it down). */
-  take(target: FaultTarget): FaultKind | undefined {
-    const fault = this.#armed.find(({ options }) => {
-      if (options.method !== undefined && options.method.toUpperCase() !== target.method)
-        return false;
-      if (typeof options.path === "string" && options.path !== target.path) return false;
-      if (options.path instanceof RegExp && !options.path.test(target.path)) return false;
-      if (options.tool !== undefined && options.tool !== target.tool) return false;
-      return true;
-    });
+  take(target: LoggedRequest): FaultKind | undefined {
+    const fault = this.#armed.find(({ options }) => matchesRequest(target, options));
     if (!fault) return undefined;
     fault.remaining--;
     if (fault.remaining === 0) this.#armed.splice(this.#armed.indexOf(fault), 1);

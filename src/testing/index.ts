@@ -22,7 +22,7 @@ export {
   type PlanExeDouble,
   type PlanExeDoubleOptions,
 } from "./double.js";
-export type { FailNextOptions } from "./faults.js";
+export type { AnswerNextOptions, FailNextOptions, RequestMatch } from "./faults.js";
 export { createManualClock, type ManualClock, type ManualClockOptions } from "./manual-clock.js";
 export type { MswLifeCycle } from "./msw-attach.js";
 export { railwayBadGateway } from "./railway-502.js";

@@ -53,7 +53,8 @@ export interface RequestLog extends Iterable<LoggedRequest> {
 
 export type MutableLoggedRequest = { -readonly [K in keyof LoggedRequest]: LoggedRequest[K] };
 
-function matches(entry: LoggedRequest, query: RequestQuery): boolean {
+/** Whether `entry` matches `query` (every field given must match): the request log's, `failNext`'s and `answerNext`'s one matcher. */
+export function matchesRequest(entry: LoggedRequest, query: RequestQuery): boolean {
   if (query.method !== undefined && entry.method !== query.method.toUpperCase()) return false;
   if (typeof query.path === "string" && entry.path !== query.path) return false;
   if (query.path instanceof RegExp && !query.path.test(entry.path)) return false;
@@ -77,10 +78,10 @@ export function createRequestLog(): RequestLog & { add(entry: MutableLoggedReque
       entries.push(entry);
     },
     count(query = {}) {
-      return entries.reduce((n, entry) => (matches(entry, query) ? n + 1 : n), 0);
+      return entries.reduce((n, entry) => (matchesRequest(entry, query) ? n + 1 : n), 0);
     },
     filter(query = {}) {
-      return entries.filter((entry) => matches(entry, query));
+      return entries.filter((entry) => matchesRequest(entry, query));
     },
     clear() {
       entries = [];

@@ -14,6 +14,8 @@ import {
 /** JSON-RPC code PlanExe answers on `/mcp` for a missing or invalid API key (HTTP 200). */
 const PLANEXE_AUTH_CODE = -32001;
 const INVALID_PARAMS = -32602;
+/** The plain-text answer of the MCP SDK's DNS-rebinding guard (421 for Host, 403 for Origin). */
+const HOST_GUARD = /Invalid (Host|Origin) header/;
 
 /**
  * The typed error for anything a tool call threw below the tool level: the MCP SDK's
@@ -81,6 +83,13 @@ function fromHttpError(
 ): PlanExeError {
   const status = error.code;
   const message = redactText(error.message, secrets);
+  if ((status === 421 || status === 403) && HOST_GUARD.test(error.message)) {
+    return new TransportError(
+      ErrorCode.HOST_NOT_ALLOWED,
+      `${tool}: the server refused this request's Host or Origin header (HTTP ${status}: ${message}). A self-hosted PlanExe bound to 127.0.0.1 accepts only its own host name: reach it by that name, or configure its allowed hosts/origins. This is not an API key problem`,
+      { tool, status, cause: error },
+    );
+  }
   if (status === 401 || status === 403) {
     return new AuthError(`${tool}: the server rejected the API key (HTTP ${status})`, {
       tool,

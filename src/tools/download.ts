@@ -1,7 +1,14 @@
-import { AuthError, ErrorCode, ProtocolError, TransportError } from "../errors/index.js";
+import {
+  AuthError,
+  ErrorCode,
+  isPlanExeError,
+  ProtocolError,
+  ToolError,
+  TransportError,
+} from "../errors/index.js";
 import { redactUrl } from "../errors/redact.js";
 import { type Clock, sleep, timeoutSignal } from "../transport/clock.js";
-import { decide } from "../transport/decide.js";
+import { type Decision, decide, type Failure } from "../transport/decide.js";
 import { forEachChunk } from "../transport/each-chunk.js";
 import type { FetchFunction } from "../transport/fetch-function.js";
 import { unfetchableReason } from "../transport/origin.js";
@@ -31,6 +38,7 @@ export interface DownloadContext {
   retry: ResolvedRetryOptions;
   /** An artifact announced larger than this is refused before any byte is read (`TOO_LARGE`). */
   maxBytes: number;
+  /** `plan_file_info`, its in-result failures already typed (`generation_failed`, `content_unavailable`). */
   fileInfo(signal: AbortSignal | undefined): Promise<PlanFileInfoOutput>;
 }
 
@@ -41,7 +49,9 @@ export interface DownloadContext {
  * (`CHECKSUM_MISMATCH`); memory is the target's business. An expired URL (by
  * `expires_at`, or answered 401) is refreshed with one more `plan_file_info`; a
  * body that stalls or breaks is fetched again. Not ready → `NOT_READY` (the
- * server's reason in `details.reason`). URLs in errors are redacted.
+ * server's reason in `details.reason`); a failed plan's report → `generation_failed`
+ * at once; `content_unavailable` is asked again within the retry deadline. URLs in
+ * errors are redacted.
  */
 export async function downloadArtifact<R>(
   context: DownloadContext,
@@ -49,10 +59,12 @@ export async function downloadArtifact<R>(
   signal: AbortSignal | undefined,
   target: DownloadTarget<R>,
 ): Promise<SavedArtifact<R>> {
-  let info = requireReady(await context.fileInfo(signal), artifact, context.maxBytes);
+  const ask = async () =>
+    requireReady(await askUntilAvailable(context, signal), artifact, context.maxBytes);
+  let info = await ask();
   let refreshed = false;
   if (isExpired(info, context.clock.now())) {
-    info = requireReady(await context.fileInfo(signal), artifact, context.maxBytes);
+    info = await ask();
     refreshed = true;
   }
   const startedAt = context.clock.now();
@@ -62,7 +74,7 @@ export async function downloadArtifact<R>(
     // Decision: an expired link is refreshed once.
     if (response.status === 401 && !refreshed) {
       await response.body?.cancel().catch(() => {});
-      info = requireReady(await context.fileInfo(signal), artifact, context.maxBytes);
+      info = await ask();
       refreshed = true;
       continue;
     }
@@ -100,17 +112,13 @@ export async function downloadArtifact<R>(
       const stalled = error instanceof DOMException && error.name === "TimeoutError";
       if (!stalled && !(error instanceof TypeError)) throw error;
       // The GET is safe to repeat; whether and when is the one policy's call.
-      const decision = decide({
-        operation: "download",
-        failure: { kind: stalled ? "timeout" : "network", delivery: "maybe", error },
-        resendable: true,
+      const decision = decideAgain(
+        context,
+        "download",
+        { kind: stalled ? "timeout" : "network", delivery: "maybe", error },
         attempt,
-        elapsedMs: context.clock.now() - startedAt,
-        rateLimitStreak: 0,
-        emptyStreak: 0,
-        now: context.clock.now(),
-        policy: context.retry,
-      });
+        startedAt,
+      );
       if (decision.action === "retry") {
         await sleep(decision.delayMs, { clock: context.clock, signal });
         continue;
@@ -123,6 +131,63 @@ export async function downloadArtifact<R>(
         `GET ${redactUrl(url)}: ${what}, ${attempt} times; ${decision.reason}`,
         { cause: error, attempts: attempt },
       );
+    }
+  }
+}
+
+/** The one policy's verdict on a step of a download that is safe to repeat (no shared episode, no rate limit). */
+function decideAgain(
+  context: DownloadContext,
+  operation: "call" | "download",
+  failure: Failure,
+  attempt: number,
+  startedAt: number,
+): Decision {
+  const now = context.clock.now();
+  return decide({
+    operation,
+    failure,
+    resendable: true,
+    attempt,
+    elapsedMs: now - startedAt,
+    rateLimitStreak: 0,
+    emptyStreak: 0,
+    now,
+    policy: context.retry,
+  });
+}
+
+/**
+ * `plan_file_info`, asked again while PlanExe answers `content_unavailable` (it reads
+ * the bytes from its database, a zip snapshot, then its worker: while the worker
+ * deploys, that is a deploy-window answer like a 502). The one policy paces it as a
+ * server that answers but cannot serve this request yet (`unavailable`), within the
+ * retry deadline; past it, a `ToolError` `content_unavailable` with the attempts made.
+ */
+async function askUntilAvailable(
+  context: DownloadContext,
+  signal: AbortSignal | undefined,
+): Promise<PlanFileInfoOutput> {
+  const startedAt = context.clock.now();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await context.fileInfo(signal);
+    } catch (error) {
+      if (!isPlanExeError(error) || error.code !== ErrorCode.CONTENT_UNAVAILABLE) throw error;
+      const decision = decideAgain(
+        context,
+        "call",
+        { kind: "unavailable", delivery: "no", error },
+        attempt,
+        startedAt,
+      );
+      if (decision.action === "give-up")
+        throw new ToolError(
+          ErrorCode.CONTENT_UNAVAILABLE,
+          `${error.message}; still unavailable after ${attempt} attempt(s) (${decision.reason})`,
+          { tool: "plan_file_info", attempts: attempt, details: error.details, cause: error },
+        );
+      await sleep(decision.delayMs, { clock: context.clock, signal });
     }
   }
 }

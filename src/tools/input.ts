@@ -1,4 +1,3 @@
-import { rememberSecret } from "../errors/secrets.js";
 import { TOOLS, type ToolName, type ToolParsedInput } from "./schemas/registry.js";
 
 /**
@@ -11,8 +10,6 @@ export function parseInput<N extends ToolName>(
   name: N,
   args: Record<string, unknown>,
 ): ToolParsedInput<N> {
-  // A user's own key passed as an argument is as secret as the client's.
-  if (typeof args.user_api_key === "string") rememberSecret(args.user_api_key);
   const parsed = TOOLS[name].input.safeParse(args);
   if (parsed.success) return parsed.data as ToolParsedInput<N>;
   const problems = parsed.error.issues
@@ -32,17 +29,6 @@ export function requirePlanId(method: string, planId: unknown): string {
   return fail(
     `${method}(planId) needs a plan id: the \`plan_id\` string that createPlan returned, e.g. \`client.${method}(plan.plan_id)\` (got ${describe(planId)}).`,
   );
-}
-
-/** A required string argument, or a `TypeError` with an example call. */
-export function requireString(
-  method: string,
-  what: string,
-  value: unknown,
-  example: string,
-): string {
-  if (typeof value === "string" && value.trim() !== "") return value;
-  return fail(`${method} needs ${what} (got ${describe(value)}). Example: \`${example}\``);
 }
 
 /** The options object (or `{}`), or a `TypeError` when something else was passed. */

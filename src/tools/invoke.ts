@@ -33,31 +33,40 @@ export async function invokeTool<N extends ToolName>(
   args: ToolParsedInput<N>,
   signal?: AbortSignal,
 ): Promise<ToolOutput<N>> {
+  const result = await callToolResult(context, name, args as Record<string, unknown>, signal);
+  if (result.isError) throw toolErrorFromResult(name, result, context.secrets);
+  return parseToolOutput(name, TOOLS[name].output, result) as ToolOutput<N>;
+}
+
+/**
+ * Calls any tool the server lists, known to this package or not, and returns its
+ * result as the server gave it (`isError` results included). The call goes out as
+ * {@link invokeTool}'s do: one connection, the retry policy, resent only when the
+ * server's annotations (or the package's own rules for its tools) allow it.
+ * Rejects with a typed error below the tool level, or `signal.reason`.
+ */
+export async function callToolResult(
+  context: InvokeContext,
+  name: string,
+  args: Record<string, unknown>,
+  signal?: AbortSignal,
+): Promise<CallToolResult> {
   // Keeps this client's key among the secrets every error is scrubbed of.
   for (const secret of context.secrets) rememberSecret(secret);
   const combined = context.scope.enter(signal);
   // Only a call with a signal of its own is tagged; the others end with the SDK's transport, which `close()` closes.
   const registration = combined.shared ? undefined : context.signals.register(combined.signal);
   try {
-    let result: CallToolResult;
-    try {
-      const client = await context.connection.get(combined.signal);
-      const call = client.callTool(
-        {
-          name,
-          arguments: args as Record<string, unknown>,
-          ...(registration && { _meta: registration.meta }),
-        },
-        undefined,
-        { timeout: NO_SDK_TIMEOUT },
-      ) as Promise<CallToolResult>;
-      result = await raceSignal(call, combined.signal);
-    } catch (error) {
-      if (combined.signal.aborted) throw error;
-      throw callError(error, name, context.secrets);
-    }
-    if (result.isError) throw toolErrorFromResult(name, result, context.secrets);
-    return parseToolOutput(name, TOOLS[name].output, result) as ToolOutput<N>;
+    const client = await context.connection.get(combined.signal);
+    const call = client.callTool(
+      { name, arguments: args, ...(registration && { _meta: registration.meta }) },
+      undefined,
+      { timeout: NO_SDK_TIMEOUT },
+    ) as Promise<CallToolResult>;
+    return await raceSignal(call, combined.signal);
+  } catch (error) {
+    if (combined.signal.aborted) throw error;
+    throw callError(error, name, context.secrets);
   } finally {
     registration?.release();
     combined.exit();

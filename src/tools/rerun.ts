@@ -40,7 +40,7 @@ export interface RerunContext extends InvokeContext {
   url: URL;
 }
 
-/** How far the server's clock may be behind ours when judging "started after our first request". */
+/** How far the server's clock may be behind ours when judging "retried after our first request". */
 const CLOCK_SKEW_MS = 60_000;
 
 const REFUSAL = {
@@ -83,9 +83,9 @@ async function waitInScope(
 /**
  * Sends `plan_retry` / `plan_resume`, which the transport never resends itself. After an
  * ambiguous failure it sends again (with backoff, within the retry deadline); if the
- * server then refuses because the plan is no longer failed, `plan_status` decides:
- * `pending`, or `processing` in a run started after the first request, means the
- * first request took effect, so the call succeeds; otherwise the refusal is thrown.
+ * server then refuses because the plan is no longer failed or stopped, `plan_status`
+ * decides by what PlanExe changed (see `tookEffect`): the call then succeeds as a
+ * {@link ConfirmedRerun}; otherwise the refusal is thrown.
  */
 export async function rerunPlan<N extends "plan_retry" | "plan_resume">(
   context: RerunContext,
@@ -129,7 +129,7 @@ export async function rerunPlan<N extends "plan_retry" | "plan_resume">(
       }
       if (!ambiguous || !isPlanExeError(error) || error.code !== REFUSAL[name]) throw error;
       const status = await invokeTool(context, "plan_status", { plan_id: args.plan_id }, signal);
-      if (!tookEffect(status, firstSentAt)) throw error;
+      if (!tookEffect(name, status, firstSentAt)) throw error;
       context.logger?.info?.(`planexe-client: ${name} confirmed by plan_status (${status.state})`);
       const confirmed: ConfirmedRerun = {
         confirmed_by_status: true,
@@ -144,9 +144,26 @@ export async function rerunPlan<N extends "plan_retry" | "plan_resume">(
   }
 }
 
-function tookEffect(status: PlanStatusOutput, firstSentAt: number): boolean {
-  if (status.state === "pending") return true;
-  if (status.state !== "processing") return false;
-  const started = status.timing.started_at ? Date.parse(status.timing.started_at) : Number.NaN;
-  return Number.isNaN(started) || started >= firstSentAt - CLOCK_SKEW_MS;
+/**
+ * Whether `plan_status`, read after the server refused a resend as "already done",
+ * shows that a request of ours that may have reached it took effect. The refusal
+ * itself says the plan is no longer failed or stopped. What PlanExe changes:
+ * - `plan_retry` sets the plan `pending` and resets `timing.started_at` (the plan's
+ *   creation time) to the moment it acted: a creation time at or after our first
+ *   send (less clock skew) is that retry, whatever state the run has reached since;
+ * - `plan_resume` sets it `pending` and keeps `started_at` (and progress), and its
+ *   `resume_count` shows only in its own answer: queued or running again is the
+ *   signal. (A plan that was never failed would also read so; its first answer was
+ *   a refusal we never saw, and it runs, as asked.)
+ */
+function tookEffect(
+  name: "plan_retry" | "plan_resume",
+  status: PlanStatusOutput,
+  firstSentAt: number,
+): boolean {
+  const running = status.state === "pending" || status.state === "processing";
+  if (name === "plan_resume") return running;
+  const created = status.timing.started_at ? Date.parse(status.timing.started_at) : Number.NaN;
+  if (Number.isNaN(created)) return running;
+  return created >= firstSentAt - CLOCK_SKEW_MS;
 }

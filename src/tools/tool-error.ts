@@ -47,9 +47,45 @@ export function firstText(content: unknown): string | undefined {
 }
 
 /**
+ * How PlanExe's MCP server (the Python MCP SDK's FastMCP) words a refusal it sends as
+ * text only, with the code each becomes: bad arguments (`Error executing tool X: N
+ * validation error(s) for …`, `Input validation error: …`), an unknown tool
+ * (`Unknown tool: X`), and any other exception in a tool (its database down, …).
+ */
+const TEXT_ONLY: readonly { pattern: RegExp; code: ErrorCode }[] = [
+  {
+    pattern: /^Error executing tool [^:]*: \d+ validation errors? for /,
+    code: ErrorCode.INVALID_ARGUMENTS,
+  },
+  { pattern: /^Input validation error: /, code: ErrorCode.INVALID_ARGUMENTS },
+  { pattern: /^Unknown tool: /, code: ErrorCode.INVALID_TOOL },
+  { pattern: /^Error executing tool /, code: ErrorCode.INTERNAL_ERROR },
+];
+
+/** A refusal with no `{ error }` payload: the server's text kept (scrubbed), its code read from the text. */
+function textOnlyError(
+  tool: string,
+  text: string | undefined,
+  secrets: readonly (string | undefined)[],
+): ToolError {
+  if (text === undefined || text.trim() === "")
+    return new ToolError(ErrorCode.UNKNOWN_SERVER_ERROR, `${tool} failed without saying why`, {
+      tool,
+    });
+  const message = `${tool} failed: ${redactText(text, secrets)}`;
+  const code = TEXT_ONLY.find(({ pattern }) => pattern.test(text))?.code;
+  if (code === undefined) return new ToolError(ErrorCode.UNKNOWN_SERVER_ERROR, message, { tool });
+  const context = { tool, details: { textOnly: true } };
+  return INVALID_ARGUMENT_CODES.has(code)
+    ? new InvalidArgumentError(code, message, context)
+    : new ToolError(code, message, context);
+}
+
+/**
  * The typed error for a tool result with `isError: true`, keeping the server's code:
  * `PlanNotFoundError`, `InsufficientCreditsError`, `InvalidArgumentError`, else `ToolError`.
  * Codes the SDK does not know become `UNKNOWN_SERVER_ERROR` with the server's code in `details.code`.
+ * A text-only refusal keeps its text and gets the code its wording says (`TEXT_ONLY`).
  * Secrets (the API key, plan ids) are removed from the message.
  */
 export function toolErrorFromResult(
@@ -58,14 +94,7 @@ export function toolErrorFromResult(
   secrets: readonly (string | undefined)[] = [],
 ): ToolError {
   const payload = readToolErrorPayload(result);
-  if (!payload) {
-    const text = firstText(result.content) ?? "the tool failed without saying why";
-    return new ToolError(
-      ErrorCode.UNKNOWN_SERVER_ERROR,
-      `${tool} failed: ${redactText(text, secrets)}`,
-      { tool },
-    );
-  }
+  if (!payload) return textOnlyError(tool, firstText(result.content), secrets);
   const { code, message, details } = payload.error;
   const text = `${tool} failed (${code}): ${redactText(message, secrets)}`;
   const context = { tool, details };

@@ -1,6 +1,12 @@
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import {
+  type CallToolResult,
+  ToolListChangedNotificationSchema,
+} from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Emulator } from "../../src/emulator/index.js";
+import { TOOLS } from "../../src/tools/schemas/registry.js";
 import { callTool, startFastEmulator, waitFor } from "../emulator/helpers.js";
 import {
   callWithProgress,
@@ -40,7 +46,45 @@ async function edgeDown(): Promise<void> {
   );
 }
 
+/** PlanExe's own description of `name`, asked without the local server in between. */
+async function planexeDescription(name: string): Promise<string | undefined> {
+  const client = new Client({ name: "reference", version: "1" });
+  await client.connect(new StreamableHTTPClientTransport(new URL(`${emulator.url}/mcp`)));
+  try {
+    const { tools } = await client.listTools();
+    return tools.find((tool) => tool.name === name)?.description;
+  } finally {
+    await client.close();
+  }
+}
+
 describe("planexe-client mcp through emulator deploys", () => {
+  it("started during a deploy: the built-in list at once, PlanExe's own after list_changed", async () => {
+    const deploying = emulator.deploy({ mode: "restart", windowMs: 5000, graceMs: 500 });
+    await edgeDown();
+    const during = await startLocalServer(emulator.url);
+    try {
+      let changed = 0;
+      during.client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+        changed += 1;
+      });
+      const before = await during.client.listTools();
+      const builtin = before.tools.find((tool) => tool.name === "plan_status")?.description;
+      expect(builtin?.startsWith(TOOLS.plan_status.description)).toBe(true);
+      expect(changed).toBe(0);
+      await deploying;
+      await waitFor(() => changed > 0, { what: "notifications/tools/list_changed" });
+      const own = await planexeDescription("plan_status");
+      expect(own).not.toBe(TOOLS.plan_status.description);
+      const after = await during.client.listTools();
+      const live = after.tools.find((tool) => tool.name === "plan_status")?.description;
+      expect(live?.startsWith(own ?? "-")).toBe(true);
+      expect(after.tools.map((tool) => tool.name)).toContain("plan_wait");
+    } finally {
+      await during.close();
+    }
+  }, 60_000);
+
   it("plan_status once a second through a restart deploy: every call succeeds", async () => {
     const deploying = emulator.deploy({ mode: "restart", windowMs: 3000, graceMs: 500 });
     let deployed = false;

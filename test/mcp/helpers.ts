@@ -1,8 +1,15 @@
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type ServerResponse,
+} from "node:http";
+import { type AddressInfo, createServer as createNetServer } from "node:net";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { type CallToolResult, CallToolResultSchema } from "@modelcontextprotocol/sdk/types.js";
+import { serveFetch } from "../../src/emulator/node-http.js";
+import { createPlanExeApp, type PlanExeWorld } from "../../src/fake/index.js";
 import { MAIN, requireBuild } from "../cli/helpers.js";
 import { isAlive, waitFor } from "../emulator/helpers.js";
 import { DOUBLE_API_KEY } from "../../src/emulator/index.js";
@@ -105,5 +112,55 @@ export function trackOpenStreams(): { open(): number; opened(): number; stop(): 
     open: () => open,
     opened: () => opened,
     stop: () => unsubscribe("http.server.request.start", onRequest),
+  };
+}
+
+/** The PlanExe double's world served on loopback, as one replica would serve it. */
+export interface ServedPlanExe {
+  url: string;
+  /** `tools/call` requests that reached the world, by tool name. */
+  calls(tool: string): number;
+  /** The next answer to a `tools/call` of `tool` is cut after PlanExe ran it (its fate unknown to the caller). */
+  cutNextAnswer(tool: string): void;
+  close(): Promise<void>;
+}
+
+/** A loopback port nothing listens on (yet). */
+export async function freePort(): Promise<number> {
+  const probe = createNetServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+/** Serves `createPlanExeApp(world)` on 127.0.0.1 (`port` 0: a free one). */
+export async function servePlanExe(world: PlanExeWorld, port = 0): Promise<ServedPlanExe> {
+  const app = createPlanExeApp(world);
+  const counts = new Map<string, number>();
+  const cuts = new Set<string>();
+  const handler = async (request: Request): Promise<Response> => {
+    const body = request.method === "POST" ? await request.clone().text() : "";
+    const call = /"method":"tools\/call".*?"name":"([^"]+)"/.exec(body)?.[1];
+    if (call) counts.set(call, (counts.get(call) ?? 0) + 1);
+    const response = await app.fetch(request);
+    if (!call || !cuts.delete(call)) return response;
+    await response.body?.cancel();
+    // Headers go out, then the connection drops: the tool ran, its answer is lost.
+    const cut = new ReadableStream({ pull: (controller) => controller.error(new Error("cut")) });
+    return new Response(cut, { status: 200, headers: { "content-type": "application/json" } });
+  };
+  const server = createHttpServer(serveFetch(handler));
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  const { port: bound } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${bound}`,
+    calls: (tool) => counts.get(tool) ?? 0,
+    cutNextAnswer: (tool) => void cuts.add(tool),
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      app.close();
+    },
   };
 }

@@ -83,9 +83,22 @@ describe("PlanExeClient types (inferred from the zod schemas)", () => {
       .toEqualTypeOf<number | undefined>();
   });
 
-  it("sendFeedback takes the contract's categories", () => {
-    expectTypeOf(client.sendFeedback)
+  it("sendFeedback offers the documented categories and takes any string, as PlanExe does", () => {
+    expectTypeOf(client.sendFeedback).parameter(0).toExtend<string>();
+    expectTypeOf<"mcp" | "plan" | "code" | "docs" | "other">().toExtend<
+      Parameters<typeof client.sendFeedback>[0]
+    >();
+    expectTypeOf<"feature-request">().toExtend<Parameters<typeof client.sendFeedback>[0]>();
+  });
+
+  it("user_api_key is not an option: PlanExe charges the client's own key", () => {
+    expectTypeOf(client.createPlan)
+      .parameter(1)
+      .exclude<undefined>()
+      .not.toHaveProperty("user_api_key");
+    expectTypeOf(client.listPlans)
       .parameter(0)
-      .toEqualTypeOf<"mcp" | "plan" | "code" | "docs" | "other">();
+      .exclude<undefined>()
+      .not.toHaveProperty("user_api_key");
   });
 });

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { planexeResult, rpcResult } from "../contract/fixtures.js";
 import { setup } from "./helpers.js";
 
 const WINDOW_MS = 120_000;
@@ -207,6 +208,59 @@ describe("calls whose answer is lost after the server acted", () => {
     const result = await run(client.resumePlan(plan.plan_id));
     expect(result.confirmed_by_status).toBe(true);
     expect(double.world.getPlan(plan.plan_id)?.resume_count).toBe(1);
+  });
+
+  /** A `plan_status` as PlanExe writes it (test/fixtures/planexe), `processing`, created at `createdAt`. */
+  function processingSince(createdAt: number, planId: string) {
+    const status = planexeResult("plan_status", "processing") as {
+      structuredContent: Record<string, unknown> & { timing: Record<string, unknown> };
+    };
+    const structured = {
+      ...status.structuredContent,
+      plan_id: planId,
+      timing: { ...status.structuredContent.timing, started_at: new Date(createdAt).toISOString() },
+    };
+    return {
+      ...status,
+      structuredContent: structured,
+      content: [{ type: "text", text: JSON.stringify(structured) }],
+    };
+  }
+
+  /**
+   * A plan created two hours ago that failed; the next `tool` call's answer is lost after
+   * the double acted, and `plan_status` then answers as PlanExe does: processing, with
+   * the plan's creation time as `started_at`.
+   */
+  async function lostAfterTwoHours(tool: "plan_retry" | "plan_resume") {
+    const env = setup();
+    teardown = env.close;
+    const plan = await env.run(env.client.createPlan("A plan that fails"));
+    const createdAt = env.clock.now();
+    env.double.world.failPlan(plan.plan_id);
+    await env.clock.advance(2 * 3_600_000);
+    env.double.failNext({ tool, after: "response-lost" });
+    env.double.answerNext({
+      tool: "plan_status",
+      respond: ({ id }) => rpcResult(id, processingSince(createdAt, plan.plan_id)),
+    });
+    return { ...env, plan };
+  }
+
+  it("a lost plan_resume answer after PlanExe acted is confirmed, though started_at is the plan's creation time (kept by resume)", async () => {
+    // PlanExe's plan_status after a resume: running again, creation time two hours back.
+    const { double, client, run, plan } = await lostAfterTwoHours("plan_resume");
+    const result = await run(client.resumePlan(plan.plan_id));
+    expect(result).toMatchObject({ confirmed_by_status: true, state: "processing" });
+    expect(double.world.getPlan(plan.plan_id)?.resume_count).toBe(1);
+    expect(double.requests.count({ tool: "plan_resume" })).toBe(2);
+  });
+
+  it("a lost plan_retry answer is confirmed only by a creation time PlanExe reset at or after our first send", async () => {
+    // A run whose creation time predates our request is not our retry: the refusal stands.
+    const { client, run, plan } = await lostAfterTwoHours("plan_retry");
+    const error = await run(client.retryPlan(plan.plan_id)).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: "ToolError", code: "PLAN_NOT_FAILED" });
   });
 
   it("close() ends a plan_retry waiting to be sent again: it rejects and nothing more is sent", async () => {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { ProtocolError } from "../../src/errors/index.js";
+import { ProtocolError, ToolError } from "../../src/errors/index.js";
 import type { DeployWindow } from "../../src/testing/index.js";
+import { planexeResult, rpcResult } from "../contract/fixtures.js";
 import { rejection, setup } from "./helpers.js";
 
 let teardown: (() => Promise<void>) | undefined;
@@ -201,5 +202,72 @@ describe("download", () => {
     expect(clock.now()).toBeGreaterThanOrEqual(window!.endsAt);
     expect(double.requests.count({ status: 502 })).toBeGreaterThan(0);
     expect(report.bytes.byteLength).toBe(report.download_size);
+  });
+});
+
+describe("download, over PlanExe's in-result failures (test/fixtures/planexe)", () => {
+  const failedReport = planexeResult("plan_file_info", "the report of a failed plan");
+  const unavailable = planexeResult("plan_file_info", "the report's bytes unreadable");
+
+  it("a failed plan's report fails at once with generation_failed, not NOT_READY, and waits for nothing", async () => {
+    const { double, clock, client, run, close } = setup();
+    teardown = close;
+    const plan = await run(client.createPlan("A bakery"));
+    await clock.advance(610_000);
+    double.answerNext({ tool: "plan_file_info", respond: ({ id }) => rpcResult(id, failedReport) });
+    const before = clock.now();
+    const error = await run(rejection(client.download(plan.plan_id)));
+    expect(error).toBeInstanceOf(ToolError);
+    expect((error as ToolError).code).toBe("generation_failed");
+    expect(error.message).toMatch(/never be ready/);
+    expect(clock.now()).toBe(before);
+    expect(double.requests.count({ tool: "plan_file_info" })).toBe(1);
+  });
+
+  /** A completed plan whose next `times` plan_file_info answers are content_unavailable. */
+  async function completedThenUnavailable(times: number, deadlineMs?: number) {
+    const env = setup({}, deadlineMs === undefined ? {} : { retry: { deadlineMs } });
+    teardown = env.close;
+    const plan = await env.run(env.client.createPlan("A bakery"));
+    await env.clock.advance(610_000);
+    env.double.answerNext({
+      tool: "plan_file_info",
+      times,
+      respond: ({ id }) => rpcResult(id, unavailable),
+    });
+    return { ...env, plan };
+  }
+
+  it("content_unavailable (worker_plan deploying) is asked again and the download completes", async () => {
+    const { double, clock, client, run, plan } = await completedThenUnavailable(3);
+    const before = clock.now();
+    const report = await run(client.download(plan.plan_id));
+    expect(await sha256(report.bytes)).toBe(report.sha256);
+    expect(double.requests.count({ tool: "plan_file_info" })).toBe(4);
+    // Paced by the one policy's backoff (0.25 s, then doubling, jittered): seconds, not a deploy's minutes.
+    expect(clock.now() - before).toBeLessThan(5_000);
+  });
+
+  it("content_unavailable past the retry deadline fails typed, with the attempts made", async () => {
+    const { clock, client, run, plan } = await completedThenUnavailable(1_000, 30_000);
+    const before = clock.now();
+    const error = await run(rejection(client.download(plan.plan_id)));
+    expect(error).toBeInstanceOf(ToolError);
+    expect((error as ToolError).code).toBe("content_unavailable");
+    expect((error as ToolError).attempts).toBeGreaterThan(3);
+    expect(error.message).toMatch(/still unavailable after \d+ attempt/);
+    expect(clock.now() - before).toBeLessThanOrEqual(30_000);
+    expect(clock.now() - before).toBeGreaterThan(10_000);
+  });
+
+  it("getFileInfo says content_unavailable at once (one call, no wait)", async () => {
+    const { double, clock, client, run, close } = setup();
+    teardown = close;
+    double.answerNext({ tool: "plan_file_info", respond: ({ id }) => rpcResult(id, unavailable) });
+    const before = clock.now();
+    const error = await run(rejection(client.getFileInfo("5a0f3c1e-8d2b-4c47-9e0a-2f6d7b1c9e44")));
+    expect((error as ToolError).code).toBe("content_unavailable");
+    expect(clock.now()).toBe(before);
+    expect(double.requests.count({ tool: "plan_file_info" })).toBe(1);
   });
 });

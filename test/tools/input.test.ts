@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { PlanExeClient } from "../../src/client.js";
 import { requirePlanId } from "../../src/tools/input.js";
 import { TOOLS } from "../../src/tools/schemas/registry.js";
+import { planexeResult, rpcResult } from "../contract/fixtures.js";
+import { setup } from "./helpers.js";
 
 // No request is made: misuse is caught before anything is sent.
 const client = new PlanExeClient({
@@ -22,7 +24,8 @@ describe("misuse", () => {
       // @ts-expect-error a profile string instead of the options object
       client.retryPlan("id", "premium"),
     ).rejects.toThrow(/Did you mean `client.retryPlan\(planId, \{ model_profile: "premium" \}\)`/);
-    await expect(client.createPlan("")).rejects.toThrow(/createPlan needs a prompt/);
+    // @ts-expect-error not a string (PlanExe takes any string, the empty one included)
+    await expect(client.createPlan(42)).rejects.toThrow(/createPlan needs a prompt string/);
     await expect(
       // @ts-expect-error not a profile
       client.createPlan("p", { model_profile: "gold" }),
@@ -74,6 +77,55 @@ describe("the plan id checked by hand", () => {
         byHand = undefined;
       }
       expect(byHand, JSON.stringify(value)).toBe(schema.success ? schema.data.plan_id : undefined);
+    }
+  });
+});
+
+describe("inputs PlanExe accepts are sent, not refused", () => {
+  const received = planexeResult("send_feedback", "received");
+
+  it("send_feedback: any category (a warning for one PlanExe does not document) and an empty message", async () => {
+    const warnings: string[] = [];
+    const { double, client, run, close } = setup({}, { logger: { warn: (m) => warnings.push(m) } });
+    try {
+      double.answerNext({
+        tool: "send_feedback",
+        times: 2,
+        respond: ({ id }) => rpcResult(id, received),
+      });
+      await expect(run(client.sendFeedback("feature-request", ""))).resolves.toMatchObject({
+        message: "Feedback received. Thank you.",
+      });
+      expect(warnings).toEqual([
+        expect.stringMatching(/"feature-request" is not one PlanExe documents/),
+      ]);
+      await run(client.sendFeedback("docs", "Clear"));
+      expect(warnings).toHaveLength(1);
+      const sent = double.requests.filter({ tool: "send_feedback" });
+      expect(sent).toHaveLength(2);
+    } finally {
+      await close();
+    }
+  });
+
+  it("plan_create: an empty prompt is PlanExe's to judge; user_api_key is never sent", async () => {
+    const { double, client, run, close } = setup();
+    try {
+      let sent: Record<string, unknown> | undefined;
+      double.answerNext({
+        tool: "plan_create",
+        respond: async ({ id, request }) => {
+          sent = (
+            (await request.clone().json()) as { params: { arguments: Record<string, unknown> } }
+          ).params.arguments;
+          return rpcResult(id, planexeResult("plan_create", "a new plan"));
+        },
+      });
+      // @ts-expect-error not an option any more: PlanExe charges the client's own key
+      await run(client.createPlan("", { user_api_key: "pex_someone_else_0001" }));
+      expect(sent).toEqual({ prompt: "", model_profile: "baseline" });
+    } finally {
+      await close();
     }
   });
 });

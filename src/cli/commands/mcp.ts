@@ -1,6 +1,6 @@
 import { PlanExeClient } from "../../client.js";
 import { redactUrl } from "../../errors/redact.js";
-import { createLocalMcpServer } from "../../mcp/server.js";
+import { startLocalMcpServer } from "../../mcp/server.js";
 import { serveStdio } from "../../mcp/stdio.js";
 import { systemClock } from "../../transport/clock.js";
 import { CONNECTION_HELP, CONNECTION_OPTIONS, resolveConnection } from "../args/connection.js";
@@ -20,12 +20,20 @@ const OPTIONS = { ...CONNECTION_OPTIONS, "call-budget": { type: "string" } } as 
 const DEFAULT_BUDGET_MS = 55_000;
 /** How often a call waiting out an outage sends a progress notification. */
 const PROGRESS_INTERVAL_MS = 5_000;
+/**
+ * How long the server waits at start for PlanExe's own tools and instructions
+ * (an answer from a reachable PlanExe takes a few round trips) before it answers
+ * `initialize` with the built-in ones: a host never waits longer than this.
+ */
+const START_WAIT_MS = 1_000;
 
 const HELP = `Usage: planexe-client mcp [options]
 
 A local MCP server over stdio for Claude Desktop, Claude Code, Cursor and VS Code.
-It lists PlanExe's tools itself (so the host connects even while PlanExe is down),
-answers them through the SDK's retry policy, and adds plan_wait. stdout carries
+It shows the host PlanExe's own tools and instructions (asked at start, waiting at
+most 1 s; while PlanExe is down or slow it serves the tools this package knows and
+swaps in PlanExe's list when PlanExe answers), answers every call through the
+SDK's retry policy, and adds plan_wait. stdout carries
 only JSON-RPC; diagnostics go to stderr. Put the key in the host config's env:
 
   { "command": "npx", "args": ["-y", "planexe-client", "mcp"],
@@ -65,23 +73,29 @@ export const mcpCommand: Command = {
       logger: { info: log, warn: log },
       signal: env.signal,
     });
-    const server = createLocalMcpServer({
-      client,
-      callBudgetMs,
-      progressIntervalMs: PROGRESS_INTERVAL_MS,
-      clock: systemClock,
-      secrets: connection.apiKey ? [connection.apiKey] : [],
-      log,
-    });
-    log(
-      `serving PlanExe at ${redactUrl(connection.baseUrl)} on stdio (call budget ${callBudgetMs / 1000} s)`,
-    );
     try {
-      await serveStdio(server, {
-        stdin: process.stdin,
-        stdout: process.stdout,
-        signal: env.signal,
+      const local = await startLocalMcpServer({
+        client,
+        callBudgetMs,
+        progressIntervalMs: PROGRESS_INTERVAL_MS,
+        startWaitMs: START_WAIT_MS,
+        clock: systemClock,
+        secrets: connection.apiKey ? [connection.apiKey] : [],
+        log,
       });
+      const source = local.catalog.live ? "PlanExe's own" : "the built-in";
+      log(
+        `serving PlanExe at ${redactUrl(connection.baseUrl)} on stdio with ${source} tool list (call budget ${callBudgetMs / 1000} s)`,
+      );
+      try {
+        await serveStdio(local.server, {
+          stdin: process.stdin,
+          stdout: process.stdout,
+          signal: env.signal,
+        });
+      } finally {
+        await local.close();
+      }
     } finally {
       await client.close().catch(() => {});
     }

@@ -26,6 +26,7 @@ export function createJsonRenderer(output: Output): Renderer {
         ...(result.reportUrl && { report_url: result.reportUrl }),
         ...(result.reportNote && { report_note: result.reportNote }),
         ...(result.saved && { saved: result.saved }),
+        ...(result.missing?.length && { missing: result.missing }),
         ...(result.error && { error: result.error }),
       });
       const error = errorLine(result);

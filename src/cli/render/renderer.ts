@@ -9,6 +9,15 @@ export interface SavedFile {
   bytes: number;
 }
 
+/** An artifact `download` / `--download` could not get from PlanExe. */
+export interface MissingFile {
+  artifact: "report" | "zip";
+  /** `content_unavailable`, `generation_failed` or `NOT_READY`. */
+  code: string;
+  /** Why, in the SDK's words (no secret in it). */
+  reason: string;
+}
+
 /** How a watch ended, as the CLI reports it. */
 export interface WatchResult {
   /** The plan's final state, when it reached one. */
@@ -19,6 +28,8 @@ export interface WatchResult {
   /** Why the report link is missing, when it is. */
   reportNote?: string | undefined;
   saved?: SavedFile[] | undefined;
+  /** Artifacts `--download` could not get (the others were saved). */
+  missing?: MissingFile[] | undefined;
   /** The failure's message (plan failed, or the watch could not go on). */
   error?: string | undefined;
 }

@@ -16,5 +16,6 @@ export function resultLines(result: WatchResult): string[] {
   else if (result.reportNote) lines.push(`Report: ${result.reportNote}`);
   for (const file of result.saved ?? [])
     lines.push(`Saved ${file.artifact}: ${file.path} (${file.bytes} bytes, sha256 ${file.sha256})`);
+  for (const file of result.missing ?? []) lines.push(`Not saved ${file.artifact}: ${file.reason}`);
   return lines;
 }

@@ -47,7 +47,7 @@ export async function finishPlan(options: {
   }
   if (options.downloadDir) {
     try {
-      result.saved = await saveArtifacts(
+      const { saved, missing } = await saveArtifacts(
         client,
         ref.planId,
         options.downloadDir,
@@ -55,6 +55,12 @@ export async function finishPlan(options: {
         undefined,
         options.force === true,
       );
+      result.saved = saved;
+      if (missing.length > 0) {
+        result.missing = missing;
+        result.error = `download incomplete: ${missing.map((file) => file.artifact).join(" and ")} not saved`;
+        result.exitCode = ExitCode.ERROR;
+      }
     } catch (error) {
       const cliError = explain(error, { ...options, baseUrl: ref.baseUrl });
       result.error = `download failed: ${cliError.message}`;

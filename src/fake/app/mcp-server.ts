@@ -36,6 +36,7 @@ export function createPlanExeMcpServer(world: PlanExeWorld, caller: Caller): Mcp
       {
         description: tool.description,
         inputSchema: tool.inputSchema,
+        ...(tool.outputSchema && { outputSchema: tool.outputSchema }),
         annotations: tool.annotations,
       },
       (args) => call(tool.name, args),

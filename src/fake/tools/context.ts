@@ -26,6 +26,8 @@ export interface ToolContext {
   queued(): void;
   /** A plan left `processing` because of a tool (stop): free its worker slot. */
   stopped(planId: string): void;
+  /** The world's `extraTools` option: tools a newer PlanExe would list, by name. */
+  extraTools?: ReadonlyMap<string, ToolDefinition>;
 }
 
 /** Thrown by a handler to answer with a tool error (`isError: true`). */
@@ -43,6 +45,8 @@ export interface ToolDefinition<Shape extends z.ZodRawShape = z.ZodRawShape> {
   name: string;
   description: string;
   inputSchema: z.ZodObject<Shape>;
+  /** Listed as the tool's `outputSchema` (only tools added by `extraTools` have one). */
+  outputSchema?: z.ZodObject;
   annotations: ToolAnnotations;
   /** Free tools answer without an API key. */
   free: boolean;

@@ -36,13 +36,14 @@ function textOnly(text: string): ToolOutcome {
 }
 
 /**
- * Runs one tool as PlanExe's HTTP wrappers do: unknown name → text-only
+ * Runs one tool (the contract's, else the world's `extraTools`) as PlanExe's HTTP
+ * wrappers do: unknown name → text-only
  * `Unknown tool: X`; arguments that fail the wrapper's signature → text-only
  * `Error executing tool X: N validation error(s) …`; arguments the wrapper does not
  * take are dropped; a handler's refusal → its own code; any other exception → text-only.
  */
 export function runTool(name: string, args: unknown, context: ToolContext): ToolOutcome {
-  const tool = byName.get(name);
+  const tool = byName.get(name) ?? context.extraTools?.get(name);
   if (!tool) return textOnly(`Unknown tool: ${name}`);
   const input = args ?? {};
   const parsed = tool.inputSchema.safeParse(input);

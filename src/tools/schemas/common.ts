@@ -15,9 +15,6 @@ export type ModelProfile = z.infer<typeof ModelProfileSchema>;
 /** An input that a caller leaves out gets the server's default (`baseline`). */
 export const ModelProfileInputSchema = ModelProfileSchema.default("baseline");
 
-/** A user's own model API key, forwarded by PlanExe to the model provider. */
-export const UserApiKeySchema = z.string().min(1, "user_api_key must not be empty");
-
 /** A timestamp as the server sends it (ISO 8601). Kept as a string: the SDK never reformats server data. */
 export const TimestampSchema = z.string();
 

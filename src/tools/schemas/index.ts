@@ -49,10 +49,14 @@ export {
 export {
   type Artifact,
   ArtifactSchema,
+  type FileFailure,
+  FileFailureSchema,
   type FileNotReady,
   FileNotReadySchema,
   type FileReady,
   FileReadySchema,
+  type PlanFileInfoAnswer,
+  PlanFileInfoAnswerSchema,
   type PlanFileInfoInput,
   PlanFileInfoInputSchema,
   type PlanFileInfoOutput,
@@ -86,6 +90,7 @@ export {
   type ToolSpec,
 } from "./registry.js";
 export {
+  FEEDBACK_CATEGORIES,
   type FeedbackCategory,
   FeedbackCategorySchema,
   type SendFeedbackInput,

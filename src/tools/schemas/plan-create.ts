@@ -1,18 +1,20 @@
 import { z } from "zod";
-import { ModelProfileInputSchema, TimestampSchema, UserApiKeySchema } from "./common.js";
+import { ModelProfileInputSchema, TimestampSchema } from "./common.js";
 
-/** Input of `plan_create`. */
+/**
+ * Input of `plan_create`. Checked no stricter than PlanExe checks it: any prompt
+ * string, any `start_date` string. There is no `user_api_key`: over HTTP PlanExe
+ * fills it from the request's own key, so the account charged is always the client's
+ * `apiKey`.
+ */
 export const PlanCreateInputSchema = z.object({
-  /** What to plan. */
-  prompt: z
-    .string({ error: "prompt must be a string describing what to plan" })
-    .min(1, "prompt must not be empty"),
+  /** What to plan (PlanExe takes any string; its guidance is a detailed prompt of ~300-800 words). */
+  prompt: z.string({ error: "prompt must be a string describing what to plan" }),
   /** @default "baseline" */
   model_profile: ModelProfileInputSchema,
-  user_api_key: UserApiKeySchema.optional(),
-  /** When the plan starts, ISO 8601 with an offset (`2026-03-01T09:00:00+01:00`). */
-  start_date: z.iso
-    .datetime({ offset: true, error: "start_date must be ISO 8601 with an offset" })
+  /** When the plan starts, documented as ISO 8601 with an offset (`2026-03-01T09:00:00+01:00`); PlanExe does not check it. */
+  start_date: z
+    .string({ error: "start_date must be a string (ISO 8601 with an offset)" })
     .optional(),
 });
 export type PlanCreateInput = z.input<typeof PlanCreateInputSchema>;

@@ -13,14 +13,18 @@ export const PlanFileInfoInputSchema = z.object({
 });
 export type PlanFileInfoInput = z.input<typeof PlanFileInfoInputSchema>;
 
-/** `plan_file_info` while the artifact does not exist yet. */
+/** `plan_file_info` while the artifact does not exist yet: `reason` is `processing`, or `stopped` for a stopped plan's report. */
 export const FileNotReadySchema = z.looseObject({
   ready: z.literal(false),
   reason: z.string(),
 });
 export type FileNotReady = z.infer<typeof FileNotReadySchema>;
 
-/** `plan_file_info` once the artifact exists. `download_url` carries a signed `?token=` valid 15 min. */
+/**
+ * `plan_file_info` once the artifact exists (PlanExe sends no `ready` key then).
+ * `download_url` carries a signed `?token=` valid 15 min; `expires_at` is ISO 8601
+ * with microseconds and `+00:00`.
+ */
 export const FileReadySchema = z.looseObject({
   ready: z.literal(true).optional(),
   content_type: z.string(),
@@ -32,6 +36,27 @@ export const FileReadySchema = z.looseObject({
 });
 export type FileReady = z.infer<typeof FileReadySchema>;
 
-/** Output of `plan_file_info`: not ready (`ready: false`) or ready. */
+/** What `getFileInfo` resolves with: not ready yet (`ready: false`), or ready. */
 export const PlanFileInfoOutputSchema = z.union([FileNotReadySchema, FileReadySchema]);
 export type PlanFileInfoOutput = z.infer<typeof PlanFileInfoOutputSchema>;
+
+/**
+ * A failure PlanExe reports inside a `plan_file_info` result (`isError: false`):
+ * `{ error: { code: "content_unavailable", message } }` when it cannot read the
+ * bytes, and `{ ready: false, reason: "failed", error: { code: "generation_failed",
+ * message } }` for a failed plan's report. `getFileInfo` turns both into typed errors.
+ */
+export const FileFailureSchema = z.looseObject({
+  ready: z.literal(false).optional(),
+  reason: z.string().optional(),
+  error: z.looseObject({ code: z.string(), message: z.string().optional() }),
+});
+export type FileFailure = z.infer<typeof FileFailureSchema>;
+
+/** Every `plan_file_info` result PlanExe sends: a failure first (it may carry `ready: false` too), then not ready, then ready. */
+export const PlanFileInfoAnswerSchema = z.union([
+  FileFailureSchema,
+  FileNotReadySchema,
+  FileReadySchema,
+]);
+export type PlanFileInfoAnswer = z.infer<typeof PlanFileInfoAnswerSchema>;

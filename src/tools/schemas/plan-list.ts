@@ -1,9 +1,8 @@
 import { z } from "zod";
-import { PlanStateSchema, TimestampSchema, UserApiKeySchema } from "./common.js";
+import { PlanStateSchema, TimestampSchema } from "./common.js";
 
-/** Input of `plan_list`. */
+/** Input of `plan_list`: the plans of the client's own key (PlanExe lists by the request's key; with auth off, everyone's). */
 export const PlanListInputSchema = z.object({
-  user_api_key: UserApiKeySchema.optional(),
   /** How many plans, newest first (1–50). @default 10 */
   limit: z
     .number()
@@ -19,7 +18,8 @@ export const PlanSummarySchema = z.looseObject({
   plan_id: z.string(),
   state: PlanStateSchema,
   progress_percentage: z.number(),
-  created_at: TimestampSchema,
+  /** PlanExe sends `null` for a plan without a creation time (then left out). */
+  created_at: TimestampSchema.optional(),
   /** The first 100 characters of the prompt. */
   prompt_excerpt: z.string(),
 });

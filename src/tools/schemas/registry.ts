@@ -11,7 +11,7 @@ import {
   PlanStopOutputSchema,
 } from "./plan-control.js";
 import { PlanCreateInputSchema, PlanCreateOutputSchema } from "./plan-create.js";
-import { PlanFileInfoInputSchema, PlanFileInfoOutputSchema } from "./plan-file-info.js";
+import { PlanFileInfoAnswerSchema, PlanFileInfoInputSchema } from "./plan-file-info.js";
 import { PlanListInputSchema, PlanListOutputSchema } from "./plan-list.js";
 import { PlanStatusInputSchema, PlanStatusOutputSchema } from "./plan-status.js";
 import { SendFeedbackInputSchema, SendFeedbackOutputSchema } from "./send-feedback.js";
@@ -111,7 +111,8 @@ export const TOOLS = {
   }),
   plan_file_info: spec({
     input: PlanFileInfoInputSchema,
-    output: PlanFileInfoOutputSchema,
+    // Every answer form, failures reported inside the result included: `getFileInfo` types them.
+    output: PlanFileInfoAnswerSchema,
     readOnly: true,
     idempotent: true,
     free: false,

@@ -1,16 +1,23 @@
 import { z } from "zod";
-import { PlanIdSchema, TimestampSchema, UserApiKeySchema } from "./common.js";
+import { PlanIdSchema, TimestampSchema } from "./common.js";
 
-/** What the feedback is about. */
-export const FeedbackCategorySchema = z.enum(["mcp", "plan", "code", "docs", "other"]);
-export type FeedbackCategory = z.infer<typeof FeedbackCategorySchema>;
+/** The categories PlanExe documents for feedback. */
+export const FEEDBACK_CATEGORIES = ["mcp", "plan", "code", "docs", "other"] as const;
+/** The documented categories; PlanExe stores any other string too. */
+export const FeedbackCategorySchema = z.enum(FEEDBACK_CATEGORIES);
+/** What the feedback is about: one of the documented categories, or any string (PlanExe accepts it). */
+export type FeedbackCategory = z.infer<typeof FeedbackCategorySchema> | (string & {});
 
-/** Input of `send_feedback`. */
+/**
+ * Input of `send_feedback`, checked no stricter than PlanExe: any category string
+ * (`sendFeedback` logs a warning for one PlanExe does not document), any message, the
+ * empty one included.
+ */
 export const SendFeedbackInputSchema = z.object({
-  category: FeedbackCategorySchema,
-  message: z
-    .string({ error: "message must be a string" })
-    .min(1, "feedback message must not be empty"),
+  category: z
+    .string({ error: "category must be a string (mcp, plan, code, docs or other)" })
+    .describe("Feedback category: mcp, plan, code, docs, or other."),
+  message: z.string({ error: "message must be a string" }),
   plan_id: PlanIdSchema.optional(),
   /** 1 (bad) to 5 (great). */
   rating: z
@@ -19,7 +26,6 @@ export const SendFeedbackInputSchema = z.object({
     .min(1, "rating must be 1-5")
     .max(5, "rating must be 1-5")
     .optional(),
-  user_api_key: UserApiKeySchema.optional(),
 });
 export type SendFeedbackInput = z.input<typeof SendFeedbackInputSchema>;
 
