@@ -12,7 +12,7 @@ export type AuthResult =
   | { ok: false; reason: "missing" | "invalid"; message: string };
 
 /** The user id a key maps to: stable, and never the key itself. */
-export function userIdForKey(key: string): string {
+function userIdForKey(key: string): string {
   return `user_${createHash("sha256").update(key).digest("hex").slice(0, 12)}`;
 }
 

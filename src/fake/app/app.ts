@@ -55,7 +55,7 @@ export interface PlanExeApp {
 }
 
 /** PlanExe's production CORS origins (auth on, no `PLANEXE_MCP_CORS_ORIGINS`). */
-export const PLANEXE_CORS_ORIGINS = ["https://mcp.planexe.org", "https://home.planexe.org"];
+const PLANEXE_CORS_ORIGINS = ["https://mcp.planexe.org", "https://home.planexe.org"];
 /** PlanExe's `MAX_BODY_BYTES` default: 1 MiB. */
 const MAX_BODY_BYTES = 1_048_576;
 /** The paths PlanExe's 60 / 60 s limit covers (every method). */
