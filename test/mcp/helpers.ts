@@ -8,11 +8,11 @@ import { type AddressInfo, createServer as createNetServer } from "node:net";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { type CallToolResult, CallToolResultSchema } from "@modelcontextprotocol/sdk/types.js";
+import { DOUBLE_API_KEY } from "../../src/emulator/index.js";
 import { serveFetch } from "../../src/emulator/node-http.js";
 import { createPlanExeApp, type PlanExeWorld } from "../../src/fake/index.js";
 import { MAIN, requireBuild } from "../cli/helpers.js";
 import { isAlive, waitFor } from "../emulator/helpers.js";
-import { DOUBLE_API_KEY } from "../../src/emulator/index.js";
 
 /** `planexe-client mcp` as a host runs it: a subprocess driven by the MCP SDK's own stdio client. */
 export interface LocalServer {
