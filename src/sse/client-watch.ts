@@ -9,12 +9,12 @@ import { createSnapshotDedupe } from "./dedupe.js";
 import { createPlanWatch, type PlanWatch, type PlanWatchSink } from "./event-queue.js";
 import type {
   PlanClientWatchEvent,
-  PlanCompleteEvent,
   PlanStatusEvent,
   PlanWatchEnd,
   PlanWatchWarning,
 } from "./events.js";
-import { pollPlan, type StatusLike } from "./poll-plan.js";
+import { followStream } from "./follow-stream.js";
+import { completeFrom, pollPlan, type StatusLike, statusEventFrom } from "./poll-plan.js";
 import { type WatchPlanOptions, watchPlan } from "./watch-plan.js";
 
 /** What `PlanExeClient` lends its watcher: its tools, its plain fetch, its clock, policy and outage episode. */
@@ -32,7 +32,7 @@ export interface ClientWatchDeps<S extends StatusLike> {
 /** Options of `PlanExeClient.watch`. */
 export interface ClientWatchOptions
   extends Omit<WatchPlanOptions, "fetch" | "clock" | "episode" | "lastEventId"> {
-  /** How often to ask `plan_status` when the stream is unusable, in ms (PlanExe allows 60 calls a minute per client). @default 10_000 */
+  /** How often to ask `plan_status` while the stream is refused or unusable, in ms (PlanExe allows 60 calls a minute per key). @default 10_000 */
   pollIntervalMs?: number | undefined;
   /**
    * Resume a plan that fails with `error.recoverable: true` (e.g. its worker was
@@ -47,9 +47,11 @@ export const CLIENT_WATCH_DEFAULTS = { pollIntervalMs: 10_000, maxResumes: 1 } a
 
 /**
  * Watches a plan by id: asks `plan_status` for its `sse_url`, follows the stream
- * with {@link watchPlan}, falls back to polling `plan_status` when the stream
- * endpoint is missing or keeps failing in a non-transient way (the same events
- * either way), and optionally resumes a recoverable failure.
+ * with {@link watchPlan}, polls `plan_status` beside it while the server refuses the
+ * stream (its connection limit) and stops as soon as it is accepted, falls back to
+ * polling for good when the stream endpoint is missing or keeps failing in a
+ * non-transient way (the same events either way), and optionally resumes a
+ * recoverable failure.
  */
 export function watchPlanOnClient<S extends StatusLike>(
   deps: ClientWatchDeps<S>,
@@ -123,7 +125,7 @@ async function drive<S extends StatusLike>(
     const status = await deps.getStatus(planId, { signal });
     let complete = isTerminalState(status.state as PlanState) ? completeFrom(status) : undefined;
     if (!complete && useStream && status.sse_url) {
-      const end = await followStream(ctx, new URL(status.sse_url, deps.baseUrl), deliver);
+      const end = await followOnClient(ctx, new URL(status.sse_url, deps.baseUrl), deliver);
       if (end.reason === "complete") complete = end.event;
       else if (end.reason === "aborted") return end;
       else if (end.error instanceof PlanNotFoundError) return end;
@@ -160,46 +162,36 @@ async function drive<S extends StatusLike>(
   }
 }
 
-/** Runs one {@link watchPlan}, passing its events on (`complete` is returned, not pushed). */
-async function followStream<S extends StatusLike>(
+/** Follows the stream with {@link followStream}, polling `plan_status` while it is refused. */
+function followOnClient<S extends StatusLike>(
   ctx: DriveContext<S>,
   url: URL,
   deliver: (event: PlanStatusEvent, id?: string) => void,
 ): Promise<PlanWatchEnd> {
   const { deps } = ctx;
-  const inner = watchPlan(url, {
-    ...ctx.options,
-    signal: ctx.signal,
-    fetch: deps.fetch,
-    clock: deps.clock,
-    episode: deps.episode,
-    retry: { ...deps.retry, ...ctx.options.retry },
-  });
-  try {
-    for await (const event of inner) {
-      if (event.type === "status") deliver(event, inner.lastEventId);
-      else if (event.type !== "complete") ctx.sink.push(event, inner.lastEventId);
-    }
-  } catch {
-    // The end is in `closed`.
-  }
-  return inner.closed;
-}
-
-/** The `complete` event a terminal `plan_status` stands for (the same fields the stream sends). */
-function completeFrom(status: StatusLike): PlanCompleteEvent {
-  const event: PlanCompleteEvent = {
-    type: "complete",
-    plan_id: status.plan_id,
-    state: status.state as PlanState,
-    progress_percentage: status.progress_percentage,
-    elapsed_sec: status.timing.elapsed_sec,
-  };
-  if (status.state === "failed") {
-    event.error = {
-      code: "generation_failed",
-      message: status.error?.message ?? "Plan generation failed.",
-    };
-  }
-  return event;
+  return followStream(
+    url,
+    {
+      ...ctx.options,
+      signal: ctx.signal,
+      fetch: deps.fetch,
+      clock: deps.clock,
+      episode: deps.episode,
+      retry: { ...deps.retry, ...ctx.options.retry },
+    },
+    (event, id) => {
+      if (event.type === "status") deliver(event, id);
+      else ctx.sink.push(event, id);
+    },
+    {
+      getStatus: (signal) => deps.getStatus(ctx.planId, { signal }),
+      intervalMs: ctx.pollIntervalMs,
+      onStatus: (status) => deliver(statusEventFrom(status)),
+      onStart: (cause) =>
+        ctx.warn({
+          code: "POLLING_FALLBACK",
+          message: `The server refuses the progress stream for now (${cause.code}); polling plan_status every ${ctx.pollIntervalMs} ms until it is accepted.`,
+        }),
+    },
+  );
 }

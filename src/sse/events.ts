@@ -52,7 +52,11 @@ export interface PlanConnectedEvent {
   attempt: number;
 }
 
-/** Why the watcher is about to reconnect. */
+/**
+ * Why the watcher is about to reconnect. `SSE_CONNECTION_LIMIT` and `RATE_LIMITED`:
+ * the server refused the stream for now (PlanExe's connection limit — a 429, or today
+ * a 200 with an empty body, again); it is tried again in about a second.
+ */
 export type ReconnectCode =
   | "NETWORK_ERROR"
   | "HTTP_ERROR"

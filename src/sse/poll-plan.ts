@@ -1,6 +1,6 @@
 import { isTerminalState, type PlanState } from "../protocol/index.js";
 import { type Clock, sleep } from "../transport/clock.js";
-import type { PlanStatusEvent } from "./events.js";
+import type { PlanCompleteEvent, PlanStatusEvent } from "./events.js";
 
 /** The fields of a `plan_status` answer the watcher reads. */
 export interface StatusLike {
@@ -13,7 +13,7 @@ export interface StatusLike {
 }
 
 /** The `status` event a `plan_status` answer stands for (the fields the stream sends). */
-function statusEventFrom(status: StatusLike): PlanStatusEvent {
+export function statusEventFrom(status: StatusLike): PlanStatusEvent {
   return {
     type: "status",
     plan_id: status.plan_id,
@@ -41,4 +41,22 @@ export async function pollPlan<S extends StatusLike>(options: {
     options.onStatus(statusEventFrom(status));
     await sleep(options.intervalMs, { clock: options.clock, signal: options.signal });
   }
+}
+
+/** The `complete` event a terminal `plan_status` stands for (the same fields the stream sends). */
+export function completeFrom(status: StatusLike): PlanCompleteEvent {
+  const event: PlanCompleteEvent = {
+    type: "complete",
+    plan_id: status.plan_id,
+    state: status.state as PlanState,
+    progress_percentage: status.progress_percentage,
+    elapsed_sec: status.timing.elapsed_sec,
+  };
+  if (status.state === "failed") {
+    event.error = {
+      code: "generation_failed",
+      message: status.error?.message ?? "Plan generation failed.",
+    };
+  }
+  return event;
 }

@@ -39,3 +39,22 @@ export function streamFailure(outcome: RetryOutcome): Failure {
     error: outcome.error,
   };
 }
+
+/**
+ * The cause a watcher reports when the server refused the stream for now: a 429 as
+ * it came; an empty 200 that repeats is PlanExe's connection limit as today's server
+ * reports it, so it is named `SSE_CONNECTION_LIMIT` (what the server means to send).
+ */
+export function refusalCause(cause: ReconnectCause): ReconnectCause {
+  if (cause.code !== "EMPTY_RESPONSE") return cause;
+  return {
+    code: "SSE_CONNECTION_LIMIT",
+    message:
+      "The server refused the stream: a 200 with an empty body again (PlanExe's connection limit, 5 streams per address)",
+  };
+}
+
+/** Whether a `reconnecting` event's cause says the server refused the stream for now (its connection limit, a 429). */
+export function isRefused(cause: ReconnectCause): boolean {
+  return cause.code === "SSE_CONNECTION_LIMIT" || cause.code === "RATE_LIMITED";
+}

@@ -1,6 +1,6 @@
 import { type PlanExeError, TransportError } from "../errors/index.js";
 import { abortReason, type Clock, sleep, timeoutSignal } from "../transport/clock.js";
-import { clampRetryHint, decide, isOutage } from "../transport/decide.js";
+import { clampRetryHint, decide, isOutage, isRefusal } from "../transport/decide.js";
 import type { EpisodeControl } from "../transport/episode.js";
 import type { FetchFunction } from "../transport/fetch-function.js";
 import type { ResolvedRetryOptions } from "../transport/policy.js";
@@ -8,7 +8,7 @@ import { connect } from "./connect.js";
 import type { PlanWatchSink } from "./event-queue.js";
 import type { PlanWatchEnd, PlanWatchWarning } from "./events.js";
 import { createMessageHandler } from "./handle-message.js";
-import { type RetryOutcome, streamFailure } from "./stream-failure.js";
+import { type RetryOutcome, refusalCause, streamFailure } from "./stream-failure.js";
 
 /** Everything the connection loop needs, resolved. */
 export interface StreamLoopContext {
@@ -33,7 +33,6 @@ export interface StreamLoopContext {
 interface OutageState {
   /** Reconnects since the last productive connection. */
   attempt: number;
-  rateLimitStreak: number;
   emptyStreak: number;
   /** When the current outage began (ms), or `undefined` when there is none. */
   startedAt: number | undefined;
@@ -55,7 +54,6 @@ export async function runStreamLoop(ctx: StreamLoopContext): Promise<PlanWatchEn
   });
   const state: OutageState = {
     attempt: 0,
-    rateLimitStreak: 0,
     emptyStreak: 0,
     startedAt: undefined,
     retryHintMs: undefined,
@@ -100,13 +98,11 @@ export async function runStreamLoop(ctx: StreamLoopContext): Promise<PlanWatchEn
     const now = clock.now();
     if (outcome.productive) {
       state.attempt = 0;
-      state.rateLimitStreak = 0;
       state.startedAt = undefined;
     }
     state.attempt += 1;
     state.startedAt ??= now;
     state.emptyStreak = failure.kind === "empty-stream" ? state.emptyStreak + 1 : 0;
-    if (failure.kind === "rate-limited") state.rateLimitStreak += 1;
     // An outage goes to the shared episode: one probe for every call and stream of the process.
     if (isOutage(failure.kind, state.emptyStreak)) shared?.reportDown(ctx.url);
     const decision = decide({
@@ -115,7 +111,6 @@ export async function runStreamLoop(ctx: StreamLoopContext): Promise<PlanWatchEn
       resendable: true,
       attempt: state.attempt,
       elapsedMs: now - state.startedAt,
-      rateLimitStreak: state.rateLimitStreak,
       emptyStreak: state.emptyStreak,
       retryHintMs: state.retryHintMs,
       episode: shared?.state === "down" ? shared : undefined,
@@ -129,7 +124,9 @@ export async function runStreamLoop(ctx: StreamLoopContext): Promise<PlanWatchEn
         attempt: state.attempt,
         delayMs: decision.delayMs,
         sharedWait: decision.waitOn === "episode",
-        cause: outcome.cause,
+        cause: isRefusal(failure.kind, state.emptyStreak)
+          ? refusalCause(outcome.cause)
+          : outcome.cause,
       },
       handler.lastEventId,
     );

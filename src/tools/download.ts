@@ -150,7 +150,6 @@ function decideAgain(
     resendable: true,
     attempt,
     elapsedMs: now - startedAt,
-    rateLimitStreak: 0,
     emptyStreak: 0,
     now,
     policy: context.retry,

@@ -113,7 +113,6 @@ export async function rerunPlan<N extends "plan_retry" | "plan_resume">(
           resendable: true,
           attempt,
           elapsedMs: context.clock.now() - firstSentAt,
-          rateLimitStreak: 0,
           emptyStreak: 0,
           episode: shared?.state === "down" ? shared : undefined,
           now: context.clock.now(),

@@ -58,8 +58,6 @@ export interface DecisionInput {
   attempt: number;
   /** Time since the operation (a stream: its current outage) began, in ms. */
   elapsedMs: number;
-  /** 429s in a row, this one included (the shared episode's count when there is one). */
-  rateLimitStreak: number;
   /** Empty 200 streams in a row, this one included. */
   emptyStreak: number;
   /** The server's last `retry:` hint, in ms (streams). */
@@ -67,7 +65,8 @@ export interface DecisionInput {
   /**
    * The shared outage episode covering this request, as it stands after the loop
    * reported this failure to it (see {@link isOutage}): when its next probe is due,
-   * and until when it holds every request after a 429.
+   * and until when it holds this request (a `Retry-After` of the server's, a 429 to
+   * the request's own API key).
    */
   episode?: { nextProbeAt: number | undefined; rateLimitedUntil: number } | undefined;
   now: number;
@@ -80,7 +79,10 @@ interface RetryDecision {
   delayMs: number;
   /** `episode`: wait on the shared episode (its probe, its 429 gate); `own`: sleep `delayMs`. */
   waitOn: "own" | "episode";
-  /** Hold every request of the episode until then (epoch ms): a 429's wait, an outage's `Retry-After`. */
+  /**
+   * Hold requests until then (epoch ms): after a 429, every call made with the same
+   * API key (PlanExe counts per key); after an outage's `Retry-After`, every call to the origin.
+   */
   holdUntil?: number | undefined;
 }
 
@@ -113,6 +115,15 @@ export function clampRetryHint(ms: number): number {
 export function isOutage(kind: FailureKind, emptyStreak: number): boolean {
   if (kind === "empty-stream") return emptyStreak <= 1;
   return kind === "network" || kind === "timeout" || kind === "outage-status";
+}
+
+/**
+ * Whether the failure says "refused for now, come back soon": a 429, or an empty 200
+ * stream again (PlanExe's connection limit, which it reports that way). The wait is
+ * the 429 wait; a watcher with a client polls `plan_status` meanwhile.
+ */
+export function isRefusal(kind: FailureKind, emptyStreak: number): boolean {
+  return kind === "rate-limited" || (kind === "empty-stream" && emptyStreak > 1);
 }
 
 /** The `TransportError` code of a failure the policy gives up on. */
@@ -152,18 +163,14 @@ export function decide(input: DecisionInput): Decision {
 
   if (failure.kind === "sse-timeout") return { action: "retry", delayMs: 0, waitOn: "own" };
 
-  const limited =
-    failure.kind === "rate-limited" || (failure.kind === "empty-stream" && input.emptyStreak > 1);
-  if (limited) {
-    // A stream's connection limit is its own: it does not hold tool calls.
-    const streak =
-      failure.kind === "empty-stream" ? input.emptyStreak - 1 : Math.max(1, input.rateLimitStreak);
-    const delayMs = rateLimitWait(failure.retryAfterMs, streak, policy);
+  if (isRefusal(failure.kind, input.emptyStreak)) {
+    const delayMs = rateLimitWait(failure.retryAfterMs, policy);
     if (input.elapsedMs + delayMs > policy.deadlineMs)
       return giveUp(
         `the server asks to wait ${delayMs} ms, beyond the deadline`,
         ErrorCode.RATE_LIMITED,
       );
+    // A call's 429 holds the calls made with its key; a stream's connection limit is its own.
     const shared = input.operation === "call" && input.episode !== undefined;
     return shared
       ? { action: "retry", delayMs, waitOn: "episode", holdUntil: input.now + delayMs }
@@ -203,14 +210,15 @@ export function decide(input: DecisionInput): Decision {
 }
 
 /**
- * The wait after a 429: the server's `Retry-After`; without one (PlanExe sends none)
- * `rateLimitDelayMs`, doubled for each further 429 in a row; capped at `maxRetryAfterMs`.
+ * The wait after a 429: the server's `Retry-After` (capped at `maxRetryAfterMs`);
+ * without one (PlanExe sends none) `rateLimitDelayMs` ± 20 % of jitter, the same for
+ * every 429 in a row. PlanExe's limit is a sliding window that does not count the
+ * requests it refuses: a slot frees as soon as the oldest counted request is 60 s
+ * old, and a refused try costs the user nothing, so trying again about once a
+ * second gets the call through within about a second of that moment.
  */
-function rateLimitWait(
-  retryAfterMs: number | undefined,
-  streak: number,
-  policy: ResolvedRetryOptions,
-): number {
-  const delay = retryAfterMs ?? policy.rateLimitDelayMs * 2 ** Math.min(streak - 1, 20);
-  return Math.min(delay, policy.maxRetryAfterMs);
+function rateLimitWait(retryAfterMs: number | undefined, policy: ResolvedRetryOptions): number {
+  if (retryAfterMs !== undefined) return Math.min(retryAfterMs, policy.maxRetryAfterMs);
+  const jittered = policy.rateLimitDelayMs * (0.8 + 0.4 * policy.random());
+  return Math.min(Math.round(jittered), policy.maxRetryAfterMs);
 }

@@ -4,6 +4,7 @@ import { type Deferred, deferred } from "./deferred.js";
 import type { FetchFunction } from "./fetch-function.js";
 import { isOnOrigin } from "./origin.js";
 import type { RetryOptions } from "./policy.js";
+import { createRateGates, type RateGates } from "./rate-gates.js";
 import { raceSignal } from "./signals.js";
 
 /** Options of {@link createOutageEpisode}. */
@@ -54,11 +55,14 @@ export interface OutageEpisode {
   readonly downSince: number | undefined;
   /** When the next probe is due (epoch ms), while down. */
   readonly nextProbeAt: number | undefined;
-  /** When requests may be sent again after a 429 (epoch ms). */
+  /**
+   * When requests may be sent again (epoch ms): after a server's `Retry-After`, or
+   * after a 429 (the latest of any API key's: a 429 holds only the calls made with its key).
+   */
   readonly rateLimitedUntil: number;
   /** Whether requests to `url` share this episode (same origin). */
   covers(url: string | URL): boolean;
-  /** Resolves at once while up and not rate limited; else when the server is back. Rejects with `signal.reason` on abort. */
+  /** Resolves at once while up and not held by a `Retry-After`; else when the server is back. Rejects with `signal.reason` on abort. */
   waitForRecovery(signal?: AbortSignal): Promise<void>;
   /** Stops probing; waiters are released. */
   close(): void;
@@ -68,15 +72,14 @@ export interface OutageEpisode {
 export interface EpisodeControl extends OutageEpisode {
   /** A request to `url` met an outage: go down and start probing. Ignored for other origins. */
   reportDown(url: string | URL): void;
-  /** A request got an answer: the server is up (wakes every waiter, ends a 429 streak). */
+  /** A request got an answer: the server is up (wakes every waiter). */
   reportUp(): void;
-  /**
-   * A request sent at `sentAt` got a 429: returns how many 429s in a row this is
-   * (answers to requests sent before the last 429 count as the same one).
-   */
-  noteRateLimited(sentAt: number): number;
-  /** Hold every request until `until` (epoch ms). */
+  /** Hold every request until `until` (epoch ms): the server's `Retry-After` on an outage answer. */
   holdUntil(until: number): void;
+  /** Until when every request is held by {@link holdUntil} (epoch ms). */
+  readonly heldUntil: number;
+  /** The 429 gates of this origin, one per API key. */
+  readonly rateGates: RateGates;
 }
 
 const controls = new WeakSet<object>();
@@ -123,9 +126,8 @@ export function createEpisodeControl(options: OutageEpisodeOptions = {}): Episod
   let cancelProbe: (() => void) | undefined;
   let probing = false;
   let closed = false;
-  let rateLimitedUntil = 0;
-  let streak = 0;
-  let lastRateLimitAt = Number.NEGATIVE_INFINITY;
+  let heldUntil = 0;
+  const rateGates = createRateGates(clock);
   let lastUpAt = Number.NEGATIVE_INFINITY;
   let flaps = 0;
 
@@ -215,8 +217,12 @@ export function createEpisodeControl(options: OutageEpisodeOptions = {}): Episod
       return nextProbeAt;
     },
     get rateLimitedUntil() {
-      return rateLimitedUntil;
+      return Math.max(heldUntil, rateGates.latestUntil);
     },
+    get heldUntil() {
+      return heldUntil;
+    },
+    rateGates,
     covers(url) {
       return origin === undefined || isOnOrigin(url, origin);
     },
@@ -233,16 +239,10 @@ export function createEpisodeControl(options: OutageEpisodeOptions = {}): Episod
       schedule(firstProbeDelay());
     },
     reportUp() {
-      streak = 0;
       markUp();
     },
-    noteRateLimited(sentAt) {
-      if (sentAt >= lastRateLimitAt) streak++;
-      lastRateLimitAt = clock.now();
-      return streak;
-    },
     holdUntil(until) {
-      rateLimitedUntil = Math.max(rateLimitedUntil, until);
+      heldUntil = Math.max(heldUntil, until);
     },
     async waitForRecovery(signal) {
       for (;;) {
@@ -257,7 +257,7 @@ export function createEpisodeControl(options: OutageEpisodeOptions = {}): Episod
           }
           continue;
         }
-        const gate = rateLimitedUntil - clock.now();
+        const gate = heldUntil - clock.now();
         if (gate <= 0) return;
         await sleep(gate, { clock, signal });
       }
@@ -265,6 +265,7 @@ export function createEpisodeControl(options: OutageEpisodeOptions = {}): Episod
     close() {
       closed = true;
       markUp();
+      rateGates.close();
     },
   };
   controls.add(episode);

@@ -15,7 +15,12 @@ export interface RetryOptions {
   attemptTimeoutMs?: number;
   /** The longest `Retry-After` honoured, in ms; longer values are capped. @default 60_000 */
   maxRetryAfterMs?: number;
-  /** Wait after a 429 that has no `Retry-After` (PlanExe sends none), in ms; doubles on each further 429 up to `maxRetryAfterMs`. @default 20_000 */
+  /**
+   * Wait after a 429 that has no `Retry-After` (PlanExe sends none), in ms, ± 20 %
+   * jitter; the same after each further 429 (PlanExe does not count refused requests,
+   * so trying again costs nothing and gets through about a second after a slot frees).
+   * @default 1_000
+   */
   rateLimitDelayMs?: number;
   /** Random source in `[0, 1)` for jitter; inject for determinism. @default Math.random */
   random?: () => number;
@@ -36,7 +41,7 @@ export const DEFAULT_RETRY = {
   deadlineMs: 180_000,
   attemptTimeoutMs: 30_000,
   maxRetryAfterMs: 60_000,
-  rateLimitDelayMs: 20_000,
+  rateLimitDelayMs: 1_000,
 } as const;
 
 /** Fills in defaults and rejects nonsense with a `TypeError` that says what to pass instead. */

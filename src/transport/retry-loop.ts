@@ -10,6 +10,7 @@ import { describeFailure, givingUp, type RequestContext } from "./failure.js";
 import type { FetchFunction } from "./fetch-function.js";
 import type { Logger } from "./logger.js";
 import { parseRetryAfter, type ResolvedRetryOptions } from "./policy.js";
+import { rateLimitIdentity } from "./rate-identity.js";
 import type { ReplayableRequest } from "./request.js";
 import { requestSecrets } from "./request-secrets.js";
 import { isResendable, type ResendableHook } from "./resend.js";
@@ -90,8 +91,13 @@ export async function sendWithRetry(
     return deadline.signal;
   };
   const shared = ctx.episodeFor(request.url);
+  // Who this request counts against in the server's rate limit: worked out only once a 429 was seen.
+  let who: string | undefined;
+  const identity = () => {
+    who ??= rateLimitIdentity(request);
+    return who;
+  };
   let attempts = 0;
-  let streak = 0;
   let last: TransientFailure | undefined;
 
   const overDeadline = (cause?: unknown) => {
@@ -108,58 +114,82 @@ export async function sendWithRetry(
 
   try {
     for (;;) {
-      if (shared && (shared.state === "down" || shared.rateLimitedUntil > clock.now()))
+      if (shared && (shared.state === "down" || shared.heldUntil > clock.now()))
         await shared.waitForRecovery(untilDeadline()).catch((e) => Promise.reject(overDeadline(e)));
-      const sentAt = clock.now();
-      const remaining = startedAt + retry.deadlineMs - sentAt;
-      if (remaining <= 0) throw overDeadline();
-      attempts++;
-      const outcome = await runAttempt(ctx.inner, request, {
-        clock,
-        timeoutMs: Math.min(retry.attemptTimeoutMs, remaining),
-        secrets: context.secrets,
-        maxRedirects: ctx.maxRedirects,
-        maxResponseBytes: ctx.maxResponseBytes,
-        followCrossOriginRedirects: ctx.followCrossOriginRedirects,
-      });
-      if (outcome.ok) {
-        shared?.reportUp();
-        const answer = ctx.annotations.learn(request, outcome.response);
-        if (answer.ok) return answer;
-        return await scrubErrorBody(answer, context.secrets, clock, retry.attemptTimeoutMs);
-      }
-      last = outcome.failure;
-      const now = clock.now();
-      const rateLimited = last.kind === "rate-limited";
-      const failure = asFailure(last, parseRetryAfter(outcome.retryAfter, now));
-      // The server looks down to every call of the process, whether or not this one may be resent.
-      if (isOutage(failure.kind, 0)) shared?.reportDown(request.url);
-      let resendable = true;
-      if (failure.delivery === "maybe" && !rateLimited) {
-        resendable = isResendable(request, ctx.annotations, ctx.resendable);
-        if (
-          !resendable &&
-          (await ctx.annotations.listOnce(request, untilDeadline(), (list) =>
-            sendWithRetry(list, ctx),
-          ))
-        )
+      // After a 429 to this key: wait for the gate; one waiting call at a time goes as its probe.
+      const settle = shared?.rateGates.active
+        ? await shared.rateGates
+            .pass(identity(), untilDeadline())
+            .catch((e) => Promise.reject(overDeadline(e)))
+        : undefined;
+      let decision: ReturnType<typeof decide>;
+      try {
+        if (shared?.state === "down") continue; // it went down while this call waited: wait on the probe
+        const sentAt = clock.now();
+        const remaining = startedAt + retry.deadlineMs - sentAt;
+        if (remaining <= 0) throw overDeadline();
+        attempts++;
+        const outcome = await runAttempt(ctx.inner, request, {
+          clock,
+          timeoutMs: Math.min(retry.attemptTimeoutMs, remaining),
+          secrets: context.secrets,
+          maxRedirects: ctx.maxRedirects,
+          maxResponseBytes: ctx.maxResponseBytes,
+          followCrossOriginRedirects: ctx.followCrossOriginRedirects,
+        });
+        if (outcome.ok) {
+          shared?.reportUp();
+          if (shared?.rateGates.active) shared.rateGates.open(identity());
+          const answer = ctx.annotations.learn(request, outcome.response);
+          if (answer.ok) return answer;
+          return await scrubErrorBody(answer, context.secrets, clock, retry.attemptTimeoutMs);
+        }
+        last = outcome.failure;
+        const now = clock.now();
+        const rateLimited = last.kind === "rate-limited";
+        const failure = asFailure(last, parseRetryAfter(outcome.retryAfter, now));
+        // The server looks down to every call of the process, whether or not this one may be resent.
+        if (isOutage(failure.kind, 0)) shared?.reportDown(request.url);
+        let resendable = true;
+        if (failure.delivery === "maybe" && !rateLimited) {
+          // Not a 429: it says nothing of the limit. Let the next waiting call probe (this
+          // call's own `tools/list` below may be one of them).
+          settle?.();
           resendable = isResendable(request, ctx.annotations, ctx.resendable);
+          if (
+            !resendable &&
+            (await ctx.annotations.listOnce(request, untilDeadline(), (list) =>
+              sendWithRetry(list, ctx),
+            ))
+          )
+            resendable = isResendable(request, ctx.annotations, ctx.resendable);
+        }
+        decision = decide({
+          operation: "call",
+          failure,
+          resendable,
+          attempt: attempts,
+          elapsedMs: clock.now() - startedAt,
+          emptyStreak: 0,
+          episode: shared && {
+            nextProbeAt: shared.nextProbeAt,
+            rateLimitedUntil: Math.max(
+              shared.heldUntil,
+              shared.rateGates.active ? shared.rateGates.until(identity()) : 0,
+            ),
+          },
+          now: clock.now(),
+          policy: retry,
+        });
+        if (decision.action === "give-up")
+          throw givingUp(last, decision.reason, context, attempts, decision.code);
+        if (decision.holdUntil !== undefined) {
+          if (rateLimited) shared?.rateGates.limit(identity(), decision.holdUntil);
+          else shared?.holdUntil(decision.holdUntil);
+        }
+      } finally {
+        settle?.();
       }
-      const decision = decide({
-        operation: "call",
-        failure,
-        resendable,
-        attempt: attempts,
-        elapsedMs: clock.now() - startedAt,
-        rateLimitStreak: rateLimited ? (shared ? shared.noteRateLimited(sentAt) : ++streak) : 0,
-        emptyStreak: 0,
-        episode: shared,
-        now: clock.now(),
-        policy: retry,
-      });
-      if (decision.action === "give-up")
-        throw givingUp(last, decision.reason, context, attempts, decision.code);
-      if (decision.holdUntil !== undefined) shared?.holdUntil(decision.holdUntil);
       const info: RetryInfo = {
         attempt: attempts,
         delayMs: decision.delayMs,

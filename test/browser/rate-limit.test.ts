@@ -23,7 +23,8 @@ describe("a 429 in Chromium, whose Retry-After the page cannot read", () => {
       async ({ base, delay }) => {
         const client = new window.sdk.PlanExeClient({
           baseUrl: base,
-          retry: { rateLimitDelayMs: delay },
+          // No jitter: each wait is exactly `delay` (the default random spreads it ± 20 %).
+          retry: { rateLimitDelayMs: delay, random: () => 0.5 },
         });
         const started = performance.now();
         for (let i = 0; i < 10; i++) await client.examplePrompts();

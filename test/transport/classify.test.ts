@@ -37,7 +37,12 @@ describe("classifyNetworkError", () => {
 });
 
 describe("the wait after a 429 (decide)", () => {
-  const options = resolveRetryOptions({ rateLimitDelayMs: 20_000, maxRetryAfterMs: 60_000 });
+  let random = 0.5;
+  const options = resolveRetryOptions({
+    rateLimitDelayMs: 1_000,
+    maxRetryAfterMs: 60_000,
+    random: () => random,
+  });
   const rateLimitDelay = (header: string | null, streak: number, now: number) => {
     const decision = decide({
       operation: "stream",
@@ -45,7 +50,6 @@ describe("the wait after a 429 (decide)", () => {
       resendable: true,
       attempt: streak,
       elapsedMs: 0,
-      rateLimitStreak: streak,
       emptyStreak: 0,
       now,
       policy: options,
@@ -59,9 +63,16 @@ describe("the wait after a 429 (decide)", () => {
     expect(rateLimitDelay("Thu, 01 Jan 2026 00:00:30 GMT", 1, now)).toBe(30_000);
     expect(rateLimitDelay("Wed, 31 Dec 2025 00:00:00 GMT", 1, now)).toBe(0);
   });
-  it("without one, 20 s then doubling", () => {
-    expect([1, 2, 3].map((n) => rateLimitDelay(null, n, 0))).toEqual([20_000, 40_000, 60_000]);
-    expect(rateLimitDelay("soon", 1, 0)).toBe(20_000);
+  it("without one (PlanExe), about a second, the same for every 429 in a row", () => {
+    expect([1, 2, 3, 10].map((n) => rateLimitDelay(null, n, 0))).toEqual([
+      1_000, 1_000, 1_000, 1_000,
+    ]);
+    expect(rateLimitDelay("soon", 1, 0)).toBe(1_000);
+    random = 0;
+    expect(rateLimitDelay(null, 1, 0)).toBe(800);
+    random = 0.999_999;
+    expect(rateLimitDelay(null, 5, 0)).toBe(1_200);
+    random = 0.5;
   });
 });
 

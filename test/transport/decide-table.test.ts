@@ -50,7 +50,6 @@ function inputFor(kindCell: string, delivered: string, column: Column, attempt =
     resendable: column !== "call-unsafe",
     attempt,
     elapsedMs: 10_000,
-    rateLimitStreak: kind === "rate-limited" ? 1 : 0,
     emptyStreak,
     retryHintMs: 5_000,
     // The loop reports an outage to the episode before asking: it is down then.
@@ -128,7 +127,7 @@ describe("docs/semantics.md's decision table is what decide() does", () => {
   it("any wait that would end past deadlineMs gives up: DEADLINE_EXCEEDED, RATE_LIMITED for a 429", () => {
     const late = { ...inputFor("`network`", "no", "call-safe"), elapsedMs: 179_500 };
     expect(decide(late)).toMatchObject({ action: "give-up", code: "DEADLINE_EXCEEDED" });
-    const limited = { ...inputFor("`rate-limited`", "no", "stream"), elapsedMs: 170_000 };
+    const limited = { ...inputFor("`rate-limited`", "no", "stream"), elapsedMs: 179_500 };
     expect(decide(limited)).toMatchObject({ action: "give-up", code: "RATE_LIMITED" });
   });
 

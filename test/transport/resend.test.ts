@@ -160,3 +160,28 @@ describe("which calls are sent again (any MCP server)", () => {
     expect(response.status).toBe(200);
   });
 });
+
+describe("a call that probes a 429 gate and then needs tools/list", () => {
+  it("lets its own tools/list through the gate instead of waiting on itself", async () => {
+    const clock = createManualClock();
+    const start = clock.now();
+    let call = 0;
+    const s = scriptedFetch(clock, (request) => {
+      if (request.path === "/healthcheck") return json({ status: "healthy" });
+      if (request.body.includes('"tools/list"')) return json(toolList);
+      call++;
+      if (call === 1) return json({ detail: "Rate limit exceeded" }, { status: 429 });
+      if (call === 2) return reset();
+      return json({ jsonrpc: "2.0", id: 2, result: { content: [] } });
+    });
+    const fetch = createResilientFetch({ fetch: s.fetch, clock, retry: { random: () => 0.5 } });
+    const headers = { "x-api-key": "pex_gate_probe_key_0000" };
+    const response = await clock.runUntil(
+      fetch(MCP, rpcInit(rpc("tools/call", { name: "lookup", arguments: {} }), headers)),
+    );
+    expect(response.status).toBe(200);
+    // The 429, the probe a second later (reset), its tools/list, the resend: no wait on itself.
+    expect(clock.now() - start).toBeLessThan(5_000);
+    expect(s.seen.some((r) => r.body.includes('"tools/list"'))).toBe(true);
+  });
+});

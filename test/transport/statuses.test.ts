@@ -97,7 +97,7 @@ describe("429", () => {
     expect(server.seen[1]!.at - server.seen[0]!.at).toBe(12_000);
   });
 
-  it("without Retry-After (PlanExe) waits rateLimitDelayMs, doubling, capped", async () => {
+  it("without Retry-After (PlanExe) tries again every rateLimitDelayMs, not doubling", async () => {
     const clock = createManualClock();
     const server = scriptedFetch(clock, (_r, index) =>
       index < 3 ? json({ detail: "Rate limit exceeded" }, { status: 429 }) : json({}),
@@ -105,11 +105,12 @@ describe("429", () => {
     const fetch = createResilientFetch({
       fetch: server.fetch,
       clock,
-      retry: { rateLimitDelayMs: 20_000, maxRetryAfterMs: 60_000, deadlineMs: 600_000 },
+      retry: { random: () => 0.5 },
     });
     await clock.runUntil(fetch(`${BASE}/mcp/tools`));
     const gaps = server.seen.slice(1).map((s, i) => s.at - server.seen[i]!.at);
-    expect(gaps).toEqual([20_000, 40_000, 60_000]);
+    expect(gaps).toEqual([1_000, 1_000, 1_000]);
+    expect(server.count("/healthcheck")).toBe(0);
   });
 
   it("one 429 holds the other calls of the same client too", async () => {
@@ -125,6 +126,77 @@ describe("429", () => {
     const later = [fetch(`${BASE}/b`), fetch(`${BASE}/c`)];
     await clock.runUntil(Promise.all(later));
     expect(server.seen.map((s) => s.at - server.seen[0]!.at)).toEqual([0, 5_000, 5_000, 5_000]);
+  });
+});
+
+describe("429 holds only the calls made with the same key", () => {
+  it("a call with another key goes at once; one with the same key waits for the try that gets through", async () => {
+    const clock = createManualClock();
+    const start = clock.now();
+    let refusing = true;
+    const server = scriptedFetch(clock, (request) => {
+      const key = request.headers.get("x-api-key") ?? request.headers.get("authorization");
+      if (refusing && key === "pex_key_one_000000") return json({}, { status: 429 });
+      return json({ ok: true });
+    });
+    const fetch = createResilientFetch({
+      fetch: server.fetch,
+      clock,
+      retry: { random: () => 0.5 },
+    });
+    const call = (headers: Record<string, string>) =>
+      fetch(`${BASE}/mcp`, rpcInit(rpc("tools/call", { name: "plan_status" }), headers));
+    const first = call({ "x-api-key": "pex_key_one_000000" });
+    await clock.advance(0);
+    // PlanExe reads `Authorization: Bearer` as the same key: that call is held too.
+    const same = call({ authorization: "Bearer pex_key_one_000000" });
+    const other = call({ "x-api-key": "pex_key_two_000000" });
+    await clock.advance(0);
+    expect((await other).status).toBe(200);
+    await clock.advance(1_000);
+    await clock.advance(1_000);
+    refusing = false;
+    await clock.advance(1_000);
+    await clock.runUntil(Promise.all([first, same]));
+    const byKey = (key: string) =>
+      server.seen
+        .filter((s) =>
+          (s.headers.get("x-api-key") ?? s.headers.get("authorization"))?.endsWith(key),
+        )
+        .map((s) => s.at - start);
+    // Key one: its first two calls, then one try a second (not one per waiting call), then the other.
+    expect(byKey("pex_key_one_000000")).toEqual([0, 1_000, 2_000, 3_000, 3_000]);
+    expect(byKey("pex_key_two_000000")).toEqual([0]);
+  });
+});
+
+describe("PlanExe's two budgets", () => {
+  it("a download's 429 (10 a minute) does not hold the tool calls of the same key", async () => {
+    const clock = createManualClock();
+    const start = clock.now();
+    const server = scriptedFetch(clock, (request) =>
+      request.path.startsWith("/download/") && clock.now() - start < 3_000
+        ? json({ detail: "Download rate limit exceeded" }, { status: 429 })
+        : json({ ok: true }),
+    );
+    const fetch = createResilientFetch({
+      fetch: server.fetch,
+      clock,
+      retry: { random: () => 0.5 },
+    });
+    const headers = { "x-api-key": "pex_two_budgets_key_00" };
+    const download = fetch(`${BASE}/download/p1/report.html`, { headers });
+    await clock.advance(0);
+    const call = await fetch(
+      `${BASE}/mcp`,
+      rpcInit(rpc("tools/call", { name: "plan_status" }), headers),
+    );
+    expect(call.status).toBe(200);
+    expect(clock.now() - start).toBe(0);
+    expect((await clock.runUntil(download)).status).toBe(200);
+    expect(
+      server.seen.filter((s) => s.path.startsWith("/download/")).map((s) => s.at - start),
+    ).toEqual([0, 1_000, 2_000, 3_000]);
   });
 });
 

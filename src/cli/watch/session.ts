@@ -1,9 +1,11 @@
 import type { PlanExeClient } from "../../client.js";
 import { isPlanExeError } from "../../errors/index.js";
 import { isTerminalState, type PlanState } from "../../protocol/index.js";
-import { type PlanWatchEnd, type PlanWatchEvent, watchPlan } from "../../sse/index.js";
+import { followStream } from "../../sse/follow-stream.js";
+import { CLIENT_WATCH_DEFAULTS, type PlanWatchEnd, type PlanWatchEvent } from "../../sse/index.js";
 import type { PlanStatusOutput } from "../../tools/schemas/plan-status.js";
 import { type Clock, systemClock } from "../../transport/clock.js";
+import type { FetchFunction } from "../../transport/fetch-function.js";
 import type { PlanRef } from "../args/plan-ref.js";
 import { CliError, ExitCode } from "../exit-codes.js";
 import { explain } from "../explain.js";
@@ -30,6 +32,8 @@ export interface WatchSessionOptions {
   onEvent?: ((event: PlanWatchEvent) => void) | undefined;
   /** @default systemClock */
   clock?: Clock | undefined;
+  /** The fetch the progress stream is read with (tests pass their double's). @default globalThis.fetch */
+  fetch?: FetchFunction | undefined;
 }
 
 const STATUS_REFRESH_MS = 2_000;
@@ -85,7 +89,9 @@ interface StreamRun {
 /**
  * Streams the plan's progress while a first `plan_status` runs beside it (so an
  * outage shows as reconnects from the first second, not as silence); that status
- * ends the watch at once when the plan is unknown or the key is rejected.
+ * ends the watch at once when the plan is unknown or the key is rejected. While the
+ * server refuses the stream (its connection limit), progress comes from `plan_status`
+ * polled beside it, until the stream is accepted or polling finds the plan done.
  */
 async function stream(options: WatchSessionOptions, clock: Clock): Promise<StreamRun> {
   const { ref, client, renderer, apiKey } = options;
@@ -110,11 +116,6 @@ async function stream(options: WatchSessionOptions, clock: Clock): Promise<Strea
       } else if (isPlanExeError(error) && error.code === "AUTH_FAILED") run.canAsk = false;
     });
   }
-  const watch = watchPlan(ref.sseUrl, {
-    signal,
-    clock,
-    ...(options.timeoutMs !== undefined && { retry: { deadlineMs: options.timeoutMs } }),
-  });
   let refreshing = false;
   let refreshedAt = clock.now();
   const refresh = () => {
@@ -136,20 +137,43 @@ async function stream(options: WatchSessionOptions, clock: Clock): Promise<Strea
     cancelTick = clock.setTimer(tick, options.tickMs ?? 0);
   };
   if (options.tickMs) cancelTick = clock.setTimer(tick, options.tickMs);
+  const planId = ref.planId;
+  const onEvent = (event: PlanWatchEvent) => {
+    options.onEvent?.(event);
+    renderer.update({ kind: "event", event });
+    if (event.type === "status") refresh();
+  };
   try {
-    for await (const event of watch) {
-      options.onEvent?.(event);
-      if (event.type === "complete") ended = true;
-      renderer.update({ kind: "event", event });
-      if (event.type === "status") refresh();
+    run.end = await followStream(
+      ref.sseUrl,
+      {
+        signal,
+        clock,
+        ...(options.fetch && { fetch: options.fetch }),
+        ...(options.timeoutMs !== undefined && { retry: { deadlineMs: options.timeoutMs } }),
+      },
+      onEvent,
+      planId === undefined
+        ? undefined
+        : {
+            enabled: () => run.canAsk,
+            getStatus: (pollSignal) => client.getStatus(planId, { signal: pollSignal }),
+            intervalMs: CLIENT_WATCH_DEFAULTS.pollIntervalMs,
+            onStatus: show,
+          },
+    );
+    if (run.end.reason === "complete") {
+      ended = true;
+      options.onEvent?.(run.end.event);
+      renderer.update({ kind: "event", event: run.end.event });
     }
-  } catch {
-    // The reason is in `closed`.
+  } catch (error) {
+    // Only a throwing renderer or onEvent gets here: the watch ends with it, told as any failure.
+    run.fatal = error;
   } finally {
     ended = true;
     cancelTick();
   }
-  run.end = await watch.closed;
   // A rejected key must fail the watch even when the stream (which needs no key) won the race.
   if (run.end.reason !== "aborted") await first;
   return run;

@@ -1,0 +1,95 @@
+import { systemClock } from "../transport/clock.js";
+import { anySignal } from "../transport/signals.js";
+import type { PlanCompleteEvent, PlanWatchEnd, PlanWatchEvent, ReconnectCause } from "./events.js";
+import { completeFrom, type StatusLike } from "./poll-plan.js";
+import { createRefusalPolling } from "./refusal-polling.js";
+import { isRefused } from "./stream-failure.js";
+import { type WatchPlanOptions, watchPlan } from "./watch-plan.js";
+
+/** How a watcher that has a client asks `plan_status` while the stream is refused. */
+export interface RefusedStreamPolling<S extends StatusLike> {
+  /** Whether polling is possible now (a key the server takes, a plan id). @default always */
+  enabled?: () => boolean;
+  getStatus(signal: AbortSignal): Promise<S>;
+  intervalMs: number;
+  /** Each non-terminal answer, as the stream's snapshot would have been told. */
+  onStatus(status: S): void;
+  /** Polling starts (at most once per watch): the refusal that started it. */
+  onStart?: (cause: ReconnectCause) => void;
+}
+
+/**
+ * Follows the stream at `url` with {@link watchPlan} until its end, handing every event
+ * but `complete` to `onEvent` (`complete` is in the end). With `polling`: while the
+ * server refuses the stream (its connection limit, a 429), `plan_status` is asked
+ * beside it every `intervalMs`; the stream keeps trying on the policy's short refusal
+ * wait, and the polling stops the moment it is accepted. A terminal status found by
+ * polling ends the watch with its `complete`; a refusal that outlasts the stream's
+ * deadline starts the stream afresh while the polling goes on. The watcher of
+ * `client.watch`, `plan_wait` and the CLI. Rejects only with what `onEvent` threw.
+ */
+export async function followStream<S extends StatusLike>(
+  url: string | URL,
+  options: WatchPlanOptions & { signal: AbortSignal },
+  onEvent: (event: PlanWatchEvent, lastEventId: string | undefined) => void,
+  polling?: RefusedStreamPolling<S>,
+): Promise<PlanWatchEnd> {
+  let polled: PlanCompleteEvent | undefined;
+  const stopStream = new AbortController();
+  const linked = anySignal([options.signal, stopStream.signal]);
+  const poller =
+    polling &&
+    createRefusalPolling({
+      getStatus: polling.getStatus,
+      intervalMs: polling.intervalMs,
+      clock: options.clock ?? options.retry?.clock ?? systemClock,
+      signal: linked.signal,
+      onStatus: polling.onStatus,
+      onTerminal: (status) => {
+        polled = completeFrom(status);
+        stopStream.abort();
+      },
+    });
+  let started = false;
+  const refused = (cause: ReconnectCause) => {
+    if (!poller || poller.running || !(polling.enabled?.() ?? true)) return;
+    if (!started) polling.onStart?.(cause);
+    started = true;
+    poller.start();
+  };
+  try {
+    for (;;) {
+      const inner = watchPlan(url, { ...options, signal: linked.signal });
+      let failed: { error: unknown } | undefined;
+      try {
+        for await (const event of inner) {
+          if (event.type === "complete") continue;
+          if (event.type === "connected") poller?.stop();
+          else if (event.type === "reconnecting" && isRefused(event.cause)) refused(event.cause);
+          try {
+            onEvent(event, inner.lastEventId);
+          } catch (error) {
+            failed = { error };
+            break;
+          }
+        }
+      } catch {
+        // The end is in `closed`.
+      }
+      // A throwing callback is the caller's bug: it ends the watch, it is not swallowed.
+      if (failed) throw failed.error;
+      const end = await inner.closed;
+      if (end.reason === "complete") return end;
+      if (polled) return { reason: "complete", event: polled };
+      // Refused until the stream's deadline, while polling shows progress: try the stream afresh.
+      const gaveUpRefused =
+        end.reason === "error" &&
+        (end.error.code === "DEADLINE_EXCEEDED" || end.error.code === "RATE_LIMITED");
+      if (gaveUpRefused && poller?.running) continue;
+      return end;
+    }
+  } finally {
+    poller?.stop();
+    linked.dispose();
+  }
+}

@@ -1,0 +1,46 @@
+import { expect } from "vitest";
+import { PlanExeClient } from "../../src/client.js";
+import { createPlanExeDouble } from "../../src/testing/index.js";
+
+/**
+ * A PlanExe double whose progress stream answers over the connection limit as
+ * `emulateToday` says (true: today's 200 with a body that aborts with no bytes; false:
+ * the proposal's real 429 SSE_CONNECTION_LIMIT), and a client on its clock and fetch.
+ * `holdLimit` opens five streams of another watcher at the same address, so the limit
+ * is full while they stay open. `close()` ends all of it.
+ */
+export function streamLimitWorld(options: {
+  emulateToday: boolean;
+  planSeconds: number;
+  apiKey: string;
+}) {
+  const double = createPlanExeDouble({
+    apiKeys: [options.apiKey],
+    planSeconds: options.planSeconds,
+    app: { stream: { emulateToday: options.emulateToday } },
+  });
+  const client = new PlanExeClient({
+    baseUrl: double.baseUrl,
+    apiKey: options.apiKey,
+    clock: double.clock,
+    fetch: double.fetch,
+  });
+  const held: Response[] = [];
+  const run = <T>(promise: Promise<T>) => double.clock.runUntil(promise, { maxMs: 3_600_000 });
+  const holdLimit = async (planId: string) => {
+    const opened = await run(
+      Promise.all(
+        Array.from({ length: 5 }, () => double.fetch(`${double.baseUrl}/sse/plan/${planId}`)),
+      ),
+    );
+    expect(opened.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    held.push(...opened);
+    return { freeOne: () => void opened[0]?.body?.cancel() };
+  };
+  const close = async () => {
+    await Promise.all(held.map((r) => r.body?.cancel()));
+    await client.close();
+    double.close();
+  };
+  return { double, client, run, holdLimit, close };
+}
