@@ -1,4 +1,4 @@
-import { parseDuration } from "./args/duration.js";
+import { durationFlag } from "./args/duration.js";
 import { parse } from "./args/parse.js";
 import { DEMO_DEFAULTS, runDemo } from "./demo/run-demo.js";
 import { summaryLines } from "./demo/summary.js";
@@ -33,10 +33,7 @@ const OPTIONS = {
 } as const;
 
 function duration(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const ms = parseDuration(value);
-  if (ms === undefined) throw usageError(NAME, `--${name} must be a duration like 5s or 500ms`);
-  return ms;
+  return durationFlag(NAME, name, value, fallback, { example: "5s or 500ms", zero: true });
 }
 
 async function demo(args: string[], env: CliEnv): Promise<number> {

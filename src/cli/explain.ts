@@ -36,6 +36,11 @@ export function explain(error: unknown, context: ExplainContext): CliError {
           { cause: error },
         );
       case "NETWORK_ERROR":
+        // The proxy's refusal is the proxy's: PlanExe was never asked.
+        if (viaProxy(error)) return new CliError(`${command}: ${message}`, 3, { cause: error });
+        return new CliError(`${command}: could not reach${where || " the server"}: ${message}`, 3, {
+          cause: error,
+        });
       case "HTTP_ERROR":
       case "ATTEMPT_TIMEOUT":
       case "DEADLINE_EXCEEDED":
@@ -51,4 +56,10 @@ export function explain(error: unknown, context: ExplainContext): CliError {
   }
   if (error instanceof TypeError) return new CliError(`${command}: ${message}`, ExitCode.ERROR);
   return new CliError(`${command}: ${message}`, ExitCode.ERROR, { cause: error });
+}
+
+/** The proxy that refused the connection, when the error says so (see `proxyFetch`). */
+function viaProxy(error: { details?: unknown }): string | undefined {
+  const proxy = (error.details as { proxy?: unknown } | undefined)?.proxy;
+  return typeof proxy === "string" ? proxy : undefined;
 }

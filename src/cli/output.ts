@@ -1,5 +1,5 @@
 import { redactText } from "../errors/redact.js";
-import { scrubText, visibleControls } from "../errors/scrub.js";
+import { displayText } from "../errors/scrub.js";
 
 /** Where the CLI writes. Injectable so tests capture it; every line passes through secret redaction. */
 export interface Output {
@@ -38,7 +38,7 @@ export const CLEAR_LINE = "\r\x1b[2K";
 export function redactingOutput(output: Output, secrets: readonly string[]): Output {
   const clean = (text: string) => {
     const redraw = text.startsWith(CLEAR_LINE);
-    const body = visibleControls(scrubText(redraw ? text.slice(CLEAR_LINE.length) : text, secrets));
+    const body = displayText(redraw ? text.slice(CLEAR_LINE.length) : text, secrets);
     return redraw ? `${CLEAR_LINE}${body}` : body;
   };
   return {

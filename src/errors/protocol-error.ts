@@ -11,9 +11,10 @@ export type ProtocolErrorCode = Extract<
   | "CHECKSUM_MISMATCH"
   | "TOO_LARGE"
   | "NOT_READY"
+  | "CROSS_ORIGIN_STREAM"
 >;
 
-/** The server answered, but not in a shape the SDK can use (bad JSON, wrong content type, oversize event or body, bad checksum). */
+/** The server answered, but not in a shape the SDK can use (bad JSON, wrong content type, oversize event or body, bad checksum, a stream URL on another origin). */
 export class ProtocolError extends PlanExeError {
   override name = "ProtocolError" as const;
   declare readonly code: ProtocolErrorCode;

@@ -1,4 +1,4 @@
-import { formsOf, knownSecretForms } from "./secrets.js";
+import { knownSecretForms, knownSecrets, secretPattern } from "./secrets.js";
 
 const REDACTED = "***";
 /** `scheme://user:password@` and `scheme://token@`: URL user info is a secret. */
@@ -25,24 +25,24 @@ const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 /** How deep objects are followed; deeper values become `"[…]"`. */
 const MAX_DEPTH = 8;
 
-/** `text` with every form of `secrets` (raw, JSON-escaped, inspect-escaped, URL-encoded) shown as `***`, and nothing else touched. */
+/**
+ * `text` with every spelling of `secrets` (raw, JSON- or backslash-escaped, `\u`
+ * escaped, URL-encoded in either case, HTML entities, or a mix: see `secretPattern`)
+ * shown as `***`, and nothing else touched.
+ */
 export function hideSecrets(text: string, secrets: readonly (string | undefined)[]): string {
   const given = secrets.filter((s): s is string => typeof s === "string" && s.length >= 4);
   if (given.length === 0) return text;
-  // Longest first, so a form that contains another is replaced whole.
-  const forms = [...new Set(given.flatMap(formsOf))].sort((a, b) => b.length - a.length);
-  return replaceAll(text, forms);
-}
-
-function replaceAll(text: string, forms: readonly string[]): string {
+  // Longest first, so a secret that contains another is replaced whole.
   let out = text;
-  for (const form of forms) if (out.includes(form)) out = out.split(form).join(REDACTED);
+  for (const secret of [...new Set(given)].sort((a, b) => b.length - a.length))
+    out = out.replace(secretPattern(secret), REDACTED);
   return out;
 }
 
-/** `text` with every known secret (raw, JSON-escaped, URL-encoded), URL user info, `pex_` keys and download tokens shown as `***`. */
+/** `text` with every known secret (in any spelling), URL user info, `pex_` keys and download tokens shown as `***`. */
 export function scrubText(text: string, extra: readonly (string | undefined)[] = []): string {
-  return replaceAll(hideSecrets(text, extra), knownSecretForms())
+  return hideSecrets(text, [...extra, ...knownSecrets()])
     .replace(USERINFO, `$1${REDACTED}@`)
     .replace(PEX_KEY, REDACTED)
     .replace(TOKEN_QUERY, `$1${REDACTED}`);
@@ -108,25 +108,65 @@ export function visibleControls(text: string): string {
   return text.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
+/** Options of {@link scrubValue}. */
+export interface ScrubOptions {
+  /** Secrets to hide besides the remembered ones (the request's own key). */
+  secrets?: readonly (string | undefined)[];
+  /** Also show every terminal control character as `\u00NN` ({@link visibleControls}): for text a host or a terminal shows. @default false */
+  controls?: boolean;
+  /** How deep objects are followed; deeper values become `"[…]"`. @default 8 */
+  maxDepth?: number;
+  /**
+   * Hide the secrets alone (every spelling), leaving URL user info, `pex_`-shaped
+   * words and query tokens as they are: for a tool result whose signed download link
+   * is meant to be used. @default false
+   */
+  secretsOnly?: boolean;
+}
+
 /**
- * `value` with {@link scrubText} applied to every string in it, or `value` itself
- * when nothing needed it. Plain objects and arrays are copied; errors are cloned
+ * Text safe to show a person or a host (a CLI line, a progress message, a log line):
+ * {@link scrubText}, then {@link visibleControls}. The one composition for display.
+ */
+export function displayText(text: string, secrets: readonly (string | undefined)[] = []): string {
+  return visibleControls(scrubText(text, secrets));
+}
+
+/**
+ * `value` with {@link scrubText} (and, with `controls`, {@link visibleControls})
+ * applied to every string in it, object keys included, or `value` itself when
+ * nothing needed it. Plain objects and arrays are copied; errors are cloned
  * with their prototype kept (so `instanceof` still holds) and their `name`,
  * `message`, `stack`, `cause` and own fields (a JSON-RPC error's `data`) scrubbed.
  * Other objects are kept as they are.
  */
-export function scrubValue(value: unknown): unknown {
-  return scrub(value, new WeakMap(), 0);
+export function scrubValue(value: unknown, options: ScrubOptions = {}): unknown {
+  const secrets = options.secrets ?? [];
+  const hide = options.secretsOnly
+    ? (s: string) => hideSecrets(s, [...secrets, ...knownSecrets()])
+    : (s: string) => scrubText(s, secrets);
+  const text = options.controls ? (s: string) => visibleControls(hide(s)) : hide;
+  return scrub(value, { text, maxDepth: options.maxDepth ?? MAX_DEPTH }, new WeakMap(), 0);
 }
 
-function scrub(value: unknown, seen: WeakMap<object, unknown>, depth: number): unknown {
-  if (typeof value === "string") return scrubText(value);
+interface Scrubber {
+  text: (s: string) => string;
+  maxDepth: number;
+}
+
+function scrub(
+  value: unknown,
+  how: Scrubber,
+  seen: WeakMap<object, unknown>,
+  depth: number,
+): unknown {
+  if (typeof value === "string") return how.text(value);
   if (typeof value !== "object" || value === null) return value;
   if (seen.has(value)) return seen.get(value);
-  if (depth >= MAX_DEPTH) return "[…]";
+  if (depth >= how.maxDepth) return "[…]";
   if (Array.isArray(value)) {
     seen.set(value, value);
-    const copy = value.map((item) => scrub(item, seen, depth + 1));
+    const copy = value.map((item) => scrub(item, how, seen, depth + 1));
     const changed = copy.some((item, i) => item !== value[i]);
     seen.set(value, changed ? copy : value);
     return changed ? copy : value;
@@ -148,14 +188,17 @@ function scrub(value: unknown, seen: WeakMap<object, unknown>, depth: number): u
     fields.set(key, { value: raw, enumerable: descriptor.enumerable ?? false });
   }
   let changed = false;
-  for (const field of fields.values()) {
-    const clean = scrub(field.value, seen, depth + 1);
-    if (clean !== field.value) changed = true;
-    field.value = clean;
+  const clean = new Map<string | symbol, { value: unknown; enumerable: boolean }>();
+  for (const [key, field] of fields) {
+    // A key is text the server chose too: `{ "pex_…": 1 }` echoes a key as well as a value does.
+    const cleanKey = typeof key === "string" ? how.text(key) : key;
+    const cleanValue = scrub(field.value, how, seen, depth + 1);
+    if (cleanValue !== field.value || cleanKey !== key) changed = true;
+    clean.set(cleanKey, { value: cleanValue, enumerable: field.enumerable });
   }
   if (!changed) return value;
   const copy = Object.create(proto) as object;
-  for (const [key, field] of fields)
+  for (const [key, field] of clean)
     Object.defineProperty(copy, key, { ...field, writable: true, configurable: true });
   seen.set(value, copy);
   return copy;

@@ -1,5 +1,6 @@
 import type { Tool, ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
+import { displayText, scrubValue } from "../errors/scrub.js";
 import { TOOLS, type ToolName } from "../tools/schemas/registry.js";
 import { PLAN_WAIT_DESCRIPTION, PlanWaitInputSchema } from "./plan-wait.js";
 
@@ -26,7 +27,8 @@ const DESTRUCTIVE: ReadonlySet<ToolName> = new Set(["plan_stop"]);
 /** The instructions of the `initialize` answer: PlanExe's own with ours after them, else ours alone. */
 export function instructionsWith(planexe: string | undefined): string {
   if (planexe === undefined || planexe.trim() === "") return BUILTIN_INSTRUCTIONS;
-  return `${planexe.trimEnd()}\n\n${LOCAL_GUIDANCE}`;
+  // PlanExe's text reaches the host: no secret in any spelling, no control character.
+  return `${displayText(planexe.trimEnd())}\n\n${LOCAL_GUIDANCE}`;
 }
 
 function jsonSchema(schema: z.ZodType): Tool["inputSchema"] {
@@ -98,7 +100,13 @@ export class ToolCatalog {
 
   /** Replaces the list by PlanExe's `planexe` (a tool of its own named `plan_wait` gives way to ours). */
   goLive(planexe: readonly Tool[]): void {
-    const theirs = planexe.filter((tool) => tool.name !== PLAN_WAIT).map(withHint);
+    // Names, descriptions and schemas are PlanExe's text shown to the host: cleaned as a result is.
+    const clean = scrubValue(planexe, {
+      controls: true,
+      secretsOnly: true,
+      maxDepth: 64,
+    }) as Tool[];
+    const theirs = clean.filter((tool) => tool.name !== PLAN_WAIT).map(withHint);
     this.#tools = [...theirs, PLAN_WAIT_TOOL];
     this.#byName = new Map(this.#tools.map((tool) => [tool.name, tool]));
     this.#live = true;

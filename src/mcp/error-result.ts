@@ -117,6 +117,12 @@ function fromPlanExeError(error: PlanExeError, context: ErrorResultContext): Loc
       };
     case ErrorCode.PLAN_NOT_FOUND:
       return { ...base, next_step: "Check the plan_id (plan_list shows your plans)." };
+    case ErrorCode.RESPONSE_TOO_LARGE:
+      return {
+        ...base,
+        next_step:
+          "PlanExe's answer was larger than this server accepts and was cut: tell the user; calling again will most likely get the same answer.",
+      };
     case ErrorCode.INSUFFICIENT_CREDITS:
       return {
         ...base,
@@ -138,6 +144,12 @@ function serverCode(error: PlanExeError): string {
 /** The retry policy gave up because the server stayed unreachable or kept answering 5xx. */
 function isUnavailable(error: unknown): boolean {
   if (!isPlanExeError(error) || error.name !== "TransportError") return false;
+  // A proxy's refusal is the proxy's (its message names it), not PlanExe being down.
+  if ((error.details as { proxy?: unknown } | undefined)?.proxy !== undefined) return false;
   if (error.code === ErrorCode.HTTP_ERROR) return error.status === undefined || error.status >= 500;
-  return error.code !== ErrorCode.RATE_LIMITED && error.code !== ErrorCode.CROSS_ORIGIN_REDIRECT;
+  return (
+    error.code !== ErrorCode.RATE_LIMITED &&
+    error.code !== ErrorCode.CROSS_ORIGIN_REDIRECT &&
+    error.code !== ErrorCode.RESPONSE_TOO_LARGE
+  );
 }

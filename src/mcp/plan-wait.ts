@@ -33,6 +33,8 @@ export interface PlanWaitDeps {
   clock: Clock;
   /** Never echoed in a result. */
   secrets: readonly string[];
+  /** Follow a `sse_url` on another origin than the client's (off: a `CROSS_ORIGIN_STREAM` error result). */
+  followCrossOriginStream?: boolean | undefined;
 }
 
 /** One snapshot as `plan_wait` returns it. */
@@ -68,7 +70,11 @@ export async function planWait(
   let done = false;
   let lastSent = -1;
   try {
-    for await (const event of client.watch(args.plan_id, { signal: controller.signal })) {
+    const watch = client.watch(args.plan_id, {
+      signal: controller.signal,
+      followCrossOriginStream: deps.followCrossOriginStream === true,
+    });
+    for await (const event of watch) {
       if (event.type !== "status" && event.type !== "complete") continue;
       latest = snapshotOf(event);
       done = event.type === "complete";

@@ -1,5 +1,6 @@
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import type { ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
+import { displayText } from "../errors/scrub.js";
 import { type Clock, sleep } from "../transport/clock.js";
 
 /** One `notifications/progress` payload (without the token). */
@@ -25,10 +26,15 @@ export interface ProgressSender {
  */
 const RESULT_GAP_MS = 50;
 
-/** Progress for this request, or `undefined` when the host sent no `progressToken`. */
+/**
+ * Progress for this request, or `undefined` when the host sent no `progressToken`.
+ * Every message is display text whoever worded it (a plan's step comes from the
+ * server): no secret in any spelling, no control character.
+ */
 export function progressSender(
   extra: RequestHandlerExtra<ServerRequest, ServerNotification>,
   clock: Clock,
+  secrets: readonly string[],
 ): ProgressSender | undefined {
   const token = extra._meta?.progressToken;
   if (token === undefined) return undefined;
@@ -38,7 +44,11 @@ export function progressSender(
       await extra
         .sendNotification({
           method: "notifications/progress",
-          params: { ...update, progressToken: token },
+          params: {
+            ...update,
+            message: displayText(update.message, secrets),
+            progressToken: token,
+          },
         })
         .catch(() => {});
       lastSentAt = clock.now();

@@ -40,6 +40,8 @@ export interface LocalServerOptions {
   clock: Clock;
   /** Strings never echoed in a tool result (the API key). */
   secrets: readonly string[];
+  /** Let `plan_wait` follow a `sse_url` on another origin (see `ClientWatchOptions.followCrossOriginStream`). */
+  followCrossOriginStream?: boolean;
   /** One diagnostic line (to stderr: stdout carries only JSON-RPC). */
   log: (line: string) => void;
 }
@@ -226,7 +228,7 @@ async function withBudget(
 ): Promise<CallToolResult> {
   const { client, clock } = options;
   const startedAt = clock.now();
-  const progress = progressSender(extra, clock);
+  const progress = progressSender(extra, clock, options.secrets);
   try {
     return await runWithBudget(
       {
@@ -255,7 +257,7 @@ async function waitForPlan(
   extra: Extra,
 ): Promise<CallToolResult> {
   const startedAt = options.clock.now();
-  const progress = progressSender(extra, options.clock);
+  const progress = progressSender(extra, options.clock, options.secrets);
   try {
     return await planWait(options, args, extra.signal, progress?.send);
   } catch (error) {

@@ -1,18 +1,33 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { scrubValue } from "../errors/scrub.js";
+
+/** Results are deeper than errors: a plan list's plans' errors' details. */
+const MAX_RESULT_DEPTH = 32;
 
 /**
  * A tool result carrying `body` as `structuredContent` and as JSON text (as PlanExe
- * answers), with every secret shown as `***` in both.
+ * answers). Whoever built `body` (PlanExe's answer, this server's own wording), every
+ * string in it, keys included, has every spelling of `secrets` and of every
+ * remembered secret shown as `***` and every control character (C0, DEL, C1) as
+ * `\u00NN`; the text is the JSON of that clean value, so both say the same. Signed
+ * download links are kept: the host needs them.
  */
 export function jsonResult(
   body: unknown,
   secrets: readonly string[],
   isError = false,
 ): CallToolResult {
-  const text = secrets.reduce((out, secret) => out.split(secret).join("***"), JSON.stringify(body));
+  // A plain JSON tree first: whatever the value was built from, the host gets only what JSON carries.
+  const plain = JSON.parse(JSON.stringify(body) ?? "null") as unknown;
+  const clean = scrubValue(plain, {
+    secrets,
+    controls: true,
+    secretsOnly: true,
+    maxDepth: MAX_RESULT_DEPTH,
+  }) as Record<string, unknown>;
   return {
-    content: [{ type: "text", text }],
-    structuredContent: JSON.parse(text) as Record<string, unknown>,
+    content: [{ type: "text", text: JSON.stringify(clean) }],
+    structuredContent: clean,
     ...(isError && { isError: true }),
   };
 }

@@ -1,9 +1,11 @@
-import { isPlanExeError, PlanNotFoundError, ProtocolError } from "../errors/index.js";
+import { isPlanExeError, PlanNotFoundError, ProtocolError, redactUrl } from "../errors/index.js";
 import { isTerminalState, type PlanState } from "../protocol/index.js";
 import type { Clock } from "../transport/clock.js";
 import { abortReason } from "../transport/clock.js";
+import { durationMs } from "../transport/duration.js";
 import type { OutageEpisode } from "../transport/episode.js";
 import type { FetchFunction } from "../transport/fetch-function.js";
+import { unfetchableReason } from "../transport/origin.js";
 import type { RetryOptions } from "../transport/policy.js";
 import { createSnapshotDedupe } from "./dedupe.js";
 import { createPlanWatch, type PlanWatch, type PlanWatchSink } from "./event-queue.js";
@@ -40,6 +42,14 @@ export interface ClientWatchOptions
    * @default false
    */
   autoResume?: boolean | { maxResumes: number } | undefined;
+  /**
+   * Follow a `sse_url` PlanExe hands out on another origin than the client's
+   * `baseUrl` (without the API key). Off, such a URL ends the watch with
+   * `ProtocolError` `CROSS_ORIGIN_STREAM`: a hostile or misconfigured server could
+   * otherwise point this process at any host it can reach (the user's own network).
+   * @default false
+   */
+  followCrossOriginStream?: boolean | undefined;
 }
 
 /** The defaults of {@link ClientWatchOptions}. */
@@ -58,8 +68,12 @@ export function watchPlanOnClient<S extends StatusLike>(
   planId: string,
   options: ClientWatchOptions = {},
 ): PlanWatch<PlanClientWatchEvent> {
-  const pollIntervalMs = options.pollIntervalMs ?? CLIENT_WATCH_DEFAULTS.pollIntervalMs;
-  if (!(pollIntervalMs > 0)) throw new TypeError("client.watch: pollIntervalMs must be > 0");
+  const pollIntervalMs = durationMs(
+    "client.watch",
+    "pollIntervalMs",
+    options.pollIntervalMs,
+    CLIENT_WATCH_DEFAULTS.pollIntervalMs,
+  );
   const maxResumes =
     options.autoResume === true
       ? CLIENT_WATCH_DEFAULTS.maxResumes
@@ -125,7 +139,7 @@ async function drive<S extends StatusLike>(
     const status = await deps.getStatus(planId, { signal });
     let complete = isTerminalState(status.state as PlanState) ? completeFrom(status) : undefined;
     if (!complete && useStream && status.sse_url) {
-      const end = await followOnClient(ctx, new URL(status.sse_url, deps.baseUrl), deliver);
+      const end = await followOnClient(ctx, streamUrl(status.sse_url, ctx), deliver);
       if (end.reason === "complete") complete = end.event;
       else if (end.reason === "aborted") return end;
       else if (end.error instanceof PlanNotFoundError) return end;
@@ -160,6 +174,23 @@ async function drive<S extends StatusLike>(
     sink.push(final, undefined);
     return { reason: "complete", event: final };
   }
+}
+
+/** The stream URL `plan_status` gave, when it is on the client's origin or the caller allows another. */
+function streamUrl<S extends StatusLike>(sseUrl: string, ctx: DriveContext<S>): URL {
+  const url = new URL(sseUrl, ctx.deps.baseUrl);
+  // A URL never fetched (data:, file:, user info) is refused by watchPlan itself.
+  if (
+    url.origin === ctx.deps.baseUrl.origin ||
+    ctx.options.followCrossOriginStream === true ||
+    unfetchableReason(url) !== undefined
+  )
+    return url;
+  throw new ProtocolError(
+    "CROSS_ORIGIN_STREAM",
+    `PlanExe gave a progress stream URL on another origin (${redactUrl(url.origin)}) than the client's (${redactUrl(ctx.deps.baseUrl.origin)}); not followed. Pass followCrossOriginStream: true to follow it (without the API key).`,
+    { details: { origin: url.origin } },
+  );
 }
 
 /** Follows the stream with {@link followStream}, polling `plan_status` while it is refused. */

@@ -1,4 +1,7 @@
+import { isPlanExeError } from "../errors/planexe-error.js";
+import { isJsonType } from "../transport/classify.js";
 import type { FetchFunction } from "../transport/fetch-function.js";
+import { withBody } from "../transport/release-on-end.js";
 
 /** The `_meta` key that tags a tool call's JSON-RPC request with its caller's signal; never sent to the server. */
 export const CALL_TAG = "planexe-client/call";
@@ -13,14 +16,28 @@ export const CALL_TAG = "planexe-client/call";
  * (the resilient fetch gives that signal room for one listener per request).
  */
 export class CallSignals {
-  private readonly signals = new Map<string, AbortSignal>();
+  private readonly calls = new Map<string, { signal: AbortSignal; failed: AbortController }>();
   private next = 0;
 
-  /** Registers `signal` for one call; returns the `_meta` to send and a release function. */
-  register(signal: AbortSignal): { meta: Record<string, string>; release: () => void } {
+  /**
+   * Registers `signal` for one call; returns the `_meta` to send, a release function
+   * and `failed`: a signal for the MCP SDK's request that aborts with the typed error
+   * a streamed answer of this call failed with (one cut at `maxResponseBytes`): the
+   * SDK only reports such a failure to `onerror` and would keep the call waiting.
+   */
+  register(signal: AbortSignal): {
+    meta: Record<string, string>;
+    failed: AbortSignal;
+    release: () => void;
+  } {
     const tag = String(++this.next);
-    this.signals.set(tag, signal);
-    return { meta: { [CALL_TAG]: tag }, release: () => this.signals.delete(tag) };
+    const failed = new AbortController();
+    this.calls.set(tag, { signal, failed });
+    return {
+      meta: { [CALL_TAG]: tag },
+      failed: failed.signal,
+      release: () => this.calls.delete(tag),
+    };
   }
 
   /** `inner`, with tagged requests untagged and bound to their caller's signal. */
@@ -30,13 +47,43 @@ export class CallSignals {
       const body = init?.body;
       if (typeof body !== "string" || !body.includes(CALL_TAG)) return inner(input, init);
       const { text, tag } = untag(body);
-      const callSignal = tag === undefined ? undefined : this.signals.get(tag);
+      const call = tag === undefined ? undefined : this.calls.get(tag);
       // The call's signal alone: the client's close() aborts every call before it closes the
       // transport, so linking the SDK's transport-wide signal too would only hang one listener
       // per request on it (Node warns past 10 concurrent calls).
-      return inner(input, { ...init, body: text, signal: callSignal ?? init?.signal ?? null });
+      const sent = inner(input, {
+        ...init,
+        body: text,
+        signal: call?.signal ?? init?.signal ?? null,
+      });
+      return call ? sent.then((response) => reportBodyFailure(response, call.failed)) : sent;
     };
   }
+}
+
+/**
+ * `response` with a streamed (not JSON) body watched: when it fails with a typed
+ * error, `failed` aborts with it. A JSON answer is already read whole (and bounded)
+ * by the transport, so it is handed on untouched.
+ */
+function reportBodyFailure(response: Response, failed: AbortController): Response {
+  const body = response.body;
+  if (!body || isJsonType(response.headers.get("content-type"))) return response;
+  const reader = body.getReader();
+  const watched = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const step = await reader.read();
+        if (step.done) controller.close();
+        else controller.enqueue(step.value);
+      } catch (error) {
+        if (isPlanExeError(error)) failed.abort(error);
+        controller.error(error);
+      }
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+  return withBody(response, watched);
 }
 
 /**

@@ -61,11 +61,13 @@ export async function callToolResult(
     const call = client.callTool(
       { name, arguments: args, ...(registration && { _meta: registration.meta }) },
       undefined,
-      { timeout: NO_SDK_TIMEOUT },
+      { timeout: NO_SDK_TIMEOUT, ...(registration && { signal: registration.failed }) },
     ) as Promise<CallToolResult>;
     return await raceSignal(call, combined.signal);
   } catch (error) {
     if (combined.signal.aborted) throw error;
+    // The answer's own typed failure (cut at maxResponseBytes), not the SDK's wrapping of it.
+    if (registration?.failed.aborted) throw registration.failed.reason;
     throw callError(error, name, context.secrets);
   } finally {
     registration?.release();

@@ -5,6 +5,7 @@ import {
   classifyNetworkError,
   isJsonType,
   isOutageStatus,
+  mimeEssence,
   statusDelivery,
   type TransientFailure,
 } from "./classify.js";
@@ -14,7 +15,7 @@ import { transportError } from "./failure.js";
 import type { FetchFunction } from "./fetch-function.js";
 import { readAll } from "./read-all.js";
 import { fetchWithRedirects, isFinalError, type RedirectOptions } from "./redirect.js";
-import { releaseOnEnd } from "./release-on-end.js";
+import { type BodyLimit, releaseOnEnd } from "./release-on-end.js";
 import type { ReplayableRequest } from "./request.js";
 import { scrubJsonError } from "./scrub-body.js";
 import { raceSignal } from "./signals.js";
@@ -111,8 +112,11 @@ export async function runAttempt(
     cancelTimer();
     return {
       ok: true,
-      response: releaseOnEnd(response, controller.signal, () =>
-        caller?.removeEventListener("abort", onCallerAbort),
+      response: releaseOnEnd(
+        response,
+        controller.signal,
+        () => caller?.removeEventListener("abort", onCallerAbort),
+        streamLimit(request, response, options),
       ),
     };
   } catch (error) {
@@ -129,4 +133,32 @@ export async function runAttempt(
     if (failure) return { ok: false, failure, retryAfter: null };
     throw error;
   }
+}
+
+/**
+ * The bound on a streamed answer, whatever its content type: an answer to a JSON-RPC
+ * request (an event stream answering `tools/call` or `tools/list`, an error page) at
+ * most `maxResponseBytes` in all; any other event stream (a long-lived one) at most
+ * that much per event. A download is left to its reader (it knows its announced size).
+ */
+function streamLimit(
+  request: ReplayableRequest,
+  response: Response,
+  options: AttemptOptions,
+): BodyLimit | undefined {
+  const eventStream = mimeEssence(response.headers.get("content-type")) === "text/event-stream";
+  const rpc = request.method === "POST" && request.rpc !== undefined;
+  if (!rpc && !eventStream) return undefined;
+  const what = rpc ? "answer" : "event";
+  return {
+    maxBytes: options.maxResponseBytes,
+    perEvent: !rpc,
+    tooLarge: (size) =>
+      transportError(
+        ErrorCode.RESPONSE_TOO_LARGE,
+        `${eventStream ? "event-stream " : ""}${what} of ${size} bytes or more, over maxResponseBytes (${options.maxResponseBytes}); not read further`,
+        { method: request.method, url: request.url, secrets: options.secrets },
+        { status: response.status },
+      ),
+  };
 }

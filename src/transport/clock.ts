@@ -1,3 +1,5 @@
+import { clampToTimer } from "./duration.js";
+
 /**
  * Where time comes from. Every delay in the SDK (backoff, heartbeats, deadlines,
  * the double's plan progress) is scheduled through a `Clock`, so tests can run a
@@ -10,11 +12,11 @@ export interface Clock {
   setTimer(fn: () => void, ms: number): () => void;
 }
 
-/** The real clock: `Date.now()` and `setTimeout`. */
+/** The real clock: `Date.now()` and `setTimeout` (a delay past what a timer holds is clamped, never fired at once). */
 export const systemClock: Clock = {
   now: () => Date.now(),
   setTimer(fn, ms) {
-    const handle = setTimeout(fn, Math.max(0, ms));
+    const handle = setTimeout(fn, clampToTimer(ms));
     return () => clearTimeout(handle);
   },
 };

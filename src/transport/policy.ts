@@ -1,5 +1,5 @@
 import type { Clock } from "./clock.js";
-import { durationMs } from "./duration.js";
+import { clampToTimer, durationMs } from "./duration.js";
 
 /** What a caller may tune in the SDK's one retry policy (tool calls and progress streams alike). */
 export interface RetryOptions {
@@ -81,14 +81,14 @@ export function backoffDelay(attempt: number, options: ResolvedRetryOptions): nu
 
 /**
  * A `Retry-After` header in ms from `now`: delta-seconds or an HTTP-date.
- * `undefined` when absent or unparseable; never negative.
+ * `undefined` when absent or unparseable; never negative, never longer than a timer holds.
  */
 export function parseRetryAfter(value: string | null | undefined, now: number): number | undefined {
   if (value == null) return undefined;
   const text = value.trim();
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  if (/^\d+$/.test(text)) return clampToTimer(Number(text) * 1000);
   if (!/[a-z]/i.test(text)) return undefined;
   const date = Date.parse(text);
   if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - now);
+  return clampToTimer(date - now);
 }

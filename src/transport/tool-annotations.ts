@@ -94,9 +94,12 @@ export function createToolAnnotationsRegistry(): ToolAnnotationsRegistry {
       const result = (payload as { result?: { nextCursor?: unknown } } | null)?.result;
       if (typeof result?.nextCursor === "string") next = result.nextCursor;
     };
-    if (mimeEssence(response.headers.get("content-type")) === "text/event-stream")
-      await readEvents(response.body, take);
-    else take(await response.json().catch(() => undefined));
+    // The transport bounds both (a JSON answer is read whole up to maxResponseBytes, an
+    // event stream answering a JSON-RPC request is cut there); anything else is not read.
+    const contentType = response.headers.get("content-type");
+    if (mimeEssence(contentType) === "text/event-stream") await readEvents(response.body, take);
+    else if (isJsonType(contentType)) take(await response.json().catch(() => undefined));
+    else await response.body.cancel().catch(() => {});
     return next;
   };
 
@@ -119,7 +122,9 @@ export function createToolAnnotationsRegistry(): ToolAnnotationsRegistry {
         rpc: undefined,
         signal,
       });
-      record(await response.json().catch(() => undefined));
+      if (isJsonType(response.headers.get("content-type")))
+        record(await response.json().catch(() => undefined));
+      else await response.body?.cancel().catch(() => {});
       return;
     }
     let cursor: string | undefined;

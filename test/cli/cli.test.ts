@@ -113,9 +113,8 @@ describe("watch-plan and planexe-client, run as subprocesses against the emulato
     expect(events.filter((e) => e.type === "complete")).toHaveLength(1);
     const result = events.at(-1);
     expect(result).toMatchObject({ type: "result", state: "completed", exit_code: 0 });
-    expect(result.report_url).toMatch(
-      new RegExp(`^${emulator.url}/download/${planId}/report\\.html\\?token=`),
-    );
+    // Saved, so no command to save it with.
+    expect(result.report_command).toBeUndefined();
     expect(result.saved).toHaveLength(2);
     for (const file of result.saved) {
       const bytes = readFileSync(file.path);
@@ -202,6 +201,14 @@ describe("watch-plan and planexe-client, run as subprocesses against the emulato
     expect(await watch.exit).toBe(0);
     expect(watch.stdout()).toMatch(/server deploying — reconnecting (in \d|as soon as it answers)/);
     expect(watch.stdout().match(/Plan completed\./g)).toHaveLength(1);
+    // Not the signed link (a credential, and dead in 15 minutes): the command that saves
+    // the report, which works when it is run.
+    const command = `planexe-client download ${planId} --artifact report --url ${emulator.url}`;
+    expect(watch.stdout()).toContain(`Report: run \`${command}\` to save it\n`);
+    const dir = join(tmp, "report-command");
+    const saved = await runCli(MAIN, [...command.split(" ").slice(1), "--dir", dir], env);
+    expect(saved.code, saved.stderr).toBe(0);
+    expect(readFileSync(join(dir, `${planId}-report.html`), "utf8")).toContain("<html");
   });
 
   // Last: it stops the emulator's worker.

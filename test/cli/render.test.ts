@@ -113,9 +113,9 @@ describe("the TTY progress bar", () => {
     bar.update({ kind: "event", event: { type: "connected", attempt: 1 } });
     expect(out.stdout.split("\r\x1b[2K").at(-1)).not.toContain("reconnecting");
     bar.update(complete);
-    bar.finish({ state: "completed", exitCode: 0, reportUrl: "http://x/report.html?token=t" });
+    bar.finish({ state: "completed", exitCode: 0, reportCommand: "planexe-client download p" });
     expect(out.stdout).toMatch(
-      /completed +\[█{24}\] +100\.0%.*\nPlan completed\.\nReport: http:\/\/x\/report\.html\?token=t\n$/,
+      /completed +\[█{24}\] +100\.0%.*\nPlan completed\.\nReport: run `planexe-client download p` to save it\n$/,
     );
   });
 
@@ -176,7 +176,7 @@ describe("the line renderer (not a TTY)", () => {
     lines.update(reconnecting(700, true));
     lines.update({ kind: "event", event: { type: "connected", attempt: 2 } });
     lines.update(complete);
-    lines.finish({ state: "completed", exitCode: 0, reportUrl: "http://x/r" });
+    lines.finish({ state: "completed", exitCode: 0, reportCommand: "planexe-client download p" });
     expect(out.stdout.split("\n")).toEqual([
       "pending  0%  0s",
       "processing  5%  1s",
@@ -188,7 +188,7 @@ describe("the line renderer (not a TTY)", () => {
       "reconnected",
       "completed  100%  1m 01s",
       "Plan completed.",
-      "Report: http://x/r",
+      "Report: run `planexe-client download p` to save it",
       "",
     ]);
   });
@@ -219,7 +219,7 @@ describe("the JSON renderer", () => {
     json.update(status("processing", 10));
     json.update(reconnecting(1000));
     json.update(complete);
-    json.finish({ state: "completed", exitCode: 0, reportUrl: "http://x/r" });
+    json.finish({ state: "completed", exitCode: 0, reportCommand: "planexe-client download p" });
     const events = out.stdout
       .trimEnd()
       .split("\n")
@@ -229,7 +229,7 @@ describe("the JSON renderer", () => {
       type: "result",
       state: "completed",
       exit_code: 0,
-      report_url: "http://x/r",
+      report_command: "planexe-client download p",
     });
   });
 });

@@ -12,7 +12,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAIN, requireBuild, runCli, startCli, WATCH_PLAN } from "../cli/helpers.js";
-import { ANNOUNCED, type HostileServer, PLAN_ID, startHostileServer } from "./server.js";
+import {
+  ANNOUNCED,
+  type HostileServer,
+  keySpellings,
+  PLAN_ID,
+  startHostileServer,
+} from "./server.js";
 
 const KEY = "pex_hostile_cli_key_51ab";
 let server: HostileServer;
@@ -75,6 +81,24 @@ describe("the CLI against a hostile server", { timeout: 60_000 }, () => {
     // --json stays JSON: the 8-bit CSI is escaped the JSON way, and decodes to what was sent.
     const json = JSON.parse(runs[1]?.stdout ?? "");
     expect(json.current_step).toContain("\u009b31m");
+  });
+
+  it.concurrent("a key with a quote and a backslash, echoed in every spelling and field, is never printed (status, --json, list, watch, watch-plan)", async () => {
+    const key = `pex_c"l\\i'key_94e0`;
+    const keyEnv = { PLANEXE_URL: `${server.url}/keyecho`, PLANEXE_API_KEY: key };
+    const runs = await Promise.all([
+      runCli(MAIN, ["status", PLAN_ID], keyEnv),
+      runCli(MAIN, ["status", "--json", PLAN_ID], keyEnv),
+      runCli(MAIN, ["list"], keyEnv),
+      runCli(MAIN, ["watch", PLAN_ID], keyEnv),
+      runCli(WATCH_PLAN, [`${server.url}/keyecho/sse/plan/${PLAN_ID}`], keyEnv),
+    ]);
+    for (const run of runs) {
+      const printed = run.stdout + run.stderr;
+      expect(printed).toContain("***");
+      expect(printed).not.toMatch(RAW_CONTROL);
+      for (const form of keySpellings(key)) expect(printed).not.toContain(form);
+    }
   });
 
   it.concurrent("download keeps an existing file, and never writes through a symlink", async () => {

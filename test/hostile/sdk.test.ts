@@ -144,11 +144,24 @@ describe("credentials and secrets in what a hostile server sends", () => {
     expect(JSON.stringify(events)).not.toContain(LEAKED_KEY);
   });
 
-  it("client.watch follows an sse_url on another origin without the key", async () => {
+  it("client.watch refuses an sse_url on another origin (CROSS_ORIGIN_STREAM) unless told to follow it, then without the key", async () => {
     const c = client("foreign");
     try {
+      const before = server.requests.filter((r) => r.origin === server.foreignUrl).length;
+      const refused = await failure(
+        (async () => {
+          for await (const _ of c.watch(PLAN_ID)) {
+            // Nothing is delivered before the refusal.
+          }
+        })(),
+      );
+      expect(refused).toBeInstanceOf(ProtocolError);
+      expect((refused as ProtocolError).code).toBe("CROSS_ORIGIN_STREAM");
+      expect((refused as ProtocolError).message).toMatch(/followCrossOriginStream: true/);
+      expect(server.requests.filter((r) => r.origin === server.foreignUrl).length).toBe(before);
       const events: string[] = [];
-      for await (const event of c.watch(PLAN_ID)) events.push(event.type);
+      for await (const event of c.watch(PLAN_ID, { followCrossOriginStream: true }))
+        events.push(event.type);
       expect(events.at(-1)).toBe("complete");
     } finally {
       await c.close();

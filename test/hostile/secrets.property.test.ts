@@ -10,8 +10,17 @@ import {
   ToolError,
   TransportError,
 } from "../../src/errors/index.js";
+import { scrubValue } from "../../src/errors/scrub.js";
 import { knownSecretForms, rememberSecret } from "../../src/errors/secrets.js";
-import { failure, type HostileServer, PLAN_ID, startHostileServer } from "./server.js";
+import { durationMs, MAX_TIMER_MS } from "../../src/transport/duration.js";
+import { parseRetryAfter } from "../../src/transport/policy.js";
+import {
+  failure,
+  type HostileServer,
+  keySpellings,
+  PLAN_ID,
+  startHostileServer,
+} from "./server.js";
 
 let server: HostileServer;
 beforeAll(async () => {
@@ -164,3 +173,40 @@ describe("no secret in anything a user can print", () => {
     expect((error.cause as Error).message).toBe("key *** refused");
   });
 });
+
+describe("every spelling of a key, for any header-safe key", () => {
+  it("scrubValue hides each spelling a server may echo, in values and keys, and shows controls with `controls`", () => {
+    fc.assert(
+      fc.property(headerKey, (key) => {
+        const spellings = keySpellings(key);
+        const value = {
+          text: spellings.map((form) => `[${form}]`).join(" "),
+          [`${spellings[1]}`]: "\u001b[2J\u009b",
+        };
+        const clean = scrubValue(value, { secrets: [key], controls: true, secretsOnly: true });
+        const text = JSON.stringify(clean);
+        for (const form of spellings) expect(text.includes(form), form).toBe(false);
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
+        expect(strings(clean).join("")).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("one timer rule: a user's duration past 2^31-1 ms is refused, a server's Retry-After clamped", () => {
+    expect(() => durationMs("watchPlan", "heartbeatTimeoutMs", 2 ** 31, 1000)).toThrow(
+      /heartbeatTimeoutMs is longer than a timer can wait/,
+    );
+    expect(durationMs("retry", "deadlineMs", Number.POSITIVE_INFINITY, 0, { infinite: true })).toBe(
+      Number.POSITIVE_INFINITY,
+    );
+    expect(parseRetryAfter("99999999999999", 0)).toBe(MAX_TIMER_MS);
+    expect(parseRetryAfter("Fri, 01 Jan 9999 00:00:00 GMT", 0)).toBe(MAX_TIMER_MS);
+  });
+});
+
+function strings(value: unknown): string[] {
+  if (typeof value === "string") return [value];
+  if (typeof value !== "object" || value === null) return [];
+  return Object.entries(value).flatMap(([k, v]) => [k, ...strings(v)]);
+}

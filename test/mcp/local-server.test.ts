@@ -92,7 +92,7 @@ describe("planexe-client mcp as a process", () => {
     expect(listed.stdout).toMatch(/^ {2}mcp /m);
     const bad = await runCli(MAIN, ["mcp", "--url", url, "--call-budget", "soon"]);
     expect(bad.code).toBe(3);
-    expect(bad.stderr).toMatch(/--call-budget must be a duration/);
+    expect(bad.stderr).toMatch(/--call-budget must be a duration like 60s/);
     expect(bad.stdout).toBe("");
   });
 

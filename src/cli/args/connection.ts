@@ -1,6 +1,6 @@
 import { rememberSecret } from "../../errors/secrets.js";
 import { CliError, usageError } from "../exit-codes.js";
-import { parseDuration } from "./duration.js";
+import { durationFlag } from "./duration.js";
 import { readFileHead } from "./file-head.js";
 
 /** The `parseArgs` options every command that talks to a server takes. */
@@ -13,7 +13,7 @@ export const CONNECTION_OPTIONS = {
 } as const;
 
 /** The default server. */
-const DEFAULT_URL = "https://mcp.planexe.org";
+export const DEFAULT_URL = "https://mcp.planexe.org";
 
 /** Help text lines for {@link CONNECTION_OPTIONS}. */
 export const CONNECTION_HELP = `  --url URL          PlanExe server (env PLANEXE_URL) [default: ${DEFAULT_URL}]
@@ -70,12 +70,10 @@ export function resolveConnection(
     throw new CliError(
       `${command}: the API key holds spaces or characters a key never has (check the file or variable)`,
     );
-  let timeoutMs: number | undefined;
-  if (values.timeout !== undefined) {
-    timeoutMs = parseDuration(values.timeout);
-    if (timeoutMs === undefined || timeoutMs <= 0)
-      throw usageError(command, `--timeout must be a duration like 30s, 5m or 1500ms`);
-  }
+  const timeoutMs =
+    values.timeout === undefined
+      ? undefined
+      : durationFlag(command, "timeout", values.timeout, 0, { example: "30s, 5m or 1500ms" });
   return { baseUrl: url.toString().replace(/\/+$/, ""), apiKey, timeoutMs };
 }
 

@@ -1,5 +1,5 @@
 import { deployRunningEmulator } from "../../emulator/index.js";
-import { formatDuration, parseDuration } from "../args/duration.js";
+import { durationFlag, formatDuration } from "../args/duration.js";
 import { intOption } from "../args/numbers.js";
 import { parse } from "../args/parse.js";
 import { CliError, ExitCode, usageError } from "../exit-codes.js";
@@ -33,9 +33,7 @@ const OPTIONS = {
 
 function duration(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  const ms = parseDuration(value);
-  if (ms === undefined) throw usageError(NAME, `--${name} must be a duration like 30s or 1500ms`);
-  return ms;
+  return durationFlag(NAME, name, value, 0, { example: "30s or 1500ms", zero: true });
 }
 
 /** `planexe-client emulator deploy`: runs a deploy through the emulator's control endpoint. */

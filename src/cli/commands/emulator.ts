@@ -1,5 +1,5 @@
 import { DOUBLE_API_KEY, type Emulator, startEmulator } from "../../emulator/index.js";
-import { parseDuration } from "../args/duration.js";
+import { durationFlag } from "../args/duration.js";
 import { intOption } from "../args/numbers.js";
 import { parse } from "../args/parse.js";
 import type { Command } from "../command.js";
@@ -54,8 +54,7 @@ async function runEmulator(args: string[], env: CliEnv): Promise<number> {
   const port = intOption(NAME, "port", values.port, 8001, 0, 65_535);
   const replicas = intOption(NAME, "replicas", values.replicas, 2, 1, 16);
   const planText = values["plan-seconds"];
-  const planSeconds = planText === undefined ? 60 : (parseDuration(planText) ?? Number.NaN) / 1000;
-  if (!(planSeconds > 0)) throw usageError(NAME, "--plan-seconds must be a positive number");
+  const planSeconds = durationFlag(NAME, "plan-seconds", planText, 60_000) / 1000;
   const apiKeys = values["api-key"];
   const auth = values["no-auth"] !== true;
   const rateLimit = values["no-rate-limit"] !== true;

@@ -4,14 +4,18 @@ import { startLocalMcpServer } from "../../mcp/server.js";
 import { serveStdio } from "../../mcp/stdio.js";
 import { systemClock } from "../../transport/clock.js";
 import { CONNECTION_HELP, CONNECTION_OPTIONS, resolveConnection } from "../args/connection.js";
-import { parseDuration } from "../args/duration.js";
+import { durationFlag } from "../args/duration.js";
 import { parse } from "../args/parse.js";
 import type { Command } from "../command.js";
-import { ExitCode, usageError } from "../exit-codes.js";
+import { ExitCode } from "../exit-codes.js";
 import { proxyFetch } from "../proxy.js";
 
 const NAME = "planexe-client mcp";
-const OPTIONS = { ...CONNECTION_OPTIONS, "call-budget": { type: "string" } } as const;
+const OPTIONS = {
+  ...CONNECTION_OPTIONS,
+  "call-budget": { type: "string" },
+  "follow-cross-origin-stream": { type: "boolean" },
+} as const;
 /**
  * Under the MCP SDK's default 60 s request timeout (many hosts and scripts keep it),
  * so a structured result arrives before the host gives up; far under Claude
@@ -43,6 +47,9 @@ Options:
 ${CONNECTION_HELP}
   --call-budget DURATION  the longest one tool call waits for PlanExe before it
                      returns a PLANEXE_UNAVAILABLE result (30s, 2m) [default: 55s]
+  --follow-cross-origin-stream  let plan_wait follow a progress stream URL PlanExe
+                     gives on another origin than --url (without the key); off, such
+                     a URL is a CROSS_ORIGIN_STREAM error result
   -h, --help         show this help
 
 Proxies: HTTPS_PROXY, HTTP_PROXY and NO_PROXY are honoured.
@@ -57,10 +64,15 @@ export const mcpCommand: Command = {
       return ExitCode.OK;
     }
     const connection = resolveConnection(NAME, values, env.env);
-    const budget = values["call-budget"];
-    const callBudgetMs = budget === undefined ? DEFAULT_BUDGET_MS : parseDuration(budget);
-    if (callBudgetMs === undefined || callBudgetMs <= 0)
-      throw usageError(NAME, "--call-budget must be a duration like 60s, 2m or 1500ms");
+    const callBudgetMs = durationFlag(
+      NAME,
+      "call-budget",
+      values["call-budget"],
+      DEFAULT_BUDGET_MS,
+      {
+        example: "60s, 2m or 1500ms",
+      },
+    );
     const log = (line: string) => env.output.err(`planexe-client mcp: ${line}\n`);
     // stdout is the protocol: a stray console.log anywhere would corrupt it.
     console.log = console.info = console.debug = console.error;
@@ -81,6 +93,7 @@ export const mcpCommand: Command = {
         startWaitMs: START_WAIT_MS,
         clock: systemClock,
         secrets: connection.apiKey ? [connection.apiKey] : [],
+        followCrossOriginStream: values["follow-cross-origin-stream"] === true,
         log,
       });
       const source = local.catalog.live ? "PlanExe's own" : "the built-in";

@@ -23,7 +23,7 @@ export function createJsonRenderer(output: Output): Renderer {
         type: "result",
         state: result.state ?? null,
         exit_code: result.exitCode,
-        ...(result.reportUrl && { report_url: result.reportUrl }),
+        ...(result.reportCommand && { report_command: result.reportCommand }),
         ...(result.reportNote && { report_note: result.reportNote }),
         ...(result.saved && { saved: result.saved }),
         ...(result.missing?.length && { missing: result.missing }),

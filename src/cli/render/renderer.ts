@@ -23,9 +23,9 @@ export interface WatchResult {
   /** The plan's final state, when it reached one. */
   state: PlanState | undefined;
   exitCode: number;
-  /** The report's (signed, short-lived) link. */
-  reportUrl?: string | undefined;
-  /** Why the report link is missing, when it is. */
+  /** The command that saves the report (`planexe-client download <id> --artifact report`). */
+  reportCommand?: string | undefined;
+  /** Why there is no such command, when there is none. */
   reportNote?: string | undefined;
   saved?: SavedFile[] | undefined;
   /** Artifacts `--download` could not get (the others were saved). */

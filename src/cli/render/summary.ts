@@ -12,7 +12,7 @@ export function resultLines(result: WatchResult): string[] {
   else if (result.state === "failed")
     lines.push(`Plan failed${result.error ? `: ${result.error}` : "."}`);
   else if (result.state === "stopped") lines.push("Plan stopped.");
-  if (result.reportUrl) lines.push(`Report: ${result.reportUrl}`);
+  if (result.reportCommand) lines.push(`Report: run \`${result.reportCommand}\` to save it`);
   else if (result.reportNote) lines.push(`Report: ${result.reportNote}`);
   for (const file of result.saved ?? [])
     lines.push(`Saved ${file.artifact}: ${file.path} (${file.bytes} bytes, sha256 ${file.sha256})`);

@@ -1,6 +1,6 @@
 import type { PlanExeClient } from "../../client.js";
 import type { PlanState } from "../../protocol/index.js";
-import { unfetchableReason } from "../../transport/origin.js";
+import { DEFAULT_URL } from "../args/connection.js";
 import type { PlanRef } from "../args/plan-ref.js";
 import { ExitCode } from "../exit-codes.js";
 import { explain } from "../explain.js";
@@ -13,7 +13,7 @@ const EXIT_BY_STATE: Partial<Record<PlanState, number>> = {
   stopped: ExitCode.STOPPED,
 };
 
-/** The result of a plan that reached `state`: its report link, and its files saved when asked. */
+/** The result of a plan that reached `state`: how to get its report, and its files saved when asked. */
 export async function finishPlan(options: {
   command: string;
   ref: PlanRef;
@@ -36,12 +36,14 @@ export async function finishPlan(options: {
   }
   try {
     const info = await client.getFileInfo(ref.planId, { signal });
-    if ("download_url" in info && typeof info.download_url === "string") {
-      const url = new URL(info.download_url, `${ref.baseUrl}/`);
-      // Only a link the user can follow is shown as one.
-      if (unfetchableReason(url)) result.reportNote = "the server gave a link that is not http(s)";
-      else result.reportUrl = url.toString();
-    } else if (info.ready === false) result.reportNote = `not ready (${info.reason})`;
+    // Not the signed link: it is a credential (scrollback, logs and CI output keep it,
+    // so the CLI never prints it) and it expires 15 minutes after it was made, while
+    // this command works whenever it is run and checks the file's sha256.
+    if (info.ready === false) result.reportNote = `not ready (${info.reason})`;
+    else if (!options.downloadDir)
+      result.reportCommand = `planexe-client download ${ref.planId} --artifact report${
+        ref.baseUrl === DEFAULT_URL ? "" : ` --url ${ref.baseUrl}`
+      }`;
   } catch (error) {
     result.reportNote = explain(error, options).message;
   }
