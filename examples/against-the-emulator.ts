@@ -8,14 +8,15 @@
  * PLAN_SECONDS and WINDOW_MS shorten it (the test runs it with a few seconds).
  */
 
-import { type DeployReport, startEmulator } from "../src/emulator/index.js";
+import { type DeployReport, DOUBLE_API_KEY, startEmulator } from "../src/emulator/index.js";
 import { PlanExeClient } from "../src/index.js";
 
 async function main(): Promise<number> {
   const planSeconds = Number(process.env.PLAN_SECONDS ?? 20);
   const windowMs = Number(process.env.WINDOW_MS ?? 5_000);
   const emulator = await startEmulator({ port: 0, planSeconds, graceMs: 1_000 });
-  const client = new PlanExeClient({ baseUrl: emulator.url });
+  // The emulator is PlanExe as deployed: auth on. DOUBLE_API_KEY is the key it accepts by default.
+  const client = new PlanExeClient({ baseUrl: emulator.url, apiKey: DOUBLE_API_KEY });
   try {
     const plan = await client.createPlan("Open a small bakery in Lisbon");
     console.log(`emulator on ${emulator.url}; plan created`);

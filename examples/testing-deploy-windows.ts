@@ -12,9 +12,10 @@
 import assert from "node:assert/strict";
 import { setupServer } from "msw/node";
 import { PlanExeClient, watchPlan } from "../src/index.js";
-import { createPlanExeDouble } from "../src/testing/index.js";
+import { createPlanExeDouble, DOUBLE_API_KEY } from "../src/testing/index.js";
 
-const double = createPlanExeDouble({ planSeconds: 600 }); // 10 virtual minutes
+// PlanExe as deployed (auth on, rate limit, today's stream); 10-minute plans in virtual time.
+const double = createPlanExeDouble({ planSeconds: 600 });
 const server = setupServer(...double.handlers);
 double.attach(server); // lets a client's body.cancel() reach the double
 server.listen({ onUnhandledRequest: "error" });
@@ -23,7 +24,11 @@ const virtualStart = double.clock.now();
 
 try {
   // Every part of the client runs on the double's clock, so its waits are virtual too.
-  const client = new PlanExeClient({ baseUrl: double.baseUrl, clock: double.clock });
+  const client = new PlanExeClient({
+    baseUrl: double.baseUrl,
+    apiKey: DOUBLE_API_KEY, // the key the double accepts unless you pass `apiKeys`
+    clock: double.clock,
+  });
 
   // 1. A call made during a 120 s restart resolves after it, with one probe a second.
   const restart = double.deploy.restart({ windowMs: 120_000 });

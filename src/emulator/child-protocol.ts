@@ -9,10 +9,15 @@ export interface ChildConfig {
   /** The shared state file: the emulator's database. */
   stateFile: string;
   planSeconds: number;
-  apiKey?: string | undefined;
+  apiKeys: string[];
+  auth: boolean;
   rateLimit: boolean | RateLimitOptions;
-  /** The origins browsers may call from (`"*"`: any). */
-  corsOrigins: string[];
+  /** The origins browsers may call from (`"*"`: any); PlanExe's default for `auth` when absent. */
+  corsOrigins?: string[] | undefined;
+  /** Today's PlanExe stream (false) or the project's proposal (true). */
+  proposal: boolean;
+  /** Report and zip bytes missing (worker_plan down). */
+  contentUnavailable: boolean;
   heartbeatMs: number;
   retryMs: number;
   drainRetryMs: number;

@@ -1,3 +1,4 @@
+import { DOUBLE_API_KEY } from "../fake/auth.js";
 import type { RateLimitOptions } from "../fake/rate-limit.js";
 import { PROGRESS_STREAM_DEFAULTS as STREAM } from "../server/options.js";
 import type { Clock } from "../transport/clock.js";
@@ -13,22 +14,46 @@ export interface EmulatorOptions {
   replicas?: number;
   /** How long a plan takes from `processing` to `completed`. @default 60 */
   planSeconds?: number;
-  /** Require this API key (`X-API-Key` or `Authorization: Bearer`). @default no key required */
-  apiKey?: string;
-  /** Apply PlanExe's 60 requests / 60 s limit (`true`), or these numbers. @default false */
+  /**
+   * The API keys the emulator knows (PlanExe's users' keys), sent as `Authorization`,
+   * `X-API-Key` or any form PlanExe accepts.
+   * @default [DOUBLE_API_KEY]
+   */
+  apiKeys?: readonly string[];
+  /**
+   * Require a key, as PlanExe does by default. `false` is PlanExe with auth off: no
+   * key needed, a key that is sent must still be one of `apiKeys`.
+   * @default true
+   */
+  auth?: boolean;
+  /** PlanExe's 60 requests / 60 s sliding-window limit (`true`), these numbers, or none (`false`). @default true */
   rateLimit?: boolean | RateLimitOptions;
   /**
    * The origins whose browser pages may call the emulator (PlanExe's
    * `PLANEXE_MCP_CORS_ORIGINS`); `"*"` allows any. The edge's own 502 page carries no
    * CORS headers, whatever this says (Railway's edge knows nothing of them).
-   * @default ["*"]
+   * @default PlanExe's: with auth on `["https://mcp.planexe.org", "https://home.planexe.org"]`, with auth off `["*"]`
    */
   corsOrigins?: readonly string[];
+  /**
+   * Serve what this project proposes for PlanExe's progress stream instead of what it
+   * sends today: event ids and `Last-Event-ID` resume, a real HTTP 429 over the stream
+   * connection limit, and a deploy's SIGTERM ending streams with a short `retry:`
+   * (`drainRetryMs`) instead of cutting them.
+   * @default false (PlanExe as deployed)
+   */
+  proposal?: boolean;
+  /**
+   * Report and zip bytes are missing, as while PlanExe's `worker_plan` is down:
+   * `plan_file_info` answers `content_unavailable`, downloads 404.
+   * @default false
+   */
+  contentUnavailable?: boolean;
   /** Progress stream: heartbeat after this much silence. @default 20000 */
   heartbeatMs?: number;
   /** Progress stream: the `retry:` hint. @default 5000 */
   retryMs?: number;
-  /** Progress stream: the `retry:` hint a draining replica ends its streams with. @default 250 */
+  /** Progress stream, with `proposal`: the `retry:` hint a draining replica ends its streams with. @default 250 */
   drainRetryMs?: number;
   /** Progress stream: how often a replica reads the plan. @default 3000 */
   pollIntervalMs?: number;
@@ -85,6 +110,15 @@ export function checkEmulatorOptions(options: EmulatorOptions): void {
     }
   }
   checkRateLimit(options.rateLimit);
+  const keys = options.apiKeys;
+  if (
+    keys !== undefined &&
+    (!Array.isArray(keys) || keys.some((key) => typeof key !== "string" || key.trim() === ""))
+  ) {
+    throw new TypeError(
+      'startEmulator: `apiKeys` must be an array of non-empty strings, e.g. ["pex_my_local_key"].',
+    );
+  }
   const origins = options.corsOrigins;
   if (
     origins !== undefined &&
@@ -138,9 +172,12 @@ export function childConfigOf(
   return {
     stateFile,
     planSeconds: options.planSeconds ?? 60,
-    apiKey: options.apiKey,
-    rateLimit: options.rateLimit ?? false,
-    corsOrigins: [...(options.corsOrigins ?? ["*"])],
+    apiKeys: [...(options.apiKeys ?? [DOUBLE_API_KEY])],
+    auth: options.auth ?? true,
+    rateLimit: options.rateLimit ?? true,
+    ...(options.corsOrigins && { corsOrigins: [...options.corsOrigins] }),
+    proposal: options.proposal ?? false,
+    contentUnavailable: options.contentUnavailable ?? false,
     heartbeatMs: options.heartbeatMs ?? STREAM.heartbeatMs,
     retryMs: options.retryMs ?? STREAM.retryMs,
     drainRetryMs: options.drainRetryMs ?? STREAM.drainRetryMs,

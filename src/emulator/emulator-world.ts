@@ -8,7 +8,7 @@ import { createFilePlanStore } from "./file-plan-store.js";
  * signed by one replica is good on another.
  */
 export function createEmulatorWorld(config: ChildConfig, role: { worker: boolean }): PlanExeWorld {
-  return createPlanExeWorld({
+  const world = createPlanExeWorld({
     // The worker changes plans many times a second: one file write per turn, not per change.
     store: createFilePlanStore(config.stateFile, { coalesceWrites: role.worker }),
     planSeconds: config.planSeconds,
@@ -16,6 +16,9 @@ export function createEmulatorWorld(config: ChildConfig, role: { worker: boolean
     workerPollMs: config.workerPollMs,
     startWorker: role.worker,
     rateLimit: config.rateLimit,
-    ...(config.apiKey ? { apiKeys: [config.apiKey] } : {}),
+    apiKeys: config.apiKeys,
+    auth: config.auth,
   });
+  if (config.contentUnavailable) world.setContentAvailable(false);
+  return world;
 }

@@ -1,5 +1,6 @@
 // planexe-client/emulator: a real local PlanExe — an edge, replica processes and a worker over
 // one state file — with Railway-style restart and rolling deploys.
+export { DOUBLE_API_KEY } from "../fake/auth.js";
 export type { RateLimitOptions } from "../fake/rate-limit.js";
 export {
   type DeployRunningEmulatorOptions,

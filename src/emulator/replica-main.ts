@@ -2,8 +2,8 @@
  * One PlanExe replica (the `mcp_cloud` service): a node:http server on
  * 127.0.0.1, port chosen by the OS, serving `createPlanExeApp` over the shared
  * state file. Started by the emulator; runs no worker. On SIGTERM it stops
- * accepting, drains its progress streams with a short `retry:`, finishes the
- * requests in flight and exits.
+ * accepting, ends its progress streams (cut, as today's PlanExe; with `proposal`, a
+ * short `retry:`), finishes the requests in flight and exits.
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -15,7 +15,8 @@ import { serveFetch } from "./node-http.js";
 const config = readChildConfig("replica-main");
 const world = createEmulatorWorld(config, { worker: false });
 const app = createPlanExeApp(world, {
-  corsOrigins: config.corsOrigins,
+  ...(config.corsOrigins && { corsOrigins: config.corsOrigins }),
+  proposal: config.proposal,
   stream: {
     heartbeatMs: config.heartbeatMs,
     retryMs: config.retryMs,

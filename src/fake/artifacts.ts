@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { PLAN_STEPS, stepFileName } from "./steps.js";
+import { PLAN_STEPS } from "./steps.js";
 import type { PlanRecord } from "./types.js";
 import { createZip } from "./zip.js";
 
@@ -28,7 +28,11 @@ function reportHtml(plan: PlanRecord): string {
   ].join("\n");
 }
 
-/** The artifact of a completed plan (callers check the state first). */
+/**
+ * The artifact of a plan: the report of a completed plan, or the zip of the files
+ * written so far (PlanExe serves a zip whenever one exists, whatever the state).
+ * Callers check the state first.
+ */
 export function buildArtifact(plan: PlanRecord, kind: ArtifactKind): Artifact {
   const encoder = new TextEncoder();
   const html = encoder.encode(reportHtml(plan));
@@ -36,11 +40,13 @@ export function buildArtifact(plan: PlanRecord, kind: ArtifactKind): Artifact {
     kind === "report"
       ? html
       : createZip([
-          ...PLAN_STEPS.map((step, i) => ({
-            name: `${plan.plan_id}/${stepFileName(i)}`,
-            data: encoder.encode(`# ${step}\n\n${plan.prompt}\n`),
+          ...plan.files.map((file) => ({
+            name: `${plan.plan_id}/${file.path}`,
+            data: encoder.encode(`# ${file.path}\n\n${plan.prompt}\n`),
           })),
-          { name: `${plan.plan_id}/report.html`, data: html },
+          ...(plan.state === "completed"
+            ? [{ name: `${plan.plan_id}/report.html`, data: html }]
+            : []),
         ]);
   return {
     fileName: kind === "report" ? "report.html" : "run.zip",

@@ -85,7 +85,10 @@ export function stopPlan(plan: PlanRecord, now: number): PlanRecord {
   };
 }
 
-/** `plan_retry`: same plan id, artifacts and progress cleared, back in the queue. */
+/**
+ * `plan_retry`: same plan id, artifacts and progress cleared, back in the queue. PlanExe
+ * also resets the creation time (`timing.started_at`, `created_at` in `plan_list`).
+ */
 export function retryPlan(
   plan: PlanRecord,
   modelProfile: ModelProfile,
@@ -98,6 +101,7 @@ export function retryPlan(
     pipeline_version: pipelineVersion,
     state: "pending",
     run: plan.run + 1,
+    created_at: now,
     queued_at: now,
     steps_completed: 0,
     files: [],

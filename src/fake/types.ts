@@ -82,7 +82,13 @@ export interface ToolErrorBody {
   details?: Record<string, unknown> | undefined;
 }
 
-/** The result of one tool call: its structured output, or a tool error. */
+/**
+ * The result of one tool call: its structured output; a handler's refusal (`error`,
+ * sent as `structuredContent.error`); or a text-only failure (`text`, no
+ * `structuredContent`), as PlanExe's MCP layer answers bad arguments, an unknown tool
+ * or an exception. A text-only failure also carries the `error` the REST mirror
+ * (`POST /mcp/tools/call`) reports for it (`INVALID_ARGUMENTS`, `INVALID_TOOL`, …).
+ */
 export type ToolOutcome =
   | { ok: true; result: Record<string, unknown> }
-  | { ok: false; error: ToolErrorBody };
+  | { ok: false; error: ToolErrorBody; text?: string | undefined };

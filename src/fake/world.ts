@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { PlanSnapshot } from "../protocol/index.js";
 import { type Clock, systemClock } from "../transport/clock.js";
 import { type Artifact, buildArtifact } from "./artifacts.js";
-import { type AuthResult, apiKeyFromHeaders, checkApiKey } from "./auth.js";
+import { type AuthResult, apiKeyOf, checkApiKey, DOUBLE_API_KEY } from "./auth.js";
 import { applyDrift, type ContractDrift } from "./drift.js";
 import { failPlan as failRecord } from "./plans.js";
 import { createRateLimiter, type RateBucket, type RateLimitOptions } from "./rate-limit.js";
@@ -37,9 +37,20 @@ export interface PlanExeWorldOptions {
   startWorker?: boolean;
   /** Where plans live. @default an in-memory store */
   store?: PlanStore;
-  /** Accepted API keys. When set, every tool but the free ones needs one. @default undefined (no auth) */
+  /**
+   * The API keys PlanExe knows (its users' `pex_…` keys). With `auth` on, every
+   * request but `initialize`, `tools/list` and the free tools needs one of them.
+   * @default [DOUBLE_API_KEY]
+   */
   apiKeys?: readonly string[];
-  /** The 60 / 60 s per-client limit (`true`), or custom numbers. @default false */
+  /**
+   * Require an API key, as PlanExe does by default (`PLANEXE_MCP_REQUIRE_AUTH`).
+   * `false` is PlanExe with auth off: no key needed, but a key that is sent must
+   * still be one of `apiKeys` (PlanExe refuses a bad key either way).
+   * @default true
+   */
+  auth?: boolean;
+  /** PlanExe's 60 / 60 s sliding-window limit (`true`), custom numbers, or none (`false`). @default true */
   rateLimit?: boolean | RateLimitOptions;
   /** plan_create, plan_retry and plan_resume answer INSUFFICIENT_CREDITS. @default false */
   insufficientCredits?: boolean;
@@ -75,11 +86,14 @@ export interface PlanExeWorld {
   readonly tools: readonly ToolDefinition[];
   /** Feedback received by send_feedback, oldest first. */
   readonly feedback: readonly FeedbackRecord[];
-  /** True when `apiKeys` is set. */
+  /** True unless the world was made with `auth: false`. */
   readonly authRequired: boolean;
   readonly baseUrl: string;
-  /** Checks the request's `X-API-Key` / `Authorization: Bearer`. */
-  authenticate(headers: Headers): AuthResult;
+  /**
+   * Checks the key a request carries (`Authorization`, `X-API-Key`, … or the query),
+   * as PlanExe does: missing is refused only with auth on, unknown always.
+   */
+  authenticate(request: Request): AuthResult;
   /** Runs a tool as `caller` (no auth check: the front door does that). */
   callTool(name: string, args: unknown, caller?: Partial<Caller>): ToolOutcome;
   /** The plan's progress-stream snapshot now, or `undefined` for an unknown plan. */
@@ -90,17 +104,37 @@ export interface PlanExeWorld {
   failPlan(planId: string, failure?: Partial<PlanFailure>): boolean;
   setInsufficientCredits(on: boolean): void;
   /**
-   * Makes the next `times` calls of `tool` answer with the tool error `error`
-   * (e.g. `MODEL_PROFILES_UNAVAILABLE`, `INTERNAL_ERROR`, `content_unavailable`).
+   * Makes the next `times` calls of `tool` fail: with a handler's refusal `error`
+   * (`isError: true` and `structuredContent.error`, e.g. `MODEL_PROFILES_UNAVAILABLE`),
+   * or with `{ text }`: a text-only error, as PlanExe answers when the server throws
+   * (its database down), e.g. `{ text: "Error executing tool plan_status: connection refused" }`.
    * @default times 1
    */
-  failNextCall(tool: string, error: ToolErrorBody, options?: { times?: number }): void;
+  failNextCall(
+    tool: string,
+    error: ToolErrorBody | { text: string },
+    options?: { times?: number },
+  ): void;
+  /**
+   * While `false`, the bytes of reports and zips are missing, as while PlanExe's
+   * `worker_plan` is down or being deployed: `plan_file_info` answers
+   * `{error: {code: "content_unavailable"}}` (`isError: false`) where it would be
+   * ready, and downloads answer 404.
+   */
+  setContentAvailable(available: boolean): void;
   /** Spends one request of `clientKey`'s budget; false when over the limit. */
   takeRateLimit(clientKey: string, bucket: RateBucket): boolean;
   /** The `Retry-After` a 429 carries (`rateLimit.retryAfterSeconds`); PlanExe sends none. */
   readonly rateLimitRetryAfterSeconds: number | undefined;
-  /** Checks a download token and returns the artifact bytes. */
-  download(planId: string, fileName: string, token: string | null): DownloadResult;
+  /** True when `token` is a valid, unexpired download token for this plan's file. */
+  downloadTokenValid(planId: string, fileName: string, token: string | null): boolean;
+  /** A download: a valid `token` (or `keyAccepted`, a valid API key on the request) returns the bytes. */
+  download(
+    planId: string,
+    fileName: string,
+    token: string | null,
+    keyAccepted?: boolean,
+  ): DownloadResult;
   exportState(): PlanExeState;
   /** Replaces (by plan_id) the plans in the store with `state`'s. */
   importState(state: PlanExeState): void;
@@ -122,17 +156,21 @@ export function createPlanExeWorld(options: PlanExeWorldOptions = {}): PlanExeWo
   const store = options.store ?? createMemoryPlanStore();
   const baseUrl = (options.baseUrl ?? "http://localhost:8001").replace(/\/+$/, "");
   const newId = options.newId ?? (() => randomUUID());
-  const apiKeys = options.apiKeys ? new Set(options.apiKeys) : undefined;
-  const rateLimit = options.rateLimit === true ? {} : options.rateLimit || undefined;
+  const apiKeys = new Set(options.apiKeys ?? [DOUBLE_API_KEY]);
+  const authRequired = options.auth ?? true;
+  const rateLimit =
+    options.rateLimit === undefined || options.rateLimit === true
+      ? {}
+      : options.rateLimit || undefined;
   const limiter = createRateLimiter(clock, rateLimit);
   const feedback: FeedbackRecord[] = [];
-  const scripted = new Map<string, { error: ToolErrorBody; times: number }>();
+  const scripted = new Map<string, { error: ToolErrorBody | { text: string }; times: number }>();
   const settings: ToolSettings = {
     dedupWindowMs: options.dedupWindowMs ?? 600_000,
     pipelineVersion: options.pipelineVersion ?? 1,
     downloadSecret: options.downloadSecret ?? "planexe-fake-download-secret",
     insufficientCredits: options.insufficientCredits ?? false,
-    apiKeys,
+    contentAvailable: true,
   };
   const extras = new Map((options.extraTools ?? []).map((spec) => [spec.name, extraTool(spec)]));
   const worker = createWorkerService({
@@ -150,14 +188,18 @@ export function createPlanExeWorld(options: PlanExeWorldOptions = {}): PlanExeWo
     worker,
     tools: applyDrift([...PLANEXE_TOOLS, ...extras.values()], options.drift),
     feedback,
-    authRequired: apiKeys !== undefined,
+    authRequired,
     baseUrl,
-    authenticate: (headers) => checkApiKey(apiKeyFromHeaders(headers), apiKeys),
+    authenticate: (request) => checkApiKey(apiKeyOf(request), apiKeys, authRequired),
     callTool(name, args, caller = {}) {
       const script = scripted.get(name);
       if (script && script.times > 0) {
         script.times -= 1;
         if (script.times === 0) scripted.delete(name);
+        if ("text" in script.error) {
+          const { text } = script.error;
+          return { ok: false, text, error: { code: "INTERNAL_ERROR", message: text } };
+        }
         return { ok: false, error: { ...script.error } };
       }
       return runTool(name, args, {
@@ -202,20 +244,28 @@ export function createPlanExeWorld(options: PlanExeWorldOptions = {}): PlanExeWo
     failNextCall(tool, error, failOptions = {}) {
       scripted.set(tool, { error, times: failOptions.times ?? 1 });
     },
+    setContentAvailable(available) {
+      settings.contentAvailable = available;
+    },
     takeRateLimit: (clientKey, bucket) => limiter.take(clientKey, bucket),
     rateLimitRetryAfterSeconds: rateLimit?.retryAfterSeconds,
-    download(planId, fileName, token) {
+    downloadTokenValid: (planId, fileName, token) =>
+      token !== null &&
+      verifyDownloadToken(settings.downloadSecret, planId, fileName, token, clock.now()),
+    download(planId, fileName, token, keyAccepted = false) {
+      const tokenOk = world.downloadTokenValid(planId, fileName, token);
+      if (!tokenOk && !keyAccepted && authRequired)
+        return {
+          status: 401,
+          detail: "Missing API key. Create an API key at https://home.planexe.org/",
+        };
       const kind =
         fileName === "report.html" ? "report" : fileName === "run.zip" ? "zip" : undefined;
       const plan = store.get(planId);
-      if (!kind || !plan) return { status: 404, detail: "Not found" };
-      if (
-        !token ||
-        !verifyDownloadToken(settings.downloadSecret, planId, fileName, token, clock.now())
-      ) {
-        return { status: 401, detail: "Invalid or expired download token" };
-      }
-      if (plan.state !== "completed") return { status: 404, detail: "Artifact not available" };
+      if (!kind || !plan) return { status: 404, detail: "Not Found" };
+      const exists = kind === "report" ? plan.state === "completed" : plan.files.length > 0;
+      if (!exists || !settings.contentAvailable)
+        return { status: 404, detail: kind === "report" ? "Report not found" : "Zip not found" };
       return { status: 200, artifact: buildArtifact(plan, kind) };
     },
     exportState: () => ({ version: 1, plans: store.list() }),

@@ -38,9 +38,10 @@ function normalize(snapshot: PlanSnapshot): PlanSnapshot {
   return snapshot.state === "completed" ? { ...snapshot, progress_percentage: 100 } : snapshot;
 }
 
-/** A status is written when any of these changed since the last one (today: state or progress). */
-function changeKey(snapshot: PlanSnapshot): string {
-  return `${snapshot.run ?? 0}|${snapshot.state}|${snapshot.progress_percentage}`;
+/** A status is written when any of these changed since the last one (today: state or progress only). */
+function changeKey(snapshot: PlanSnapshot, emulateToday: boolean): string {
+  const run = emulateToday ? "" : `${snapshot.run ?? 0}|`;
+  return `${run}${snapshot.state}|${snapshot.progress_percentage}`;
 }
 
 /**
@@ -58,6 +59,8 @@ export function openProgressStream(params: ProgressStreamParams): ProgressStream
   let cancelPoll = () => {};
   let cancelHeartbeat = () => {};
   let cancelTimeout = () => {};
+  /** Today's server writes a heartbeat only at a poll tick, once `heartbeatMs` passed since its last event. */
+  let lastEventAt = clock.now();
 
   const finish = (cutReason?: unknown) => {
     if (closed) return;
@@ -88,7 +91,8 @@ export function openProgressStream(params: ProgressStreamParams): ProgressStream
 
   const armHeartbeat = () => {
     cancelHeartbeat();
-    if (closed) return;
+    lastEventAt = clock.now();
+    if (closed || emulateToday) return;
     cancelHeartbeat = clock.setTimer(() => {
       write(encodeEvent("heartbeat", heartbeatData(clock.now())));
       armHeartbeat();
@@ -110,8 +114,14 @@ export function openProgressStream(params: ProgressStreamParams): ProgressStream
       finish();
       return;
     }
-    const key = changeKey(snapshot);
-    if (key === lastKey) return;
+    const key = changeKey(snapshot, emulateToday);
+    if (key === lastKey) {
+      if (emulateToday && clock.now() - lastEventAt >= options.heartbeatMs) {
+        write(encodeEvent("heartbeat", heartbeatData(clock.now())));
+        lastEventAt = clock.now();
+      }
+      return;
+    }
     lastKey = key;
     write(encodeEvent("status", statusData(snapshot), eventId(snapshot)));
     armHeartbeat();
@@ -156,7 +166,7 @@ export function openProgressStream(params: ProgressStreamParams): ProgressStream
   const { first, lastEventId } = params;
   // Resume: the client already holds this exact snapshot, so its status is not resent.
   if (first && lastEventId !== undefined && lastEventId === eventId(normalize(first))) {
-    lastKey = changeKey(normalize(first));
+    lastKey = changeKey(normalize(first), emulateToday);
   }
   armHeartbeat();
   show(first);

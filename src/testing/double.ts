@@ -22,8 +22,19 @@ export interface PlanExeDoubleOptions<C extends Clock = ManualClock>
    * @default a new world built from these options
    */
   world?: PlanExeWorld;
-  /** Options for every replica, e.g. `{ stream: { emulateToday: true } }`. @default {} */
-  app?: Omit<PlanExeAppOptions, "baseUrl">;
+  /**
+   * Options for every replica, e.g. `{ corsOrigins: ["*"], stream: { heartbeatMs: 5000 } }`.
+   * @default {}
+   */
+  app?: Omit<PlanExeAppOptions, "baseUrl" | "proposal">;
+  /**
+   * Serve what this project proposes for PlanExe instead of what it does today: event
+   * ids and `Last-Event-ID` resume on the progress stream, a real HTTP 429 over the
+   * stream connection limit, and a drain that ends streams with a short `retry:` on
+   * SIGTERM. Everything else stays PlanExe as deployed.
+   * @default false (PlanExe as deployed)
+   */
+  proposal?: boolean;
 }
 
 /** The PlanExe double: a world, Railway's edge in front of its replicas, msw handlers and deploy scripting. */
@@ -39,12 +50,14 @@ export interface PlanExeDouble<C extends Clock = ManualClock> extends EdgeDouble
 const DEFAULT_BASE_URL = "https://mcp.planexe.org";
 
 /**
- * A PlanExe double for tests: msw handlers that answer like `mcp.planexe.org`
- * (MCP over Streamable HTTP, the REST mirror, progress streams, downloads), on a
+ * A PlanExe double for tests: msw handlers that answer like `mcp.planexe.org` as
+ * deployed (MCP over Streamable HTTP, the REST mirror, progress streams, downloads;
+ * auth on with {@link DOUBLE_API_KEY}, the 60 / 60 s rate limit, today's stream), on a
  * virtual clock, with Railway deploy windows you can script.
  *
  * @example
  * const double = createPlanExeDouble({ planSeconds: 600 });
+ * const client = new PlanExeClient({ baseUrl: double.baseUrl, apiKey: DOUBLE_API_KEY, clock: double.clock });
  * const server = setupServer(...double.handlers);
  * double.attach(server);
  * server.listen();
@@ -59,6 +72,7 @@ export function createPlanExeDouble<C extends Clock = ManualClock>(
     clock: givenClock,
     world: givenWorld,
     app = {},
+    proposal = false,
     ...worldOptions
   } = options;
   if (givenWorld) {
@@ -78,7 +92,7 @@ export function createPlanExeDouble<C extends Clock = ManualClock>(
   const edge = assembleDouble<PlanExeApp>({
     baseUrl: origin,
     clock,
-    createApp: () => createPlanExeApp(world, { ...app, baseUrl: origin }),
+    createApp: () => createPlanExeApp(world, { ...app, proposal, baseUrl: origin }),
     worker: {
       shutdown: (graceMs) => {
         void world.worker.shutdown(graceMs === undefined ? {} : { graceMs });

@@ -1,5 +1,6 @@
 // planexe-client/testing: msw handlers for the PlanExe double, with scripted restart / rolling
 // deploy windows on a virtual clock, a request log and scripted faults.
+
 export type {
   ContractDrift,
   PlanExeApp,
@@ -7,6 +8,7 @@ export type {
   PlanExeWorld,
   PlanExeWorldOptions,
 } from "../fake/index.js";
+export { DOUBLE_API_KEY } from "../fake/index.js";
 export type { EdgeDouble, ReplicaView } from "./assemble.js";
 export type {
   DeployControls,

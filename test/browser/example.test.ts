@@ -7,7 +7,7 @@ import { openPage, openSdkPage, SCREENSHOTS, useBrowserSuite } from "./harness.j
 // examples/browser/ as a client author would run it: typed into, through a restart
 // deploy, to the report link. Screenshots land in test/browser/screenshots/.
 const KEY = "pex_browser_example_key";
-const suite = useBrowserSuite(() => startFastEmulator(1000, { apiKey: KEY, planSeconds: 8 }));
+const suite = useBrowserSuite(() => startFastEmulator(1000, { apiKeys: [KEY], planSeconds: 8 }));
 
 describe("examples/browser", () => {
   it("creates a plan, says the server is deploying while it is, and links the report when done", async () => {

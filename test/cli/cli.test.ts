@@ -27,7 +27,7 @@ beforeAll(async () => {
     port: 0,
     replicas: 1,
     planSeconds: 6,
-    apiKey: KEY,
+    apiKeys: [KEY],
     graceMs: 300,
     healthIntervalMs: 200,
   });

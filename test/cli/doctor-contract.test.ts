@@ -18,19 +18,21 @@ async function doctorInProcess(args: string[]): Promise<{ code: number; stdout: 
 }
 
 describe("planexe-client doctor --contract against the emulator", () => {
-  let emulator: Emulator;
-  let guarded: Emulator;
+  let deployed: Emulator;
+  let proposal: Emulator;
   let beating: Emulator;
   beforeAll(async () => {
     requireBuild();
-    [emulator, guarded, beating] = await Promise.all([
-      startEmulator({ port: 0, replicas: 1 }),
-      // PlanExe's knobs as hosted: a key required, the 60 / 60 s limiter.
-      startEmulator({ port: 0, replicas: 1, apiKey: KEY, rateLimit: true }),
+    [deployed, proposal, beating] = await Promise.all([
+      // As PlanExe is deployed: a key required, PlanExe's limiter, today's stream.
+      startEmulator({ port: 0, replicas: 1, apiKeys: [KEY] }),
+      // With the project's proposals for the server (event ids and resume, a real 429, drain).
+      startEmulator({ port: 0, replicas: 1, apiKeys: [KEY], proposal: true }),
       // A heartbeat a second (PlanExe: 20 s), long plans: the heartbeat check in a second.
       startEmulator({
         port: 0,
         replicas: 1,
+        apiKeys: [KEY],
         heartbeatMs: 1000,
         pollIntervalMs: 100,
         planSeconds: 600,
@@ -38,30 +40,42 @@ describe("planexe-client doctor --contract against the emulator", () => {
     ]);
   }, 60_000);
   afterAll(async () => {
-    await Promise.all([emulator, guarded, beating].map((e) => e?.stop({ graceMs: 500 })));
+    await Promise.all([deployed, proposal, beating].map((e) => e?.stop({ graceMs: 500 })));
   });
 
-  it.concurrent("finds nothing that breaks the client, with and without auth", async () => {
-    const [open, keyed, json] = await Promise.all([
-      runCli(MAIN, ["doctor", "--contract", "--url", emulator.url]),
-      runCli(MAIN, ["doctor", "--contract", "--url", guarded.url], { PLANEXE_API_KEY: KEY }),
-      runCli(MAIN, ["doctor", "--contract", "--json", "--url", guarded.url]),
+  it.concurrent("finds nothing that breaks the client, as deployed and with the proposal", async () => {
+    const [anonymous, keyed, withProposal, json] = await Promise.all([
+      runCli(MAIN, ["doctor", "--contract", "--url", deployed.url]),
+      runCli(MAIN, ["doctor", "--contract", "--url", deployed.url], { PLANEXE_API_KEY: KEY }),
+      runCli(MAIN, ["doctor", "--contract", "--url", proposal.url], { PLANEXE_API_KEY: KEY }),
+      runCli(MAIN, ["doctor", "--contract", "--json", "--url", deployed.url]),
     ]);
-    for (const run of [open, keyed]) {
+    for (const run of [anonymous, keyed, withProposal]) {
       expect(run.code, run.stdout + run.stderr).toBe(0);
-      expect(run.stdout).toMatch(/11 tools listed \(11 in the contract\), 3 free tools answered/);
-      expect(run.stdout).toMatch(/stream retry: 5000/);
+      expect(run.stdout).toMatch(
+        /11 tools listed \(11 in the contract\), 3 free tools answered, auth required, stream retry: 5000/,
+      );
       expect(run.stdout).not.toMatch(/BREAKS/);
       expect(run.stdout).toMatch(/^the client works with this server/m);
     }
-    expect(keyed.stdout).toMatch(/auth required/);
     const summary = JSON.parse(json.stdout.trim().split("\n").at(-1) ?? "{}");
     expect(summary).toMatchObject({ tools: 11, breaking: 0, authRequired: true, retryMs: 5000 });
   });
 
+  it.concurrent("a key the server refuses shows at once (exit 3), never printed", async () => {
+    const run = await runCli(MAIN, ["doctor", "--contract", "--url", deployed.url], {
+      PLANEXE_API_KEY: "pex_doctor_wrong_key_0000000001",
+    });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/no tool list/);
+    expect(run.stderr + run.stdout).not.toContain("pex_doctor_wrong_key");
+  });
+
   it.concurrent("--heartbeat hears the heartbeat of an unfinished plan and names a pace off the contract's", async () => {
-    await callTool(beating.url, "plan_create", { prompt: "A plan the doctor listens to" });
-    const run = await runCli(MAIN, ["doctor", "--contract", "--heartbeat", "--url", beating.url]);
+    await callTool(beating.url, "plan_create", { prompt: "A plan the doctor listens to" }, KEY);
+    const run = await runCli(MAIN, ["doctor", "--contract", "--heartbeat", "--url", beating.url], {
+      PLANEXE_API_KEY: KEY,
+    });
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toMatch(/heartbeat after [01]\.\d s of silence/);
     expect(run.stdout).toMatch(

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PlanExeClient } from "../../src/client.js";
-import type { DeployMode, Emulator } from "../../src/emulator/index.js";
+import { type DeployMode, DOUBLE_API_KEY, type Emulator } from "../../src/emulator/index.js";
 import type { PlanWatchEvent } from "../../src/sse/index.js";
 import { watchPlan } from "../../src/sse/index.js";
 import { isAlive, startFastEmulator, waitFor } from "./helpers.js";
@@ -51,7 +51,7 @@ function watch(sseUrl: string, planId: string, client?: PlanExeClient): Watched 
 
 async function throughDeploy(mode: DeployMode) {
   remember();
-  const client = new PlanExeClient({ baseUrl: emulator.url, retry });
+  const client = new PlanExeClient({ baseUrl: emulator.url, apiKey: DOUBLE_API_KEY, retry });
   const plans = await Promise.all(
     ["A bakery in Lisbon", "A ferry line to Tromsø"].map((prompt) =>
       client.createPlan(`${prompt} (${mode})`),
@@ -133,7 +133,7 @@ describe("PlanExeClient and watchPlan through emulator deploys", () => {
       else expect(report.unavailableMs).toBeGreaterThanOrEqual(1500);
 
       // No plan lost: the plans and the one created mid-deploy are all on the new replicas.
-      const check = new PlanExeClient({ baseUrl: emulator.url });
+      const check = new PlanExeClient({ baseUrl: emulator.url, apiKey: DOUBLE_API_KEY });
       const listed = await check.listPlans({ limit: 50 });
       await check.close();
       const byId = new Map(listed.plans.map((p) => [p.plan_id, p]));

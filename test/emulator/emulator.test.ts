@@ -1,7 +1,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deployRunningEmulator, type Emulator } from "../../src/emulator/index.js";
+import { DOUBLE_API_KEY, deployRunningEmulator, type Emulator } from "../../src/emulator/index.js";
 import {
   callTool,
   eventNames,
@@ -40,7 +40,11 @@ async function createPlan(prompt: string): Promise<string> {
 describe("the emulator", () => {
   it("serves the official MCP SDK Client and a raw `curl -N` of the sse_url through the edge", async () => {
     const client = new Client({ name: "emulator-test", version: "1.0.0" });
-    await client.connect(new StreamableHTTPClientTransport(new URL(`${emulator.url}/mcp`)));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`${emulator.url}/mcp`), {
+        requestInit: { headers: { authorization: `Bearer ${DOUBLE_API_KEY}` } },
+      }),
+    );
     const { tools } = await client.listTools();
     expect(tools.map((tool) => tool.name)).toContain("plan_create");
     const created = await client.callTool({
@@ -96,7 +100,7 @@ describe("the emulator", () => {
     remember();
   }, 60_000);
 
-  it("restart deploy: 502 HTML during the window, streams drained with a short retry, no plan lost", async () => {
+  it("restart deploy: 502 HTML during the window, streams cut (as today's PlanExe), no plan lost", async () => {
     const planId = await createPlan("A plan that outlives a restart");
     const stream = await openRawStream(`${emulator.url}/sse/plan/${planId}`);
     const oldPids = emulator.replicas.map((r) => r.pid);
@@ -110,8 +114,9 @@ describe("the emulator", () => {
     );
     expect(during.headers.get("content-type")).toBe("text/html; charset=utf-8");
     expect(await during.text()).toContain("Application failed to respond");
-    expect(await stream.done).toBe("end");
-    expect(stream.text()).toMatch(/retry: 250\n\n$/);
+    // Today's PlanExe has no drain: SIGTERM cuts the stream mid-body (the proposal ends it with `retry: 250`).
+    expect(await stream.done).toBe("cut");
+    expect(stream.text()).not.toContain("retry: 250");
     const report = await deploying;
     remember();
     expect(report.unavailableMs).toBeGreaterThanOrEqual(1000);
@@ -126,7 +131,7 @@ describe("the emulator", () => {
     );
   }, 60_000);
 
-  it("rolling deploy: no 502 at any moment, old replicas drain their streams and exit", async () => {
+  it("rolling deploy: no 502 at any moment, old replicas cut their streams and exit", async () => {
     const planId = await createPlan("A plan through a rolling deploy");
     const stream = await openRawStream(`${emulator.url}/sse/plan/${planId}`);
     const oldPids = emulator.replicas.map((r) => r.pid);
@@ -161,8 +166,8 @@ describe("the emulator", () => {
     expect(statuses.length).toBeGreaterThan(5);
     expect(statuses.every((status) => status === 200)).toBe(true);
     expect(report.unavailableMs).toBe(0);
-    expect(await stream.done).toBe("end");
-    expect(stream.text()).toMatch(/retry: 250\n\n$/);
+    expect(await stream.done).toBe("cut");
+    expect(stream.text()).not.toContain("retry: 250");
     for (const pid of oldPids) expect(isAlive(pid)).toBe(false);
     expect(emulator.replicas.map((r) => r.pid).sort()).toEqual(
       report.started.map((s) => s.pid).sort(),

@@ -1,15 +1,21 @@
 import { get } from "node:http";
-import { type Emulator, type EmulatorOptions, startEmulator } from "../../src/emulator/index.js";
+import {
+  DOUBLE_API_KEY,
+  type Emulator,
+  type EmulatorOptions,
+  startEmulator,
+} from "../../src/emulator/index.js";
 
-/** Calls a tool through PlanExe's REST mirror; returns the parsed result (or the error body). */
+/** Calls a tool through PlanExe's REST mirror with `apiKey`; returns the parsed result (or the error body). */
 export async function callTool(
   baseUrl: string,
   tool: string,
   args: Record<string, unknown> = {},
+  apiKey = DOUBLE_API_KEY,
 ): Promise<{ status: number; result?: Record<string, unknown>; text: string }> {
   const response = await fetch(`${baseUrl}/mcp/tools/call`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", "x-api-key": apiKey },
     body: JSON.stringify({ tool, arguments: args }),
   });
   const text = await response.text();
@@ -98,11 +104,14 @@ export function isAlive(pid: number): boolean {
 /**
  * An emulator on a free port with every interval short, for the deploy tests:
  * two replicas, 30 s plans (surely still running when a deploy hits, however slow
- * the machine), 1 s heartbeats, 100 ms health checks. `extra` overrides any of them.
+ * the machine), 1 s heartbeats, 100 ms health checks. These tests poll every few
+ * ms, so PlanExe's 60 requests / 60 s limit (real time) is off: it has its own tests.
+ * Auth stays on (DOUBLE_API_KEY). `extra` overrides any of them.
  */
 export function startFastEmulator(graceMs: number, extra: EmulatorOptions = {}): Promise<Emulator> {
   return startEmulator({
     port: 0,
+    rateLimit: false,
     replicas: 2,
     planSeconds: 30,
     pollIntervalMs: 100,

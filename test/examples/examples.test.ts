@@ -88,7 +88,7 @@ describe("examples/", () => {
     emulator = await startEmulator({
       port: 0,
       planSeconds: 3,
-      apiKey: API_KEY,
+      apiKeys: [API_KEY],
       pollIntervalMs: 500,
       graceMs: 1_000,
       healthIntervalMs: 250,

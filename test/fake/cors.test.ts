@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createPlanExeApp, createPlanExeWorld } from "../../src/fake/index.js";
+import { createPlanExeApp, createPlanExeWorld, DOUBLE_API_KEY } from "../../src/fake/index.js";
 import { createManualClock } from "../../src/testing/manual-clock.js";
 import { BASE, createPlan } from "./helpers.js";
 
@@ -8,9 +8,13 @@ afterEach(() => cleanup?.());
 
 const PAGE = "http://127.0.0.1:5173";
 
-function setupCors(corsOrigins?: readonly string[], rateLimit?: { limit: number }) {
+const HOME = "https://home.planexe.org";
+
+/** A replica as PlanExe runs with auth off (CORS `*`) unless `auth` is true. */
+function setupCors(corsOrigins?: readonly string[], rateLimit?: { limit: number }, auth = false) {
   const world = createPlanExeWorld({
     clock: createManualClock(),
+    auth,
     ...(rateLimit && { rateLimit: { ...rateLimit, retryAfterSeconds: 7 } }),
   });
   cleanup = () => world.close();
@@ -30,7 +34,44 @@ const preflight = (origin: string, method = "POST", headers = "content-type,x-ap
 });
 
 describe("CORS, as PlanExe's middleware answers it", () => {
-  it("answers a preflight from any origin by default: `*`, PlanExe's methods, the requested headers reflected, cached 600 s", async () => {
+  it("with auth on (the default) allows only https://mcp.planexe.org and https://home.planexe.org", async () => {
+    const { fetch } = setupCors(undefined, undefined, true);
+    for (const origin of ["https://mcp.planexe.org", HOME]) {
+      const ok = await fetch("/mcp", preflight(origin));
+      expect(ok.status).toBe(200);
+      expect(ok.headers.get("access-control-allow-origin")).toBe(origin);
+      expect(ok.headers.get("vary")).toBe("Origin");
+      expect(ok.headers.has("access-control-allow-credentials")).toBe(false);
+    }
+    const page = await fetch("/mcp", preflight(PAGE));
+    expect(page.status).toBe(400);
+    expect(page.headers.has("access-control-allow-origin")).toBe(false);
+    const plain = await fetch("/healthcheck", { headers: { origin: PAGE } });
+    expect(plain.headers.has("access-control-allow-origin")).toBe(false);
+  });
+
+  it("puts the same headers on the early 401, 403 and 429 answers", async () => {
+    const { fetch } = setupCors(undefined, { limit: 1 }, true);
+    const call = (headers: Record<string, string>) =>
+      fetch("/mcp/tools/call", {
+        method: "POST",
+        headers: { origin: HOME, "content-type": "application/json", ...headers },
+        body: JSON.stringify({ tool: "plan_list", arguments: {} }),
+      });
+    const missing = await call({});
+    const invalid = await call({ "x-api-key": "pex_wrong" });
+    await call({ "x-api-key": DOUBLE_API_KEY });
+    const limited = await call({ "x-api-key": DOUBLE_API_KEY });
+    expect([missing.status, invalid.status, limited.status]).toEqual([401, 403, 429]);
+    for (const response of [missing, invalid, limited]) {
+      expect(response.headers.get("access-control-allow-origin")).toBe(HOME);
+      expect(response.headers.get("access-control-allow-methods")).toBe("GET, HEAD, POST, OPTIONS");
+      expect(response.headers.get("vary")).toBe("Origin");
+      expect(response.headers.has("access-control-expose-headers")).toBe(false);
+    }
+  });
+
+  it("with auth off answers a preflight from any origin: `*`, PlanExe's methods, the requested headers reflected, cached 600 s", async () => {
     const { fetch } = setupCors();
     for (const path of ["/mcp", "/sse/plan/abc", "/download/abc/report.html", "/nowhere"]) {
       const response = await fetch(path, preflight(PAGE, "GET", "last-event-id,x-api-key"));
@@ -43,7 +84,7 @@ describe("CORS, as PlanExe's middleware answers it", () => {
     }
   });
 
-  it("puts `*` on every answer, errors included, and exposes no header", async () => {
+  it("with auth off puts `*` on every answer, errors included, and exposes no header", async () => {
     const { fetch, world } = setupCors();
     const planId = createPlan(world, "Open a bakery");
     const answers = await Promise.all([
@@ -88,13 +129,14 @@ describe("CORS, as PlanExe's middleware answers it", () => {
 
   it("refuses a preflight for a method PlanExe does not allow", async () => {
     const { fetch } = setupCors();
-    const response = await fetch("/mcp", preflight(PAGE, "DELETE"));
+    const response = await fetch("/healthcheck", preflight(PAGE, "DELETE"));
     expect(response.status).toBe(400);
     expect(await response.text()).toBe("Disallowed CORS method");
   });
 
   it("counts a preflight of /mcp against the rate limit, as PlanExe does, and its 429 carries CORS headers", async () => {
     const { fetch } = setupCors(undefined, { limit: 1 });
+    expect((await fetch("/healthcheck", preflight(PAGE))).status).toBe(200);
     expect((await fetch("/mcp/tools/call", preflight(PAGE))).status).toBe(200);
     const limited = await fetch("/mcp/tools/call", {
       method: "POST",

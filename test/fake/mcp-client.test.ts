@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { connectClient, setup, structured } from "./helpers.js";
+import { AUTH, connectClient, setup, structured } from "./helpers.js";
 
 const ALL_TOOLS = [
   "plan_create",
@@ -27,12 +27,46 @@ describe("the official MCP SDK Client against the double", () => {
     expect(tools.map((t) => t.name)).toEqual(ALL_TOOLS);
     const byName = new Map(tools.map((t) => [t.name, t]));
     expect(byName.get("plan_create")?.inputSchema.required).toEqual(["prompt"]);
-    expect(byName.get("plan_status")?.annotations).toMatchObject({ readOnlyHint: true });
-    expect(byName.get("plan_stop")?.annotations).toMatchObject({
-      readOnlyHint: false,
+    const reader = {
+      readOnlyHint: true,
+      destructiveHint: false,
       idempotentHint: true,
+      openWorldHint: false,
+    };
+    for (const name of [
+      "plan_status",
+      "plan_file_info",
+      "plan_list",
+      "example_prompts",
+      "example_plans",
+      "model_profiles",
+    ])
+      expect(byName.get(name)?.annotations, name).toEqual(reader);
+    expect(byName.get("plan_create")?.annotations).toEqual({
+      readOnlyHint: false,
+      destructiveHint: false,
+      idempotentHint: true,
+      openWorldHint: true,
     });
-    expect(byName.get("plan_create")?.annotations).toMatchObject({ readOnlyHint: false });
+    expect(byName.get("plan_stop")?.annotations).toEqual({
+      readOnlyHint: false,
+      destructiveHint: true,
+      idempotentHint: true,
+      openWorldHint: false,
+    });
+    for (const name of ["plan_retry", "plan_resume"])
+      expect(byName.get(name)?.annotations, name).toEqual({
+        readOnlyHint: false,
+        destructiveHint: false,
+        idempotentHint: false,
+        openWorldHint: true,
+      });
+    expect(byName.get("send_feedback")?.annotations).toEqual({
+      readOnlyHint: false,
+      destructiveHint: false,
+      idempotentHint: true,
+      openWorldHint: false,
+    });
     expect(client.getServerVersion()?.name).toBe("planexe-mcp-cloud");
   });
 
@@ -44,7 +78,7 @@ describe("the official MCP SDK Client against the double", () => {
       const result = await client.callTool({ name, arguments: args });
       const content = result.content as { type: string; text: string }[];
       expect(JSON.parse(content[0]?.text ?? "")).toEqual(result.structuredContent);
-      expect(result.isError, `${name}: ${content[0]?.text}`).toBeFalsy();
+      expect(result.isError, `${name}: ${content[0]?.text}`).toBe(false);
       return structured(result);
     };
 
@@ -60,7 +94,7 @@ describe("the official MCP SDK Client against the double", () => {
     });
     expect(await call("plan_file_info", { plan_id: planId })).toEqual({
       ready: false,
-      reason: "pending",
+      reason: "processing",
     });
     expect(await call("plan_stop", { plan_id: planId })).toEqual({
       state: "stopped",
@@ -109,7 +143,7 @@ describe("the official MCP SDK Client against the double", () => {
     expect(world.feedback).toHaveLength(1);
   });
 
-  it("answers tool failures with isError and structuredContent.error {code, message}", async () => {
+  it("answers a handler's refusal with isError and structuredContent.error {code, message}", async () => {
     const { fetch, world } = setup();
     cleanup = () => world.close();
     const client = await connectClient(fetch);
@@ -118,23 +152,48 @@ describe("the official MCP SDK Client against the double", () => {
       arguments: { plan_id: "00000000-0000-0000-0000-000000000000" },
     });
     expect(missing.isError).toBe(true);
-    expect(structured(missing).error).toMatchObject({ code: "PLAN_NOT_FOUND" });
-
-    const invalid = await client.callTool({ name: "plan_list", arguments: { limit: 51 } });
-    expect(invalid.isError).toBe(true);
-    expect(structured(invalid).error).toMatchObject({
-      code: "INVALID_ARGUMENTS",
-      details: { issues: [expect.objectContaining({ path: "limit" })] },
+    expect(structured(missing)).toEqual({
+      error: {
+        code: "PLAN_NOT_FOUND",
+        message: "Plan not found: 00000000-0000-0000-0000-000000000000",
+      },
     });
+  });
+
+  it("answers bad arguments and unknown tools with isError and text only, worded as PlanExe's FastMCP", async () => {
+    const { fetch, world } = setup();
+    cleanup = () => world.close();
+    const client = await connectClient(fetch);
+    const text = (result: unknown) => (result as { content: { text: string }[] }).content[0]?.text;
+
+    const missing = await client.callTool({ name: "plan_status", arguments: {} });
+    expect(missing.isError).toBe(true);
+    expect(missing.structuredContent).toBeUndefined();
+    expect(text(missing)).toMatch(
+      /^Error executing tool plan_status: 1 validation error for plan_statusArguments\nplan_id\n {2}Field required \[type=missing/,
+    );
+    const over = await client.callTool({ name: "plan_list", arguments: { limit: 51 } });
+    expect(over.structuredContent).toBeUndefined();
+    expect(text(over)).toMatch(
+      /^Error executing tool plan_list: 1 validation error for plan_listArguments\nlimit\n {2}Input should be less than or equal to 50/,
+    );
+    const profile = await client.callTool({
+      name: "plan_retry",
+      arguments: { plan_id: "p", model_profile: "nope" },
+    });
+    expect(text(profile)).toContain(
+      "Input should be 'baseline', 'premium', 'frontier' or 'custom' [type=literal_error",
+    );
 
     const unknown = await client.callTool({ name: "plan_delete", arguments: {} });
-    expect(structured(unknown).error).toMatchObject({ code: "INVALID_TOOL" });
-
-    const badFeedback = await client.callTool({
-      name: "send_feedback",
-      arguments: { category: "docs", message: "   " },
+    expect(unknown).toEqual({
+      content: [{ type: "text", text: "Unknown tool: plan_delete" }],
+      isError: true,
     });
-    expect(structured(badFeedback).error).toMatchObject({ code: "INVALID_FEEDBACK" });
+
+    // Unknown arguments are dropped silently.
+    const extra = await client.callTool({ name: "example_prompts", arguments: { verbose: true } });
+    expect(extra.isError).toBe(false);
   });
 
   it("answers /mcp/ like /mcp, with no Mcp-Session-Id (stateless)", async () => {
@@ -145,6 +204,7 @@ describe("the official MCP SDK Client against the double", () => {
       headers: {
         "content-type": "application/json",
         accept: "application/json, text/event-stream",
+        ...AUTH,
       },
       body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
     });
@@ -163,7 +223,7 @@ describe("the official MCP SDK Client against the double", () => {
     expect(structured(refused).error).toMatchObject({ code: "INSUFFICIENT_CREDITS" });
     world.setInsufficientCredits(false);
     const created = await client.callTool({ name: "plan_create", arguments: { prompt: "x" } });
-    expect(created.isError).toBeFalsy();
+    expect(created.isError).toBe(false);
   });
 });
 
@@ -186,6 +246,18 @@ describe("scripted tool errors", () => {
       });
     }
     const ok = await client.callTool({ name: "model_profiles", arguments: {} });
-    expect(ok.isError).toBeFalsy();
+    expect(ok.isError).toBe(false);
+  });
+
+  it("failNextCall with { text } answers as PlanExe does when the server throws: text only", async () => {
+    const { fetch, world } = setup();
+    cleanup = () => world.close();
+    const client = await connectClient(fetch);
+    world.failNextCall("plan_list", { text: "Error executing tool plan_list: connection refused" });
+    const failed = await client.callTool({ name: "plan_list", arguments: {} });
+    expect(failed).toEqual({
+      content: [{ type: "text", text: "Error executing tool plan_list: connection refused" }],
+      isError: true,
+    });
   });
 });

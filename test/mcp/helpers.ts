@@ -8,6 +8,7 @@ import { type AddressInfo, createServer as createNetServer } from "node:net";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { type CallToolResult, CallToolResultSchema } from "@modelcontextprotocol/sdk/types.js";
+import { DOUBLE_API_KEY } from "../../src/emulator/index.js";
 import { serveFetch } from "../../src/emulator/node-http.js";
 import { createPlanExeApp, type PlanExeWorld } from "../../src/fake/index.js";
 import { MAIN, requireBuild } from "../cli/helpers.js";
@@ -40,7 +41,8 @@ export async function startLocalServer(
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [MAIN, "mcp", "--url", url, ...args],
-    env,
+    // The emulator is PlanExe as deployed: auth on, with the double's default key.
+    env: { PLANEXE_API_KEY: DOUBLE_API_KEY, ...env },
     stderr: "pipe",
   });
   let stderr = "";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Emulator, startEmulator } from "../../src/emulator/index.js";
+import { DOUBLE_API_KEY, type Emulator, startEmulator } from "../../src/emulator/index.js";
 import { MAIN, runCli } from "../cli/helpers.js";
 import { type LocalProxy, startLocalProxy } from "../cli/proxy-server.js";
 import { callWithProgress, startLocalServer, structured } from "./helpers.js";
@@ -37,6 +37,7 @@ describe("HTTP_PROXY / HTTPS_PROXY / NO_PROXY", () => {
     const before = proxy.seen.length;
     const viaProxy = await runCli(MAIN, ["list", "--url", emulator.url, "--json"], {
       HTTP_PROXY: proxy.url,
+      PLANEXE_API_KEY: DOUBLE_API_KEY,
     });
     expect(viaProxy.code).toBe(0);
     const afterProxied = proxy.seen.length;
@@ -45,6 +46,7 @@ describe("HTTP_PROXY / HTTPS_PROXY / NO_PROXY", () => {
     const direct = await runCli(MAIN, ["list", "--url", emulator.url, "--json"], {
       HTTP_PROXY: proxy.url,
       NO_PROXY: "127.0.0.1",
+      PLANEXE_API_KEY: DOUBLE_API_KEY,
     });
     expect(direct.code).toBe(0);
     expect(proxy.seen.length).toBe(afterProxied);

@@ -35,14 +35,16 @@ async function runScript(first: PlanSnapshot, steps: Step[], emulateToday: boole
 }
 
 // A baseline plan: queued, then three progress changes with quiet polls between (one
-// long enough for a heartbeat), an elapsed-only change (not a status), then completed.
+// long enough for a heartbeat: today's server writes it at the first poll tick 20 s
+// after its last event, here 24 s; the proposal's timer at 23 s), an elapsed-only
+// change (not a status), then completed.
 const completedPlan: [PlanSnapshot, Step[]] = [
   snapshot({ state: "pending", progress_percentage: 0, elapsed_sec: 0 }),
   [
     [2_000, { state: "processing", progress_percentage: 12.5, elapsed_sec: 3.04 }],
-    [23_500, { progress_percentage: 50, elapsed_sec: 24.06 }],
-    [26_000, { elapsed_sec: 27 }],
-    [28_000, { state: "completed", progress_percentage: 99.5, elapsed_sec: 30 }],
+    [26_500, { progress_percentage: 50, elapsed_sec: 27.06 }],
+    [29_000, { elapsed_sec: 30 }],
+    [31_000, { state: "completed", progress_percentage: 99.5, elapsed_sec: 33 }],
   ],
 ];
 
@@ -79,7 +81,11 @@ describe("progress stream bytes for a scripted plan", () => {
     const { text, clock, handler } = await runScript(...completedPlan, false);
     matchFixture("plan-progress-completed.sse", text);
     const today = readFileSync(fixture("plan-progress-completed.today.sse"), "utf8");
-    expect(text.replace(/^id: .*\n/gm, "")).toBe(today);
+    // The same events; only the heartbeat's moment differs (its own timer here, a poll tick today).
+    const heartbeatTime = /("timestamp": )"[^"]*"/g;
+    expect(text.replace(/^id: .*\n/gm, "").replace(heartbeatTime, "$1T")).toBe(
+      today.replace(heartbeatTime, "$1T"),
+    );
     expect(text).toContain("event: complete\nid: 1.0.completed.1000\n");
     expect(handler.openStreams).toBe(0);
     expect(clock.pendingTimers).toBe(0);

@@ -6,7 +6,7 @@ import { startDouble as startServedDouble, stopDoubles } from "../testing/helper
 /**
  * watchPlan through Railway deploys on the PlanExe double (msw, virtual time): a
  * 120 s restart window and a rolling deploy in mid-plan, against the double's
- * resumable stream and against today's PlanExe bytes (no ids).
+ * default (today's PlanExe bytes, no ids) and with the proposal's resumable stream.
  */
 
 afterEach(stopDoubles);
@@ -59,13 +59,13 @@ async function expectNoRequestAfterComplete(double: PlanExeDouble, planId: strin
   expect(double.requests.count({ path })).toBe(before);
 }
 
-for (const [mode, app] of [
-  ["resumable stream (ids)", {}],
-  ["today's PlanExe (no ids)", { stream: { emulateToday: true } }],
+for (const [mode, proposal] of [
+  ["the proposal's resumable stream (ids)", true],
+  ["today's PlanExe (no ids, the double's default)", false],
 ] as const) {
   describe(`watchPlan through deploys on the PlanExe double: ${mode}`, () => {
     it("a 120 s restart window in mid-plan: one complete, each status once and in order, nothing after", async () => {
-      const double = startDouble({ app });
+      const double = startDouble({ proposal });
       const { planId, sseUrl } = createPlan(double);
       const window = double.deploy.restart({ at: double.clock.now() + 200_000, windowMs: 120_000 });
       const { end, events } = await watchToTheEnd(double, sseUrl);
@@ -93,7 +93,7 @@ for (const [mode, app] of [
     });
 
     it("a rolling deploy in mid-plan: one complete, each status once and in order, nothing after", async () => {
-      const double = startDouble({ app });
+      const double = startDouble({ proposal });
       const { planId, sseUrl } = createPlan(double);
       const window = double.deploy.rolling({ at: double.clock.now() + 200_000, windowMs: 30_000 });
       const { end, events } = await watchToTheEnd(double, sseUrl);

@@ -4,8 +4,9 @@ import { createPlanExeDouble } from "../../src/testing/index.js";
 
 /**
  * A PlanExe double whose progress stream answers over the connection limit as
- * `emulateToday` says (true: today's 200 with a body that aborts with no bytes; false:
- * the proposal's real 429 SSE_CONNECTION_LIMIT), and a client on its clock and fetch.
+ * `emulateToday` says (true: today's 200 with a body that aborts with no bytes, the
+ * double's default; false: `proposal: true`, the real 429 SSE_CONNECTION_LIMIT), and a
+ * client on its clock and fetch.
  * `holdLimit` opens five streams of another watcher at the same address, so the limit
  * is full while they stay open. `close()` ends all of it.
  */
@@ -17,7 +18,7 @@ export function streamLimitWorld(options: {
   const double = createPlanExeDouble({
     apiKeys: [options.apiKey],
     planSeconds: options.planSeconds,
-    app: { stream: { emulateToday: options.emulateToday } },
+    proposal: !options.emulateToday,
   });
   const client = new PlanExeClient({
     baseUrl: double.baseUrl,

@@ -3,6 +3,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { setupServer } from "msw/node";
 import {
   createPlanExeDouble,
+  DOUBLE_API_KEY,
   type PlanExeDouble,
   type PlanExeDoubleOptions,
 } from "../../src/testing/index.js";
@@ -29,10 +30,14 @@ export function startDouble(options: PlanExeDoubleOptions = {}): PlanExeDouble {
   return double;
 }
 
-/** The official MCP SDK client over the global fetch (which msw intercepts). */
-export async function connectMcpClient(baseUrl = BASE): Promise<Client> {
+/** The official MCP SDK client over the global fetch (which msw intercepts), sending the double's default key. */
+export async function connectMcpClient(baseUrl = BASE, apiKey = DOUBLE_API_KEY): Promise<Client> {
   const client = new Client({ name: "testing-kit-test", version: "0.0.0" });
-  await client.connect(new StreamableHTTPClientTransport(new URL(`${baseUrl}/mcp`)));
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(`${baseUrl}/mcp`), {
+      requestInit: { headers: { authorization: `Bearer ${apiKey}` } },
+    }),
+  );
   return client;
 }
 

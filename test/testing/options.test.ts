@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createPlanExeWorld } from "../../src/fake/index.js";
-import { createManualClock, createPlanExeDouble } from "../../src/testing/index.js";
+import { createManualClock, createPlanExeDouble, DOUBLE_API_KEY } from "../../src/testing/index.js";
 import { startDouble, stopDoubles } from "./helpers.js";
 
 afterEach(stopDoubles);
@@ -10,7 +10,7 @@ describe("createPlanExeDouble options", () => {
     const double = startDouble({ baseUrl: "http://localhost:8001" });
     const response = await fetch("http://localhost:8001/mcp/tools/call", {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", "x-api-key": DOUBLE_API_KEY },
       body: JSON.stringify({ tool: "plan_create", arguments: { prompt: "A tram line" } }),
     });
     const body = (await response.json()) as { content: { text: string }[] };

@@ -4,7 +4,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { createResilientFetch, PlanExeClient, watchPlan } from "../../src/index.js";
-import { createPlanExeDouble } from "../../src/testing/index.js";
+import { createPlanExeDouble, DOUBLE_API_KEY } from "../../src/testing/index.js";
 
 const double = createPlanExeDouble({ planSeconds: 600 });
 const server = setupServer(...double.handlers);
@@ -39,7 +39,11 @@ it("an MCP SDK client on createResilientFetch rides out a 120 s restart", async 
 });
 
 it("a plan_create whose response is lost yields one plan", async () => {
-  const client = new PlanExeClient({ baseUrl: double.baseUrl, clock: double.clock });
+  const client = new PlanExeClient({
+    baseUrl: double.baseUrl,
+    apiKey: DOUBLE_API_KEY,
+    clock: double.clock,
+  });
   double.failNext({ tool: "plan_create", after: "response-lost" });
 
   const plan = await double.clock.runUntil(client.createPlan("A bakery in Aarhus"));
@@ -52,7 +56,11 @@ it("a plan_create whose response is lost yields one plan", async () => {
 });
 
 it("a progress watcher gets exactly one complete through a rolling deploy mid-plan", async () => {
-  const client = new PlanExeClient({ baseUrl: double.baseUrl, clock: double.clock });
+  const client = new PlanExeClient({
+    baseUrl: double.baseUrl,
+    apiKey: DOUBLE_API_KEY,
+    clock: double.clock,
+  });
   const plan = await double.clock.runUntil(client.createPlan("A harbour sauna"));
   const start = double.clock.now();
   const window = double.deploy.rolling({ at: start + 120_000, windowMs: 30_000 });

@@ -4,7 +4,19 @@ import { BASE, createPlan, openStream, startDouble, stopDoubles } from "./helper
 afterEach(stopDoubles);
 
 describe("deploy.rolling: Railway with two replicas", () => {
-  it("drains the old replica's streams with the short retry, alternates replicas, then the new one serves alone", async () => {
+  it("with the proposal, the old replica drains its streams with a short retry instead of cutting them", async () => {
+    const double = startDouble({ planSeconds: 600, proposal: true });
+    const stream = await openStream(createPlan(double));
+    await double.clock.advance(5_000);
+    double.deploy.rolling({ windowMs: 30_000 });
+    const drained = await stream.end;
+    // A graceful end, not a cut: the client is told to come back in 250 ms.
+    expect(drained.error).toBeUndefined();
+    expect(drained.text).toContain("retry: 250");
+    expect(drained.text).not.toContain("event: complete");
+  });
+
+  it("cuts the old replica's streams (today's PlanExe has no drain), alternates replicas, then the new one serves alone", async () => {
     const double = startDouble({ planSeconds: 600 });
     const planId = createPlan(double);
     const stream = await openStream(planId);
@@ -13,11 +25,11 @@ describe("deploy.rolling: Railway with two replicas", () => {
 
     const start = double.clock.now();
     const window = double.deploy.rolling({ windowMs: 30_000 });
-    const drained = await stream.end;
-    // A graceful end, not a cut: the client is told to come back in 250 ms.
-    expect(drained.error).toBeUndefined();
-    expect(drained.text).toContain("retry: 250");
-    expect(drained.text).not.toContain("event: complete");
+    const cut = await stream.end;
+    // Today's PlanExe: SIGTERM ends the stream with no further byte; the client's read fails.
+    expect(cut.error).toBeDefined();
+    expect(cut.text).not.toContain("retry: 250");
+    expect(cut.text).not.toContain("event: complete");
 
     const statuses: number[] = [];
     for (let i = 0; i < 4; i++) statuses.push((await fetch(`${BASE}/healthcheck`)).status);

@@ -19,19 +19,22 @@ function messages(error: unknown): string {
 }
 
 describe("auth failures fail at once, with no second request and no key in the error", () => {
-  it("JSON-RPC −32001 (PlanExe's answer on /mcp to a bad key)", async () => {
+  it("JSON-RPC −32001 (PlanExe's answer on /mcp to a bad key, already at initialize)", async () => {
     const { double, client, run, close } = setup({}, { apiKey: WRONG_KEY });
     teardown = close;
     const error = await run(rejection(client.listPlans()));
     expect(error).toBeInstanceOf(AuthError);
     expect(isPlanExeError(error)).toBe(true);
-    expect(double.requests.count({ tool: "plan_list" })).toBe(1);
+    // PlanExe refuses a bad key on any /mcp request: the handshake fails, no tool is called.
+    expect(double.requests.count({ rpcMethod: "initialize" })).toBe(1);
+    expect(double.requests.count({ tool: "plan_list" })).toBe(0);
     expect(messages(error)).not.toContain(WRONG_KEY);
   });
 
   it.each([401, 403])("HTTP %i", async (status) => {
+    // The double knows the key; a server in front answers its tool calls with 401/403.
     const { double, clock, client, run, close } = setup(
-      {},
+      { apiKeys: [KEY, WRONG_KEY] },
       {
         fetch: async (input, init) => {
           const request = new Request(input, init);

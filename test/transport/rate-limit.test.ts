@@ -52,8 +52,9 @@ async function spendWindow(
   planId: string,
 ) {
   const since = double.clock.now();
-  // Every request so far counted in the same window (they were all sent at this instant).
-  const counted = double.requests.count({ method: "POST", path: /^\/mcp/ });
+  // Every request so far counted in the same window (they were all sent at this instant);
+  // PlanExe counts every method on /mcp, the MCP SDK's GET /mcp stream too.
+  const counted = double.requests.count({ path: /^\/mcp(\/|\/tools\/call)?$/ });
   await run(Promise.all(Array.from({ length: 60 - counted }, () => client.getStatus(planId))));
   expect(double.requests.count({ status: 429, since })).toBe(0);
 }

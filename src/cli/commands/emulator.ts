@@ -1,4 +1,4 @@
-import { type Emulator, startEmulator } from "../../emulator/index.js";
+import { DOUBLE_API_KEY, type Emulator, startEmulator } from "../../emulator/index.js";
 import { durationFlag } from "../args/duration.js";
 import { intOption } from "../args/numbers.js";
 import { parse } from "../args/parse.js";
@@ -8,19 +8,26 @@ import type { CliEnv } from "../output.js";
 import { runDeployCommand } from "./emulator-deploy.js";
 
 const NAME = "planexe-client emulator";
-const HELP = `Usage: planexe-client emulator [--port 8001] [--replicas 2] [--plan-seconds 60] [--api-key K] [--rate-limit]
+const HELP = `Usage: planexe-client emulator [--port 8001] [--replicas 2] [--plan-seconds 60] [--api-key K] [--no-auth] [--no-rate-limit] [--proposal]
        planexe-client emulator deploy [--port 8001] --mode restart|rolling [--window 30s]
 
-Starts a local PlanExe: an edge on --port (like Railway's proxy: 502 while no
-replica is healthy) in front of replica processes and a worker, sharing one state
-file. Stays up until Ctrl-C. \`emulator deploy\` deploys it from another shell.
+Starts a local PlanExe, as deployed: an edge on --port (like Railway's proxy: 502
+while no replica is healthy) in front of replica processes and a worker, sharing
+one state file. Auth is on (the key ${DOUBLE_API_KEY} works unless
+--api-key names others), PlanExe's 60 requests / 60 s limit applies, and the
+progress stream is today's. Stays up until Ctrl-C. \`emulator deploy\` deploys it
+from another shell.
 
 Options:
   --port N           the edge's port [default: 8001]
   --replicas N       replica processes [default: 2]
   --plan-seconds N   how long a plan runs [default: 60]
-  --api-key KEY      require this API key [default: none required]
-  --rate-limit       apply PlanExe's 60 requests / 60 s limit
+  --api-key KEY      the API key to accept instead of the default (repeatable)
+  --no-auth          PlanExe with auth off: no key needed (a key sent must still be known)
+  --no-rate-limit    turn PlanExe's 60 requests / 60 s limit off
+  --proposal         serve this project's proposal for the progress stream: event
+                     ids and Last-Event-ID resume, a real 429 over the connection
+                     limit, a short retry: on SIGTERM
   --state-dir DIR    keep the state file in DIR (plans survive emulator runs)
   -h, --help         show this help
 `;
@@ -29,8 +36,10 @@ const OPTIONS = {
   port: { type: "string" },
   replicas: { type: "string" },
   "plan-seconds": { type: "string" },
-  "api-key": { type: "string" },
-  "rate-limit": { type: "boolean" },
+  "api-key": { type: "string", multiple: true },
+  "no-auth": { type: "boolean" },
+  "no-rate-limit": { type: "boolean" },
+  proposal: { type: "boolean" },
   "state-dir": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -46,15 +55,20 @@ async function runEmulator(args: string[], env: CliEnv): Promise<number> {
   const replicas = intOption(NAME, "replicas", values.replicas, 2, 1, 16);
   const planText = values["plan-seconds"];
   const planSeconds = durationFlag(NAME, "plan-seconds", planText, 60_000) / 1000;
-  const apiKey = values["api-key"];
+  const apiKeys = values["api-key"];
+  const auth = values["no-auth"] !== true;
+  const rateLimit = values["no-rate-limit"] !== true;
+  const proposal = values.proposal === true;
   let emulator: Emulator;
   try {
     emulator = await startEmulator({
       port,
       replicas,
       planSeconds,
-      ...(apiKey && { apiKey }),
-      rateLimit: values["rate-limit"] === true,
+      ...(apiKeys && apiKeys.length > 0 && { apiKeys }),
+      auth,
+      rateLimit,
+      proposal,
       ...(values["state-dir"] && { stateDir: values["state-dir"] }),
     });
   } catch (error) {
@@ -64,10 +78,21 @@ async function runEmulator(args: string[], env: CliEnv): Promise<number> {
   }
   const out = env.output;
   out.out(`PlanExe emulator listening on ${emulator.url}\n`);
+  const keyNote = auth
+    ? apiKeys && apiKeys.length > 0
+      ? "API key required (the one(s) you gave)"
+      : `API key required: ${DOUBLE_API_KEY}`
+    : "auth off";
   out.out(
-    `  ${replicas} replica(s), plans take ${planSeconds}s, API key ${apiKey ? "required" : "not required"}${values["rate-limit"] ? ", rate limited" : ""}\n`,
+    `  ${replicas} replica(s), plans take ${planSeconds}s, ${keyNote}, ${rateLimit ? "rate limited (60 / 60 s)" : "no rate limit"}, ${proposal ? "the proposal's stream (event ids, 429, drain)" : "today's stream"}\n`,
   );
-  out.out(`  try:    watch-plan --url ${emulator.url} <plan-id>\n`);
+  // The default key is a public test key; a key the user gave is never printed.
+  const keyEnv = !auth
+    ? ""
+    : apiKeys?.length
+      ? "PLANEXE_API_KEY=<your key> "
+      : `PLANEXE_API_KEY=${DOUBLE_API_KEY} `;
+  out.out(`  try:    ${keyEnv}watch-plan --url ${emulator.url} <plan-id>\n`);
   out.out(
     `  deploy: planexe-client emulator deploy --port ${emulator.port} --mode restart --window 30s\n`,
   );

@@ -1,5 +1,10 @@
 import { PlanExeClient } from "../../client.js";
-import { type DeployReport, type Emulator, startEmulator } from "../../emulator/index.js";
+import {
+  type DeployReport,
+  DOUBLE_API_KEY,
+  type Emulator,
+  startEmulator,
+} from "../../emulator/index.js";
 import { type Clock, sleep, systemClock } from "../../transport/clock.js";
 import { formatDuration } from "../args/duration.js";
 import { parsePlanRef } from "../args/plan-ref.js";
@@ -45,6 +50,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const clock = options.clock ?? systemClock;
   const { signal } = options;
   const renderer = pickRenderer(options.output, options.json, () => clock.now());
+  // PlanExe as deployed (auth on, its rate limit, today's stream: no event ids, streams
+  // cut by a deploy): what a user of the real server meets, not what we propose.
   const emulator = await startEmulator({
     port: 0,
     replicas: 2,
@@ -54,10 +61,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     // The stream reads the plan every second, so the bar moves smoothly.
     pollIntervalMs: 1_000,
   });
-  const { client, calls } = countCalls(new PlanExeClient({ baseUrl: emulator.url, signal }));
+  const { client, calls } = countCalls(
+    new PlanExeClient({ baseUrl: emulator.url, apiKey: DOUBLE_API_KEY, signal }),
+  );
   try {
     renderer.note(
-      `emulator: edge ${emulator.url}, 2 replicas, 1 worker; the plan takes ${options.planSeconds}s`,
+      `emulator: edge ${emulator.url}, 2 replicas, 1 worker, PlanExe as deployed (auth, rate limit, today's stream); the plan takes ${options.planSeconds}s`,
     );
     const created = await client.createPlan("Demo: open a small bakery in Lisbon", { signal });
     renderer.note("plan created; watching it (watch-plan's renderer)");
@@ -74,7 +83,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       command: "demo",
       ref,
       client,
-      apiKey: undefined,
+      apiKey: DOUBLE_API_KEY,
       renderer: {
         ...renderer,
         finish(result) {

@@ -2,12 +2,14 @@ import {
   createProgressStreamHandler,
   type PlanProgressStreamHandler,
 } from "../../server/create-plan-progress-stream.js";
-import type { ProgressStreamModeOptions } from "../../server/options.js";
-import { apiKeyFromHeaders, userIdForKey } from "../auth.js";
+import type { PlanProgressStreamOptions } from "../../server/options.js";
+import { apiKeyOf } from "../auth.js";
 import type { Caller } from "../types.js";
 import type { PlanExeWorld } from "../world.js";
 import { isPreflight, preflightResponse, withCorsHeaders } from "./cors.js";
-import { handleMcp } from "./mcp-route.js";
+import { createIdleStreams } from "./idle-stream.js";
+import { handleMcp, jsonRpcAuthError } from "./mcp-route.js";
+import { isPublicRequest } from "./public-requests.js";
 import { detail, rateLimited } from "./responses.js";
 import { callTool, download, healthcheck, listTools } from "./rest-routes.js";
 
@@ -17,45 +19,69 @@ export interface PlanExeAppOptions {
   baseUrl?: string;
   /**
    * Who a request counts against for the rate limit.
-   * @default `X-Real-IP` (what the edge in front sets, as Railway's does), else the API key's user, else `"unknown"`
+   * @default the request's API key (`key:…`), else the peer address the edge reports in `X-Real-IP` (`ip:…`), as PlanExe's `_client_identifier`
    */
   clientKey?: (request: Request) => string;
-  /** Options for this replica's progress stream (`getSnapshot` and `clock` come from the world). */
-  stream?: Omit<ProgressStreamModeOptions, "getSnapshot" | "clock">;
+  /** Numbers of this replica's progress stream (`getSnapshot` and `clock` come from the world). */
+  stream?: Omit<PlanProgressStreamOptions, "getSnapshot" | "clock">;
   /**
    * The origins whose browser pages may call this replica (PlanExe's
    * `PLANEXE_MCP_CORS_ORIGINS`); `"*"` allows any. A request from another origin gets
    * no CORS headers, so its page sees only a `TypeError`.
-   * @default ["*"] (PlanExe's default when it runs without auth)
+   * @default PlanExe's: with auth on `["https://mcp.planexe.org", "https://home.planexe.org"]`, with auth off `["*"]`
    */
   corsOrigins?: readonly string[];
+  /** A POST to `/mcp` or `/mcp/tools/call` larger than this gets 413 (`PLANEXE_MCP_MAX_BODY_BYTES`). @default 1_048_576 */
+  maxBodyBytes?: number;
+  /**
+   * Speak what this project proposes for PlanExe's progress stream instead of what it
+   * sends today: an `id:` on every status/complete and resume by `Last-Event-ID`, a real
+   * HTTP 429 over the connection limit (today: 200 and a body that aborts before its
+   * first byte), and `drain()` ending streams with a short `retry:` (today: cut).
+   * @default false (PlanExe as deployed)
+   */
+  proposal?: boolean;
 }
 
 /** One HTTP replica of PlanExe over a shared {@link PlanExeWorld}. */
 export interface PlanExeApp {
   fetch(request: Request): Promise<Response>;
-  /** SIGTERM: end this replica's open progress streams with a short `retry:`. */
+  /** SIGTERM: today's PlanExe cuts open streams; with `proposal` they end with a short `retry:`. */
   drain(): void;
-  /** Stop serving: drains streams; later requests get 503. */
+  /** Stop serving: ends streams; later requests get 503. */
   close(): void;
   /** Progress streams open on this replica. */
   readonly openStreams: number;
 }
 
-/** The paths PlanExe's 60 / 60 s limit covers. */
+/** PlanExe's production CORS origins (auth on, no `PLANEXE_MCP_CORS_ORIGINS`). */
+const PLANEXE_CORS_ORIGINS = ["https://mcp.planexe.org", "https://home.planexe.org"];
+/** PlanExe's `MAX_BODY_BYTES` default: 1 MiB. */
+const MAX_BODY_BYTES = 1_048_576;
+/** The paths PlanExe's 60 / 60 s limit covers (every method). */
 const MCP_PATHS = new Set(["/mcp", "/mcp/", "/mcp/tools/call"]);
 /** The header the edge in front of a replica sets to the client's address (the emulator's edge, Railway's). */
 const EDGE_CLIENT_HEADER = "x-real-ip";
 
 function defaultClientKey(request: Request): string {
-  const key = apiKeyFromHeaders(request.headers);
-  return request.headers.get(EDGE_CLIENT_HEADER)?.trim() || (key ? userIdForKey(key) : "unknown");
+  const key = apiKeyOf(request);
+  if (key) return `key:${key}`;
+  return `ip:${request.headers.get(EDGE_CLIENT_HEADER)?.trim() || "unknown"}`;
+}
+
+/** The body of a POST that PlanExe's middleware reads (auth rules, 413), read once. */
+async function bodyOf(request: Request): Promise<Uint8Array | undefined> {
+  if (request.method !== "POST") return undefined;
+  return new Uint8Array(await request.arrayBuffer());
 }
 
 /**
- * A web-standard PlanExe replica: `POST /mcp` (+ `/mcp/`), `GET /mcp/tools`,
- * `POST /mcp/tools/call`, `GET /healthcheck`, `GET /sse/plan/:id`,
- * `GET /download/:id/:file`. msw handlers and node:http replicas both call `fetch`.
+ * A web-standard PlanExe replica, as `mcp_cloud` answers: `POST /mcp` (+ `/mcp/`),
+ * `GET /mcp` (an empty, long-lived SSE stream), `GET /mcp/tools`, `POST /mcp/tools/call`,
+ * `GET /healthcheck`, `GET /sse/plan/:id`, `GET /download/:id/:file`. Its middleware
+ * runs in PlanExe's order: auth, body size, rate limit, download rate limit; CORS
+ * headers on every answer to an allowed origin. msw handlers and node:http replicas
+ * both call `fetch`.
  *
  * @example
  * const app = createPlanExeApp(createPlanExeWorld({ clock }));
@@ -63,56 +89,86 @@ function defaultClientKey(request: Request): string {
  */
 export function createPlanExeApp(world: PlanExeWorld, options: PlanExeAppOptions = {}): PlanExeApp {
   const clientKey = options.clientKey ?? defaultClientKey;
-  const corsOrigins = options.corsOrigins ?? ["*"];
+  const corsOrigins = options.corsOrigins ?? (world.authRequired ? PLANEXE_CORS_ORIGINS : ["*"]);
+  const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const progress: PlanProgressStreamHandler = createProgressStreamHandler({
     trustProxy: { header: EDGE_CLIENT_HEADER },
     ...options.stream,
+    emulateToday: options.proposal !== true,
     clock: world.clock,
     getSnapshot: async (planId) => world.snapshot(planId),
   });
+  const idle = createIdleStreams();
+  const freeTools = new Set(world.tools.filter((tool) => tool.free).map((tool) => tool.name));
   let closed = false;
 
   const callerOf = (request: Request): Caller => {
-    const auth = world.authenticate(request.headers);
+    const auth = world.authenticate(request);
     return {
       userId: auth.ok ? auth.userId : "anonymous",
       baseUrl: (options.baseUrl ?? new URL(request.url).origin).replace(/\/+$/, ""),
     };
   };
 
+  /** PlanExe's `enforce_api_key` auth step: undefined when the request may go on. */
+  const refuseKey = async (request: Request, path: string, body: Uint8Array | undefined) => {
+    if (request.method === "OPTIONS") return undefined;
+    if (!path.startsWith("/mcp") && !path.startsWith("/download")) return undefined;
+    const hasKey = apiKeyOf(request) !== undefined;
+    const isPublic = isPublicRequest(path, request.method, body, freeTools);
+    if (isPublic && !hasKey) return undefined;
+    if (!isPublic && path.startsWith("/download")) {
+      const file = /^\/download\/([^/]+)\/([^/]+)$/.exec(path);
+      const token = new URL(request.url).searchParams.get("token");
+      if (
+        file &&
+        world.downloadTokenValid(decodeURIComponent(file[1] as string), file[2] as string, token)
+      )
+        return undefined;
+    }
+    const auth = world.authenticate(request);
+    if (auth.ok) return undefined;
+    if (path === "/mcp" || path === "/mcp/") return jsonRpcAuthError(body, auth.message);
+    return detail(auth.reason === "missing" ? 401 : 403, auth.message);
+  };
+
   const route = async (request: Request): Promise<Response> => {
     const url = new URL(request.url);
     const path = url.pathname;
     const method = request.method;
-    if (isPreflight(request)) {
-      // PlanExe's rate limit runs before its CORS middleware and looks only at the path.
-      const bucket = MCP_PATHS.has(path) ? "mcp" : path.startsWith("/download") ? "download" : "";
-      if (bucket && !world.takeRateLimit(clientKey(request), bucket))
-        return rateLimited(world.rateLimitRetryAfterSeconds);
-      return preflightResponse(request, corsOrigins);
+    const body = MCP_PATHS.has(path) ? await bodyOf(request) : undefined;
+
+    const refused = await refuseKey(request, path, body);
+    if (refused) return refused;
+    if (body !== undefined && (path === "/mcp" || path === "/mcp/" || path === "/mcp/tools/call")) {
+      const declared = Number(request.headers.get("content-length") ?? body.length);
+      if (declared > maxBodyBytes) return detail(413, "Request body too large");
     }
+    if (MCP_PATHS.has(path) && !world.takeRateLimit(clientKey(request), "mcp"))
+      return rateLimited("Rate limit exceeded", world.rateLimitRetryAfterSeconds);
+    if (path.startsWith("/download") && !world.takeRateLimit(clientKey(request), "download"))
+      return rateLimited("Download rate limit exceeded", world.rateLimitRetryAfterSeconds);
+
+    if (isPreflight(request)) return preflightResponse(request, corsOrigins);
     if (path === "/mcp" || path === "/mcp/") {
-      if (method === "POST" && !world.takeRateLimit(clientKey(request), "mcp"))
-        return rateLimited(world.rateLimitRetryAfterSeconds);
-      return handleMcp(world, request, callerOf(request));
+      if (method === "GET") return idle.open(request);
+      if (method === "POST")
+        return handleMcp(world, request, body as Uint8Array, callerOf(request));
+      return detail(405, "Method Not Allowed");
     }
     if (path === "/mcp/tools" && method === "GET") return listTools(world);
-    if (path === "/mcp/tools/call" && method === "POST") {
-      if (!world.takeRateLimit(clientKey(request), "mcp"))
-        return rateLimited(world.rateLimitRetryAfterSeconds);
-      return callTool(world, request, callerOf(request));
-    }
+    if (path === "/mcp/tools/call" && method === "POST")
+      return callTool(world, body as Uint8Array, callerOf(request));
     if (path === "/healthcheck" && method === "GET") return healthcheck(world);
     if (path.startsWith("/sse/plan/")) return progress(request);
     const file = /^\/download\/([^/]+)\/([^/]+)$/.exec(path);
     if (file && method === "GET") {
-      if (!world.takeRateLimit(clientKey(request), "download"))
-        return rateLimited(world.rateLimitRetryAfterSeconds);
       return download(
         world,
         decodeURIComponent(file[1] as string),
         file[2] as string,
         url.searchParams.get("token"),
+        apiKeyOf(request) !== undefined,
       );
     }
     return detail(404, "Not Found");
@@ -123,10 +179,14 @@ export function createPlanExeApp(world: PlanExeWorld, options: PlanExeAppOptions
       const response = closed ? detail(503, "Service unavailable") : await route(request);
       return withCorsHeaders(request, response, corsOrigins);
     },
-    drain: () => progress.drain(),
+    drain: () => {
+      progress.drain();
+      idle.cutAll();
+    },
     close() {
       closed = true;
       progress.drain();
+      idle.cutAll();
     },
     get openStreams() {
       return progress.openStreams;

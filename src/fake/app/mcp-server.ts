@@ -18,8 +18,8 @@ function validator(): AjvJsonSchemaValidator {
 /**
  * PlanExe's tools on a real `McpServer`, for one request (the server is stateless).
  * `tools/list` comes from the SDK (zod → JSON Schema, annotations); `tools/call` is
- * routed to the world so that bad arguments get PlanExe's structured
- * `INVALID_ARGUMENTS` error instead of the SDK's plain-text validation message.
+ * routed to the world, which words bad arguments and unknown tools as PlanExe's
+ * FastMCP does (text only).
  */
 export function createPlanExeMcpServer(world: PlanExeWorld, caller: Caller): McpServer {
   const server = new McpServer(SERVER_INFO, {

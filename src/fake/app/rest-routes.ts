@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { authFailureMessage } from "../auth.js";
 import type { Caller } from "../types.js";
 import type { PlanExeWorld } from "../world.js";
 import { detail } from "./responses.js";
@@ -30,24 +29,30 @@ const CallBody = z.object({
   arguments: z.record(z.string(), z.unknown()).default({}),
 });
 
-/** `POST /mcp/tools/call` `{tool, arguments}` → `{content: [{text}], error}`; 401/403 for keys. */
+/**
+ * `POST /mcp/tools/call` `{tool, arguments}` → `{content: [{text}], error}` (auth was
+ * checked by the app). A failure PlanExe's MCP layer words as text (bad arguments, an
+ * unknown tool) comes back here as `INTERNAL_ERROR` with that text and no content.
+ */
 export async function callTool(
   world: PlanExeWorld,
-  request: Request,
+  body: Uint8Array,
   caller: Caller,
 ): Promise<Response> {
-  const parsed = CallBody.safeParse(await request.json().catch(() => undefined));
-  if (!parsed.success) return detail(422, 'Body must be {"tool": string, "arguments": object}');
-  const tool = world.tools.find((t) => t.name === parsed.data.tool);
-  if (world.authRequired && !tool?.free) {
-    const auth = world.authenticate(request.headers);
-    if (!auth.ok)
-      return detail(auth.reason === "missing" ? 401 : 403, authFailureMessage(auth.reason));
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(body));
+  } catch {
+    json = undefined;
   }
+  const parsed = CallBody.safeParse(json);
+  if (!parsed.success) return detail(422, 'Body must be {"tool": string, "arguments": object}');
   const outcome = world.callTool(parsed.data.tool, parsed.data.arguments, caller);
+  if (!outcome.ok && outcome.text !== undefined)
+    return Response.json({ content: [], error: outcome.error });
   const structured = outcome.ok ? outcome.result : { error: outcome.error };
   return Response.json({
-    content: [{ type: "text", text: JSON.stringify(structured) }],
+    content: [{ text: JSON.stringify(structured) }],
     error: outcome.ok ? null : outcome.error,
   });
 }
@@ -58,8 +63,9 @@ export function download(
   planId: string,
   fileName: string,
   token: string | null,
+  keyAccepted: boolean,
 ): Response {
-  const result = world.download(planId, fileName, token);
+  const result = world.download(planId, fileName, token, keyAccepted);
   if (result.status !== 200) return detail(result.status, result.detail);
   const { artifact } = result;
   return new Response(artifact.bytes as Uint8Array<ArrayBuffer>, {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineTool } from "./context.js";
+import { defineTool, READER_ANNOTATIONS } from "./context.js";
 
 const SAMPLES = [
   "Open a small veterinary clinic in Copenhagen within 12 months, budget 2 million DKK.",
@@ -58,7 +58,7 @@ export const examplePrompts = defineTool({
   name: "example_prompts",
   description: "Example prompts that make good plans. Free: no API key needed.",
   inputSchema: z.object({}),
-  annotations: { readOnlyHint: true, idempotentHint: true },
+  annotations: READER_ANNOTATIONS,
   free: true,
   handler: () => ({ samples: [...SAMPLES], message: `${SAMPLES.length} example prompts.` }),
 });
@@ -67,7 +67,7 @@ export const examplePlans = defineTool({
   name: "example_plans",
   description: "Finished example plans with their report and zip. Free: no API key needed.",
   inputSchema: z.object({}),
-  annotations: { readOnlyHint: true, idempotentHint: true },
+  annotations: READER_ANNOTATIONS,
   free: true,
   handler: () => ({
     plans: EXAMPLES.map(({ title, slug }) => ({
@@ -84,7 +84,7 @@ export const modelProfiles = defineTool({
   description:
     "The model profiles plan_create accepts, with their models. Free: no API key needed.",
   inputSchema: z.object({}),
-  annotations: { readOnlyHint: true, idempotentHint: true },
+  annotations: READER_ANNOTATIONS,
   free: true,
   handler: () => ({
     default_profile: "baseline",

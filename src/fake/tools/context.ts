@@ -1,7 +1,6 @@
 import type { ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
 import type { z } from "zod";
 import type { Clock } from "../../transport/clock.js";
-import { userIdForKey } from "../auth.js";
 import type { PlanStore } from "../store.js";
 import type { Caller, FeedbackRecord, ToolErrorBody } from "../types.js";
 
@@ -11,7 +10,8 @@ export interface ToolSettings {
   pipelineVersion: number;
   downloadSecret: string;
   insufficientCredits: boolean;
-  apiKeys: ReadonlySet<string> | undefined;
+  /** False while report and zip bytes are missing (PlanExe's worker_plan down). */
+  contentAvailable: boolean;
 }
 
 /** Everything one tool call may touch. */
@@ -65,11 +65,10 @@ export function planNotFound(planId: string): ToolFailure {
   return new ToolFailure("PLAN_NOT_FOUND", `Plan not found: ${planId}`);
 }
 
-/** The user a call acts for: its `user_api_key` argument when given, else the caller's key. */
-export function userFor(userApiKey: string | undefined, context: ToolContext): string {
-  if (userApiKey === undefined) return context.caller.userId;
-  if (context.settings.apiKeys && !context.settings.apiKeys.has(userApiKey)) {
-    throw new ToolFailure("INVALID_USER_API_KEY", "The user_api_key is not valid.");
-  }
-  return userIdForKey(userApiKey);
-}
+/** The readers and the free tools, as PlanExe annotates them. */
+export const READER_ANNOTATIONS = {
+  readOnlyHint: true,
+  destructiveHint: false,
+  idempotentHint: true,
+  openWorldHint: false,
+} as const;

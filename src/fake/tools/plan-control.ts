@@ -5,7 +5,7 @@ import { MODEL_PROFILES } from "../types.js";
 import { isoSeconds, sseUrl } from "../views.js";
 import { defineTool, planNotFound, type ToolContext, ToolFailure } from "./context.js";
 
-const planId = z.string().min(1).describe("The plan_id that plan_create returned.");
+const planId = z.string().describe("The plan_id that plan_create returned.");
 
 /**
  * Applies `change` atomically; `check` runs on the stored row first and may refuse
@@ -27,18 +27,25 @@ function transition(
   return after;
 }
 
-function requireCredits(context: ToolContext): void {
-  if (context.settings.insufficientCredits) {
-    throw new ToolFailure("INSUFFICIENT_CREDITS", "Not enough credits to run the plan again.");
-  }
-}
+/** plan_retry and plan_resume, as PlanExe annotates them: not idempotent (each call requeues). */
+const CONTROL_ANNOTATIONS = {
+  readOnlyHint: false,
+  destructiveHint: false,
+  idempotentHint: false,
+  openWorldHint: true,
+} as const;
 
 export const planStop = defineTool({
   name: "plan_stop",
   description:
     "Ask a pending or processing plan to stop. Safe to repeat: stop_requested is false when the plan had already ended.",
   inputSchema: z.object({ plan_id: planId }),
-  annotations: { readOnlyHint: false, idempotentHint: true },
+  annotations: {
+    readOnlyHint: false,
+    destructiveHint: true,
+    idempotentHint: true,
+    openWorldHint: false,
+  },
   free: false,
   handler(args, context) {
     let stopped = false;
@@ -61,10 +68,9 @@ export const planRetry = defineTool({
     plan_id: planId,
     model_profile: z.enum(MODEL_PROFILES).default("baseline"),
   }),
-  annotations: { readOnlyHint: false, idempotentHint: false },
+  annotations: CONTROL_ANNOTATIONS,
   free: false,
   handler(args, context) {
-    requireCredits(context);
     const now = context.clock.now();
     const after = transition(
       context,
@@ -72,9 +78,10 @@ export const planRetry = defineTool({
       (plan) =>
         plan.state === "failed" || plan.state === "stopped"
           ? undefined
-          : new ToolFailure("PLAN_NOT_FAILED", `Plan is not in failed state: ${args.plan_id}`, {
-              state: plan.state,
-            }),
+          : new ToolFailure(
+              "PLAN_NOT_FAILED",
+              `Plan is not in failed or stopped state: ${args.plan_id}`,
+            ),
       (plan) => retryPlan(plan, args.model_profile, now, context.settings.pipelineVersion),
     );
     context.queued();
@@ -88,16 +95,12 @@ export const planRetry = defineTool({
   },
 });
 
+/** PlanExe resumes any failed or stopped plan (`recoverable` is only a hint to the caller). */
 function resumeRefusal(plan: PlanRecord, context: ToolContext): ToolFailure | undefined {
-  const resumable =
-    plan.state === "stopped" || (plan.state === "failed" && plan.error?.recoverable !== false);
-  if (!resumable) {
+  if (plan.state !== "stopped" && plan.state !== "failed") {
     return new ToolFailure(
       "PLAN_NOT_RESUMABLE",
-      plan.state === "failed"
-        ? `Plan failed with a non-recoverable error; use plan_retry: ${plan.plan_id}`
-        : `Plan is not in failed state: ${plan.plan_id}`,
-      { state: plan.state },
+      `Plan is not in failed or stopped state: ${plan.plan_id}`,
     );
   }
   if (plan.pipeline_version !== context.settings.pipelineVersion) {
@@ -112,15 +115,14 @@ function resumeRefusal(plan: PlanRecord, context: ToolContext): ToolFailure | un
 export const planResume = defineTool({
   name: "plan_resume",
   description:
-    "Continue a failed plan whose error is recoverable, keeping the steps it already finished.",
+    "Continue a failed or stopped plan, keeping the steps it already finished (works best when its error is recoverable).",
   inputSchema: z.object({
     plan_id: planId,
     model_profile: z.enum(MODEL_PROFILES).default("baseline"),
   }),
-  annotations: { readOnlyHint: false, idempotentHint: false },
+  annotations: CONTROL_ANNOTATIONS,
   free: false,
   handler(args, context) {
-    requireCredits(context);
     const now = context.clock.now();
     const after = transition(
       context,

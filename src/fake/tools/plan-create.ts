@@ -3,7 +3,7 @@ import { newPlan } from "../plans.js";
 import type { PlanRecord } from "../types.js";
 import { MODEL_PROFILES } from "../types.js";
 import { isoSeconds, sseUrl } from "../views.js";
-import { defineTool, type ToolContext, ToolFailure, userFor } from "./context.js";
+import { defineTool, type ToolContext, ToolFailure } from "./context.js";
 
 /** The newest pending/processing plan of `userId` with this prompt and profile inside the window. */
 function findDuplicate(
@@ -35,21 +35,28 @@ export const planCreate = defineTool({
     "Start creating a plan from a prompt. Returns plan_id at once; the plan takes 10–20 minutes. " +
     "An identical prompt and model_profile from the same user within 600 s, while still pending or " +
     "processing, returns the existing plan with deduplicated: true.",
+  // PlanExe's HTTP wrapper takes any string: no length or date format is checked.
   inputSchema: z.object({
-    prompt: z.string().min(1).describe("What the plan is about, in plain language."),
+    prompt: z.string().describe("What the plan is about, in plain language."),
     model_profile: z.enum(MODEL_PROFILES).default("baseline"),
-    user_api_key: z.string().optional(),
-    start_date: z.iso.datetime({ offset: true }).optional(),
+    start_date: z
+      .string()
+      .nullish()
+      .describe("Optional plan start date in ISO 8601 format with timezone offset."),
   }),
-  // PlanExe annotates it idempotent: an identical call within 600 s returns the same plan.
-  annotations: { readOnlyHint: false, idempotentHint: true },
+  annotations: {
+    readOnlyHint: false,
+    destructiveHint: false,
+    idempotentHint: true,
+    openWorldHint: true,
+  },
   free: false,
   handler(args, context) {
-    const userId = userFor(args.user_api_key, context);
+    const userId = context.caller.userId;
     if (context.settings.insufficientCredits) {
       throw new ToolFailure(
         "INSUFFICIENT_CREDITS",
-        "Not enough credits to create a plan. Buy credits at home.planexe.org.",
+        "Not enough credits. Top up at https://home.planexe.org/",
       );
     }
     const base = context.caller.baseUrl;
@@ -67,7 +74,7 @@ export const planCreate = defineTool({
       userId,
       prompt: args.prompt,
       modelProfile: args.model_profile,
-      startDate: args.start_date,
+      startDate: args.start_date ?? undefined,
       pipelineVersion: context.settings.pipelineVersion,
       now: context.clock.now(),
     });
