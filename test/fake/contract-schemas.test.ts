@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { PlanExeWorld } from "../../src/fake/index.js";
+import { dropNulls } from "../../src/tools/parse-output.js";
 import { TOOLS, ToolErrorPayloadSchema, type ToolName } from "../../src/tools/schemas/index.js";
 import { createPlan, setup } from "./helpers.js";
 
@@ -18,25 +19,6 @@ function recorder(world: PlanExeWorld) {
   };
   return { outputs, errors, call };
 }
-
-/**
- * Real PlanExe answers the client's output schemas (src/tools/schemas, owned by the
- * client work of issue 19 part 2) do not take yet. Each is a bug of the CLIENT, not of
- * the double: remove the entry once the schema takes the answer. Nothing else may fail.
- */
-const CLIENT_SCHEMA_GAPS: { tool: ToolName; why: string; matches: (result: unknown) => boolean }[] =
-  [
-    {
-      tool: "plan_status",
-      why: "steps_completed, steps_total, current_step, timing.last_progress_at, error.* may be null",
-      matches: (result) => JSON.stringify(result).includes(":null"),
-    },
-    {
-      tool: "plan_file_info",
-      why: "a failed plan's report {ready:false, reason:'failed', error} and {error:{code:'content_unavailable'}}",
-      matches: (result) => typeof result === "object" && result !== null && "error" in result,
-    },
-  ];
 
 describe("the double's outputs validate against the contract schemas (src/tools/schemas)", () => {
   it("for every tool, in every state a plan goes through", async () => {
@@ -79,15 +61,11 @@ describe("the double's outputs validate against the contract schemas (src/tools/
 
     const covered = new Set(outputs.map((o) => o.name));
     expect([...covered].sort()).toEqual(Object.keys(TOOLS).sort());
+    // As the client reads an answer: nulls the contract allows dropped, then the tool's schema.
     const refused = outputs.filter(
-      ({ name, result }) => !TOOLS[name].output.safeParse(result).success,
+      ({ name, result }) => !TOOLS[name].output.safeParse(dropNulls(result)).success,
     );
-    // Every refusal must be a known gap of the client's schemas (see CLIENT_SCHEMA_GAPS).
-    const unexplained = refused.filter(
-      ({ name, result }) =>
-        !CLIENT_SCHEMA_GAPS.some((gap) => gap.tool === name && gap.matches(result)),
-    );
-    expect(unexplained.map(({ name, result }) => `${name}: ${JSON.stringify(result)}`)).toEqual([]);
+    expect(refused.map(({ name, result }) => `${name}: ${JSON.stringify(result)}`)).toEqual([]);
     expect(errors.length).toBeGreaterThanOrEqual(3);
     for (const error of errors) expect(ToolErrorPayloadSchema.safeParse(error).success).toBe(true);
   });
