@@ -33,6 +33,15 @@ describe("deploy.restart: Railway with one replica", () => {
     expect(edge.status).toBe(502);
     expect(edge.headers.get("content-type")).toMatch(/^text\/html/);
     expect(await edge.text()).toContain("Application failed to respond");
+    // Railway's 502 page carries no CORS headers: a page's fetch sees only a TypeError.
+    const fromPage = await fetch(`${BASE}/mcp`, {
+      method: "OPTIONS",
+      headers: { origin: "https://home.planexe.org", "access-control-request-method": "POST" },
+    });
+    expect(fromPage.status).toBe(502);
+    expect(
+      [...fromPage.headers.keys()].filter((name) => name.startsWith("access-control-")),
+    ).toEqual([]);
     await expect(
       client.callTool({ name: "plan_status", arguments: { plan_id: planId } }),
     ).rejects.toMatchObject({ code: 502, message: expect.stringContaining("failed to respond") });
@@ -54,7 +63,7 @@ describe("deploy.restart: Railway with one replica", () => {
     expect(status.progress_percentage as number).toBeGreaterThan(before);
 
     const during = double.requests.filter({ since: clockStart, until: window.endsAt });
-    expect(during).toHaveLength(3);
+    expect(during).toHaveLength(4);
     expect(
       during.every((r) => r.status === 502 && r.replica === null && r.deploy === "restart"),
     ).toBe(true);
