@@ -9,7 +9,12 @@ import { openSdkPage, useBrowserSuite } from "./harness.js";
 // every call is cross-origin, so it meets PlanExe's CORS, its preflights, and the
 // edge's 502 page without CORS headers (an opaque TypeError to the page).
 const KEY = "pex_browser_deploy_key";
-const suite = useBrowserSuite(() => startFastEmulator(1000, { apiKeys: [KEY] }));
+// The page is served from a loopback port, so the emulator allows any origin (as a
+// self-hoster sets PLANEXE_MCP_CORS_ORIGINS); with auth on it would allow only PlanExe's
+// two sites. The proposal is on: (b) holds the browser to its Last-Event-ID resume.
+const suite = useBrowserSuite(() =>
+  startFastEmulator(1000, { apiKeys: [KEY], corsOrigins: ["*"], proposal: true }),
+);
 
 describe("the root entry in Chromium, cross-origin, through emulator deploys", () => {
   it("(a) PlanExeClient calls ride out a restart deploy: none fails, though the page sees the 502 only as a TypeError", async () => {

@@ -7,7 +7,11 @@ import { openPage, openSdkPage, SCREENSHOTS, useBrowserSuite } from "./harness.j
 // examples/browser/ as a client author would run it: typed into, through a restart
 // deploy, to the report link. Screenshots land in test/browser/screenshots/.
 const KEY = "pex_browser_example_key";
-const suite = useBrowserSuite(() => startFastEmulator(1000, { apiKeys: [KEY], planSeconds: 8 }));
+// The page is on a loopback port: the emulator allows any origin (PlanExe's default with
+// auth on is its two sites only).
+const suite = useBrowserSuite(() =>
+  startFastEmulator(1000, { apiKeys: [KEY], planSeconds: 8, corsOrigins: ["*"] }),
+);
 
 describe("examples/browser", () => {
   it("creates a plan, says the server is deploying while it is, and links the report when done", async () => {

@@ -13,6 +13,8 @@ const suite = useBrowserSuite(() =>
     healthIntervalMs: 100,
     graceMs: 500,
     rateLimit: { limit: 6, windowMs: 2000, retryAfterSeconds: 1 },
+    // The page is on a loopback port; with auth on PlanExe allows only its two sites.
+    corsOrigins: ["*"],
   }),
 );
 
@@ -79,6 +81,7 @@ describe("a 429 on the preflight itself (PlanExe's limit counts OPTIONS of /mcp)
       healthIntervalMs: 100,
       graceMs: 500,
       rateLimit: { limit: 3, windowMs: 5000 },
+      corsOrigins: ["*"],
     }),
   );
 
