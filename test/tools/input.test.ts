@@ -108,6 +108,21 @@ describe("inputs PlanExe accepts are sent, not refused", () => {
     }
   });
 
+  it("null where PlanExe's wrappers declare Optional[...] = None is taken, as PlanExe takes it", () => {
+    expect(
+      TOOLS.send_feedback.input.safeParse({
+        category: "plan",
+        message: "",
+        plan_id: null,
+        rating: null,
+      }).success,
+    ).toBe(true);
+    expect(TOOLS.plan_create.input.safeParse({ prompt: "p", start_date: null }).success).toBe(true);
+    expect(
+      TOOLS.send_feedback.input.safeParse({ category: "plan", message: "", rating: 9 }).success,
+    ).toBe(false);
+  });
+
   it("plan_create: an empty prompt is PlanExe's to judge; user_api_key is never sent", async () => {
     const { double, client, run, close } = setup();
     try {

@@ -15,7 +15,8 @@ export const PlanCreateInputSchema = z.object({
   /** When the plan starts, documented as ISO 8601 with an offset (`2026-03-01T09:00:00+01:00`); PlanExe does not check it. */
   start_date: z
     .string({ error: "start_date must be a string (ISO 8601 with an offset)" })
-    .optional(),
+    // PlanExe's wrapper declares Optional[str] = None: null is taken as "not given".
+    .nullish(),
 });
 export type PlanCreateInput = z.input<typeof PlanCreateInputSchema>;
 

@@ -18,14 +18,15 @@ export const SendFeedbackInputSchema = z.object({
     .string({ error: "category must be a string (mcp, plan, code, docs or other)" })
     .describe("Feedback category: mcp, plan, code, docs, or other."),
   message: z.string({ error: "message must be a string" }),
-  plan_id: PlanIdSchema.optional(),
+  // PlanExe's wrapper declares these Optional[…] = None: null is taken as "not given".
+  plan_id: PlanIdSchema.nullish(),
   /** 1 (bad) to 5 (great). */
   rating: z
     .number()
     .int("rating must be a whole number")
     .min(1, "rating must be 1-5")
     .max(5, "rating must be 1-5")
-    .optional(),
+    .nullish(),
 });
 export type SendFeedbackInput = z.input<typeof SendFeedbackInputSchema>;
 
