@@ -41,10 +41,16 @@ export function explain(error: unknown, context: ExplainContext): CliError {
         return new CliError(`${command}: could not reach${where || " the server"}: ${message}`, 3, {
           cause: error,
         });
+      case "RATE_LIMITED":
+        // The server answered: it is the key's (or address's) budget, not the network.
+        return new CliError(
+          `${command}: rate limited by${where || " the server"} (PlanExe allows 60 requests a minute per key); try again shortly: ${message}`,
+          3,
+          { cause: error },
+        );
       case "HTTP_ERROR":
       case "ATTEMPT_TIMEOUT":
       case "DEADLINE_EXCEEDED":
-      case "RATE_LIMITED":
         return new CliError(`${command}: could not reach${where || " the server"}: ${message}`, 3, {
           cause: error,
         });

@@ -8,7 +8,7 @@ import { createJsonRenderer } from "../../src/cli/render/json.js";
 import { createLineRenderer } from "../../src/cli/render/lines.js";
 import { emptyView, type ProgressUpdate } from "../../src/cli/render/model.js";
 import { secretsOf } from "../../src/cli/run.js";
-import { AuthError, PlanNotFoundError } from "../../src/index.js";
+import { AuthError, PlanNotFoundError, TransportError } from "../../src/index.js";
 
 const ID = "3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b";
 
@@ -279,6 +279,16 @@ describe("arguments and errors", () => {
     const unknown = explain(new PlanNotFoundError(`Plan not found: ${ID}`), { command: "status" });
     expect(unknown.message).toBe("status: no plan with this id on the server");
     expect(`${bad.message}${unknown.message}`).not.toContain(key);
+  });
+
+  it("words a 429 as the server's rate limit, not as a server it could not reach", () => {
+    const limited = explain(new TransportError("RATE_LIMITED", "HTTP 429 (rate limited)"), {
+      command: "list",
+      baseUrl: "http://h",
+    });
+    expect(limited.message).toMatch(/^list: rate limited by http:\/\/h \(PlanExe allows 60/);
+    expect(limited.message).not.toContain("could not reach");
+    expect(limited.exitCode).toBe(3);
   });
 
   it("never writes the API key, from the flag or the environment", () => {
