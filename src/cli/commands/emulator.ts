@@ -8,7 +8,7 @@ import type { CliEnv } from "../output.js";
 import { runDeployCommand } from "./emulator-deploy.js";
 
 const NAME = "planexe-client emulator";
-const HELP = `Usage: planexe-client emulator [--port 8001] [--replicas 2] [--plan-seconds 60] [--api-key K] [--no-auth] [--no-rate-limit] [--proposal]
+const HELP = `Usage: planexe-client emulator [--port 8001] [--replicas 2] [--plan-seconds 60] [--api-key K] [--no-auth] [--cors-origin O] [--no-rate-limit] [--proposal]
        planexe-client emulator deploy [--port 8001] --mode restart|rolling [--window 30s]
 
 Starts a local PlanExe, as deployed: an edge on --port (like Railway's proxy: 502
@@ -24,6 +24,9 @@ Options:
   --plan-seconds N   how long a plan runs [default: 60]
   --api-key KEY      the API key to accept instead of the default (repeatable)
   --no-auth          PlanExe with auth off: no key needed (a key sent must still be known)
+  --cors-origin O    an origin whose pages may call it, e.g. http://localhost:5173, or *
+                     (repeatable; PlanExe's PLANEXE_MCP_CORS_ORIGINS) [default: with
+                     auth on https://mcp.planexe.org and https://home.planexe.org, else *]
   --no-rate-limit    turn PlanExe's 60 requests / 60 s limit off
   --proposal         serve this project's proposal for the progress stream: event
                      ids and Last-Event-ID resume, a real 429 over the connection
@@ -38,6 +41,7 @@ const OPTIONS = {
   "plan-seconds": { type: "string" },
   "api-key": { type: "string", multiple: true },
   "no-auth": { type: "boolean" },
+  "cors-origin": { type: "string", multiple: true },
   "no-rate-limit": { type: "boolean" },
   proposal: { type: "boolean" },
   "state-dir": { type: "string" },
@@ -59,6 +63,7 @@ async function runEmulator(args: string[], env: CliEnv): Promise<number> {
   const auth = values["no-auth"] !== true;
   const rateLimit = values["no-rate-limit"] !== true;
   const proposal = values.proposal === true;
+  const corsOrigins = values["cors-origin"];
   let emulator: Emulator;
   try {
     emulator = await startEmulator({
@@ -67,6 +72,7 @@ async function runEmulator(args: string[], env: CliEnv): Promise<number> {
       planSeconds,
       ...(apiKeys && apiKeys.length > 0 && { apiKeys }),
       auth,
+      ...(corsOrigins && corsOrigins.length > 0 && { corsOrigins }),
       rateLimit,
       proposal,
       ...(values["state-dir"] && { stateDir: values["state-dir"] }),

@@ -23,7 +23,7 @@ export interface PlanExeAppOptions {
    */
   clientKey?: (request: Request) => string;
   /** Numbers of this replica's progress stream (`getSnapshot` and `clock` come from the world). */
-  stream?: Omit<PlanProgressStreamOptions, "getSnapshot" | "clock">;
+  stream?: Omit<PlanProgressStreamOptions, "getSnapshot" | "clock" | "emulateToday">;
   /**
    * The origins whose browser pages may call this replica (PlanExe's
    * `PLANEXE_MCP_CORS_ORIGINS`); `"*"` allows any. A request from another origin gets
