@@ -1,13 +1,8 @@
-import { scrubText } from "./scrub.js";
+import { KEY_HEADERS, scrubText } from "./scrub.js";
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 /** The headers that carry credentials: shown as `***`, never sent to another origin. The one list. */
-export const SECRET_HEADERS: readonly string[] = [
-  "x-api-key",
-  "authorization",
-  "cookie",
-  "proxy-authorization",
-];
+export const SECRET_HEADERS: readonly string[] = [...KEY_HEADERS, "cookie", "proxy-authorization"];
 
 /** What every secret is shown as. */
 const REDACTED = "***";

@@ -6,11 +6,21 @@ const USERINFO_PATTERN = String.raw`([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]+@`;
 const USERINFO = new RegExp(String.raw`\b${USERINFO_PATTERN}`, "gi");
 /** PlanExe API keys, wherever they appear. */
 const PEX_KEY = /\bpex_[A-Za-z0-9_-]{4,}/g;
+/** The headers PlanExe reads an API key from, in the order it reads them (`Authorization` wins). The one list. */
+export const KEY_HEADERS: readonly string[] = [
+  "authorization",
+  "x-api-key",
+  "api-key",
+  "api_key",
+  "x_api_key",
+];
+/** The query parameters PlanExe reads an API key from, as it spells them. */
+export const KEY_QUERY_PARAMS: readonly string[] = ["X-API-Key", "api_key", "api-key"];
 /** Query parameters whose values are credentials (a signed download link's `token`, …). The one list. */
 export const SECRET_QUERY_PARAMS: readonly string[] = [
+  ...KEY_QUERY_PARAMS,
   "token",
   "access_token",
-  "api_key",
   "apikey",
   "key",
   "signature",

@@ -1,3 +1,5 @@
+import { KEY_HEADERS, KEY_QUERY_PARAMS } from "../errors/scrub.js";
+
 /**
  * Who a request counts against in PlanExe's rate limit (`_client_identifier` in its
  * `middleware.py`): the API key the request carries — `Authorization` (any scheme),
@@ -21,9 +23,6 @@ function isDownload(url: string): boolean {
   }
 }
 
-const KEY_HEADERS = ["authorization", "x-api-key", "api-key", "api_key", "x_api_key"] as const;
-const KEY_QUERY = ["X-API-Key", "api_key", "api-key"] as const;
-
 function keyOf(request: { url: string; headers: Headers }): string | undefined {
   for (const name of KEY_HEADERS) {
     const key = normalize(request.headers.get(name));
@@ -31,7 +30,7 @@ function keyOf(request: { url: string; headers: Headers }): string | undefined {
   }
   if (!request.url.includes("?")) return undefined;
   const query = new URL(request.url).searchParams;
-  for (const name of KEY_QUERY) {
+  for (const name of KEY_QUERY_PARAMS) {
     const key = normalize(query.get(name));
     if (key) return key;
   }

@@ -1,15 +1,14 @@
-import { SECRET_QUERY_PARAMS } from "../errors/scrub.js";
+import { KEY_HEADERS, SECRET_QUERY_PARAMS } from "../errors/scrub.js";
 import type { ReplayableRequest } from "./request.js";
 
-/** Everything secret a request carries: its `X-API-Key`, bearer token, credential query values and URL user info. */
+/** Everything secret a request carries: each header PlanExe reads a key from (and a scheme's token), credential query values and URL user info. */
 export function requestSecrets(request: Pick<ReplayableRequest, "url" | "headers">): string[] {
   const secrets: string[] = [];
-  const apiKey = request.headers.get("x-api-key");
-  if (apiKey) secrets.push(apiKey);
-  const authorization = request.headers.get("authorization");
-  if (authorization) {
-    secrets.push(authorization);
-    const token = authorization.split(/\s+/)[1];
+  for (const name of KEY_HEADERS) {
+    const value = request.headers.get(name);
+    if (!value) continue;
+    secrets.push(value);
+    const token = value.split(/\s+/)[1];
     if (token) secrets.push(token);
   }
   // Only a query or user info can hold more (most requests have neither: no URL to parse).

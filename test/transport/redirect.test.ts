@@ -33,6 +33,8 @@ async function twoOrigins(status = 302) {
 }
 
 const withKey = { headers: { "x-api-key": KEY, authorization: `Bearer ${KEY}` } };
+/** Every header PlanExe reads a key from (its middleware's list). */
+const KEY_HEADER_NAMES = ["authorization", "x-api-key", "api-key", "api_key", "x_api_key"];
 
 describe("redirects", () => {
   it("Node's own fetch carries X-API-Key to another origin (why the wrapper follows redirects itself)", async () => {
@@ -62,6 +64,18 @@ describe("redirects", () => {
     expect(await response.json()).toEqual({ where: "other" });
     expect(other.received[0]?.headers["x-api-key"]).toBeUndefined();
     expect(other.received[0]?.headers.authorization).toBeUndefined();
+  });
+
+  it("followed cross-origin, it drops the key from every header PlanExe reads one from", async () => {
+    const { home, other } = await twoOrigins(307);
+    const headers = Object.fromEntries(KEY_HEADER_NAMES.map((name) => [name, KEY]));
+    await (
+      await createResilientFetch({ followCrossOriginRedirects: true })(`${home.url}/away`, {
+        headers,
+      })
+    ).text();
+    expect(other.received).toHaveLength(1);
+    expect(JSON.stringify(other.received[0]?.headers)).not.toContain(KEY);
   });
 
   it("a same-origin 307 is followed with the key, the method and the body", async () => {
