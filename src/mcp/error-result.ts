@@ -110,6 +110,8 @@ function fromPlanExeError(error: PlanExeError, context: ErrorResultContext): Loc
       };
     }
     case ErrorCode.AUTH_FAILED:
+    case ErrorCode.USER_API_KEY_REQUIRED:
+    case ErrorCode.INVALID_USER_API_KEY:
       return {
         ...base,
         next_step:
@@ -122,6 +124,19 @@ function fromPlanExeError(error: PlanExeError, context: ErrorResultContext): Loc
         ...base,
         next_step:
           "PlanExe's answer was larger than this server accepts and was cut: tell the user; calling again will most likely get the same answer.",
+      };
+    case ErrorCode.CONTENT_UNAVAILABLE:
+      return {
+        ...base,
+        retry_after_s: 10,
+        next_step:
+          "PlanExe could not read the file's bytes just now (its worker may be deploying): call plan_file_info again in about 10 s.",
+      };
+    case ErrorCode.GENERATION_FAILED:
+      return {
+        ...base,
+        next_step:
+          "The plan failed, so this report will never be ready: call plan_status for the reason, then plan_resume or plan_retry if the user wants it run again.",
       };
     case ErrorCode.INSUFFICIENT_CREDITS:
       return {

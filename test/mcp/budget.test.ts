@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { ToolError } from "../../src/errors/index.js";
 import { type BudgetOptions, CallBudgetExceeded, runWithBudget } from "../../src/mcp/budget.js";
 import { errorResult } from "../../src/mcp/error-result.js";
 import type { ProgressUpdate } from "../../src/mcp/progress.js";
@@ -109,5 +110,35 @@ describe("the per-call budget", () => {
       error: { code: "PLANEXE_TIMEOUT", may_have_reached_server: true },
     });
     expect(JSON.stringify(result)).toMatch(/plan_list/);
+  });
+});
+
+describe("what a PlanExe refusal tells the model to do next", () => {
+  const advise = (error: unknown) =>
+    (
+      errorResult(error, {
+        tool: "plan_file_info",
+        budgetMs: 55_000,
+        episode: undefined,
+        now: 0,
+        startedAt: 0,
+        secrets: [],
+      }).structuredContent as { error: Record<string, unknown> }
+    ).error;
+
+  it("content_unavailable passes (a worker deploying): ask again shortly; generation_failed never will", () => {
+    expect(advise(new ToolError("content_unavailable", "bytes missing"))).toMatchObject({
+      code: "content_unavailable",
+      retry_after_s: 10,
+      next_step: expect.stringMatching(/call plan_file_info again/),
+    });
+    const failed = advise(new ToolError("generation_failed", "the plan failed"));
+    expect(failed.next_step).toMatch(/never be ready/);
+    expect(failed).not.toHaveProperty("retry_after_s");
+  });
+
+  it("a missing user key is a key problem: set PLANEXE_API_KEY", () => {
+    for (const code of ["USER_API_KEY_REQUIRED", "INVALID_USER_API_KEY"] as const)
+      expect(advise(new ToolError(code, "key")).next_step).toMatch(/PLANEXE_API_KEY/);
   });
 });
