@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** Plan states as PlanExe reports them. */
 export const PlanStateSchema = z.enum(["pending", "processing", "completed", "failed", "stopped"]);

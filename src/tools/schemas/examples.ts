@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** Output of `example_prompts` (free, no key needed). */
 export const ExamplePromptsOutputSchema = z.looseObject({

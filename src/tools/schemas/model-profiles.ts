@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** One model inside a profile. */
 export const ProfileModelSchema = z.looseObject({

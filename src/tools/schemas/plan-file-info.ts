@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { PlanIdSchema, TimestampSchema } from "./common.js";
 
 /** Which artifact of a plan: the HTML report or the zip of the whole run. */

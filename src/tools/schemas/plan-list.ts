@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { PlanStateSchema, TimestampSchema } from "./common.js";
 
 /** Input of `plan_list`: the plans of the client's own key (PlanExe lists by the request's key; with auth off, everyone's). */

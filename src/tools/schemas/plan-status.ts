@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { PlanIdSchema, PlanStateSchema, TimestampSchema } from "./common.js";
 
 /** Input of `plan_status`. */

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { PlanIdSchema, TimestampSchema } from "./common.js";
 
 /** The categories PlanExe documents for feedback. */
