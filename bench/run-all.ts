@@ -18,6 +18,7 @@ const BENCHES: Array<{ name: string; file: string; flags: string[] }> = [
     flags: ["watchers", "scale", "clients", "large", "large-client"],
   },
   { name: "mcp-bridge", file: "mcp-bridge.ts", flags: ["window", "cold-window"] },
+  { name: "bundle-size", file: "bundle-size.ts", flags: ["entry"] },
 ];
 
 /** `--name value` pairs from the command line that `bench` accepts. */
