@@ -1,4 +1,4 @@
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/client";
 import { rememberSecret } from "../errors/secrets.js";
 import type { Logger } from "../transport/logger.js";
 import { raceSignal } from "../transport/signals.js";
@@ -60,7 +60,6 @@ export async function callToolResult(
     const client = await context.connection.get(combined.signal);
     const call = client.callTool(
       { name, arguments: args, ...(registration && { _meta: registration.meta }) },
-      undefined,
       { timeout: NO_SDK_TIMEOUT, ...(registration && { signal: registration.failed }) },
     ) as Promise<CallToolResult>;
     return await raceSignal(call, combined.signal);
