@@ -26,6 +26,7 @@ import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { build, version as esbuildVersion, type Metafile, type Plugin } from "esbuild";
 import { readFlags } from "./lib/args.js";
+import { BROWSER_PAGE_BUILD } from "./lib/browser-bundle.js";
 import { machineInfo, printTable, writeResult } from "./lib/report.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -174,12 +175,7 @@ async function measure(page: (typeof PAGES)[number]): Promise<PageSize> {
     ...(page.contents
       ? { stdin: { contents: page.contents, resolveDir: ROOT, sourcefile: "page.js" } }
       : { entryPoints: [ENTRY] }),
-    bundle: true,
-    minify: true,
-    platform: "browser",
-    format: "esm",
-    write: false,
-    metafile: true,
+    ...BROWSER_PAGE_BUILD,
     sourcemap: "external",
     sourcesContent: false,
     outfile: OUTFILE,
@@ -256,7 +252,7 @@ async function main(): Promise<void> {
     "bundle-size",
     {
       entry: relative(ROOT, ENTRY),
-      esbuild: { platform: "browser", format: "esm", minify: true, bundle: true },
+      esbuild: { version: esbuildVersion, ...BROWSER_PAGE_BUILD },
       gzip: "zlib level 9; a package's 'gzip alone' is its output bytes (by the source map) gzipped by themselves",
       targetGzipBytes: TARGET_GZIP_BYTES,
       withinTarget,

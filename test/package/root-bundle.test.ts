@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
+import { BROWSER_PAGE_BUILD } from "../../bench/lib/browser-bundle.js";
 
 // What a browser page downloads for `import … from "planexe-client"`: the root entry
 // bundled as bench/bundle-size.ts bundles it. `npm test` builds dist/ before vitest runs.
@@ -11,13 +12,8 @@ async function bundledInputs(): Promise<string[]> {
   const entry = join(root, "dist", "index.js");
   expect(existsSync(entry), "run `npm run build` first").toBe(true);
   const result = await build({
+    ...BROWSER_PAGE_BUILD,
     entryPoints: [entry],
-    bundle: true,
-    minify: true,
-    platform: "browser",
-    format: "esm",
-    write: false,
-    metafile: true,
     outfile: join(root, "root-bundle.out.js"),
     logLevel: "silent",
   });
@@ -29,7 +25,7 @@ async function bundledInputs(): Promise<string[]> {
 
 describe("the root entry bundled for a browser", () => {
   it("takes from zod only what its schemas use, not the whole `z` namespace", async () => {
-    // `import { z } from "zod"` keeps zod's namespace object whole: every one of its ~50
+    // `import { z } from "zod"` keeps zod's namespace object whole: every one of its ~60
     // locales (he, ru, ta, …) and its JSON Schema converters, about 340 KB minified a
     // page would download and never run. `import * as z from "zod"` lets the bundler
     // drop what is not called; English error messages stay (zod's default locale).
