@@ -5,7 +5,7 @@ import { type PlanExeClient, serverSession } from "../client.js";
 import { ErrorCode, InvalidArgumentError } from "../errors/index.js";
 import { isToolName, TOOLS, type ToolParsedInput } from "../tools/schemas/registry.js";
 import type { ServerToolList } from "../tools/server-tools.js";
-import { firstText, toolErrorFromResult } from "../tools/tool-error.js";
+import { firstText, toolErrorFromResult } from "../tools/result-error.js";
 import { type Clock, sleep } from "../transport/clock.js";
 import type { OutageEpisode } from "../transport/episode.js";
 import { runWithBudget } from "./budget.js";
