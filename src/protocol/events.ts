@@ -29,9 +29,6 @@ export const CompleteEventDataSchema = z.looseObject({
   error: z.looseObject({ code: z.string(), message: z.string() }).optional(),
 });
 
-/** `data` of `event: heartbeat`, sent after 20 s without a status. */
-const HeartbeatEventDataSchema = z.looseObject({ timestamp: z.string() });
-
 /** `data` of `event: error` (`PLAN_NOT_FOUND`, `SSE_TIMEOUT`); the stream closes after it. */
 const ErrorEventDataSchema = z.looseObject({ code: z.string(), message: z.string() });
 export type ErrorEventData = z.infer<typeof ErrorEventDataSchema>;
