@@ -1,4 +1,4 @@
-import type { CallToolResult } from "@modelcontextprotocol/client";
+import type { CallToolResult } from "@modelcontextprotocol/server";
 import { scrubValue } from "./errors/scrub.js";
 import { rememberSecret } from "./errors/secrets.js";
 import {
