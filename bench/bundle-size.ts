@@ -40,20 +40,24 @@ const OURS = "planexe-client (our code)";
 const UNATTRIBUTED = "(esbuild runtime, unmapped)";
 
 /**
- * The MCP SDK's own client, bundled alone: what `PlanExeClient` builds on, so the
- * difference to the whole entry is what our code adds. Whichever SDK the package
- * depends on: the split `@modelcontextprotocol/client`, else the 1.x `sdk`.
+ * The MCP SDK's own client, bundled alone, when the package depends on one (the
+ * split `@modelcontextprotocol/client`, else the 1.x `sdk`): what `PlanExeClient`
+ * would build on, so the difference to the whole entry is what our code adds.
+ * Since `PlanExeClient` speaks MCP itself (src/tools/mcp-http.ts) neither is a
+ * dependency and the row is left out.
  */
-function sdkClientAlone(): string {
+function sdkClientAlone(): string | undefined {
   const { dependencies = {} } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
     dependencies?: Record<string, string>;
   };
   if ("@modelcontextprotocol/client" in dependencies)
     return 'export { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";';
-  return [
-    'export { Client } from "@modelcontextprotocol/sdk/client/index.js";',
-    'export { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";',
-  ].join("\n");
+  if ("@modelcontextprotocol/sdk" in dependencies)
+    return [
+      'export { Client } from "@modelcontextprotocol/sdk/client/index.js";',
+      'export { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";',
+    ].join("\n");
+  return undefined;
 }
 
 /** The pages measured: the whole entry, then one name each as a page would import it. */
@@ -68,8 +72,10 @@ const PAGES: Array<{ name: string; contents?: string }> = [
     name: "import { createResilientFetch }",
     contents: `export { createResilientFetch } from ${JSON.stringify(ENTRY)};`,
   },
-  { name: "for reference: the MCP SDK's client alone", contents: sdkClientAlone() },
 ];
+const sdkClient = sdkClientAlone();
+if (sdkClient)
+  PAGES.push({ name: "for reference: the MCP SDK's client alone", contents: sdkClient });
 
 interface GroupSize {
   group: string;
