@@ -7,12 +7,13 @@
  * comes from the registry, as on a new machine) and then WARM (the same command again
  * on that cache). Both talk to one local emulator on 127.0.0.1, so PlanExe's own
  * latency is not in the numbers. Also counted: the packages and bytes npx installed
- * for each (its `_npx/<hash>/node_modules`). Trials interleave the two, the order
+ * for each (its `_npx/<hash>/node_modules`), and the same install started without npx
+ * (`node <its bin>`, `--direct` times a trial: what the process itself costs). Trials interleave the two, the order
  * alternating, so drift on the box and on the registry hits both alike; the whole
  * measurement holds `flock /tmp/planexe-vitest.lock` (`--lock none` when the caller
  * already holds it).
  *
- *   tsx bench/cold-start.ts [--trials 3] [--mcp-remote 0.15.1] [--lock /tmp/planexe-vitest.lock]
+ *   tsx bench/cold-start.ts [--trials 3] [--direct 5] [--mcp-remote 0.15.1] [--lock /tmp/planexe-vitest.lock]
  *
  * Needs the npm registry. Builds dist/ first when it is stale (scripts/ensure-build.mjs),
  * then `npm pack`s the tree into a temporary folder.
@@ -24,7 +25,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DOUBLE_API_KEY, startEmulator } from "../src/emulator/index.js";
 import { type FirstAnswer, timeFirstAnswer } from "./cold/first-answer.js";
-import { type Installed, installedByNpx } from "./cold/installed.js";
+import { type Installed, installedByNpx, npxModules } from "./cold/installed.js";
 import { type HeldLock, holdLock } from "./cold/lock.js";
 import { readFlags } from "./lib/args.js";
 import { machineInfo, printTable, writeResult } from "./lib/report.js";
@@ -37,8 +38,16 @@ interface Trial {
   server: ServerName;
   empty: FirstAnswer;
   warm: FirstAnswer;
+  /** The same install started without npx (`node <its bin>`), `--direct` times: the process alone. */
+  direct: FirstAnswer[];
   installed: Installed;
 }
+
+/** Each server's bin in its npx install (`node_modules/.bin/<name>`). */
+const BIN: Record<ServerName, string> = {
+  "planexe-client": "planexe-client",
+  "mcp-remote": "mcp-remote",
+};
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const log = (line: string) =>
@@ -92,14 +101,18 @@ function commandOf(
 async function trial(
   server: ServerName,
   work: string,
-  run: (cache: string, home: string) => Promise<FirstAnswer>,
+  directRuns: number,
+  run: (cache: string, home: string, bin?: string) => Promise<FirstAnswer>,
 ): Promise<Trial> {
   const cache = mkdtempSync(join(work, `cache-${server}-`));
   const home = mkdtempSync(join(work, `home-${server}-`));
   try {
     const empty = await run(cache, home);
     const warm = await run(cache, home);
-    return { server, empty, warm, installed: installedByNpx(cache) };
+    const bin = join(npxModules(cache), ".bin", BIN[server]);
+    const direct: FirstAnswer[] = [];
+    for (let i = 0; i < directRuns; i++) direct.push(await run(cache, home, bin));
+    return { server, empty, warm, direct, installed: installedByNpx(cache) };
   } finally {
     rmSync(cache, { recursive: true, force: true });
     rmSync(home, { recursive: true, force: true });
@@ -112,7 +125,12 @@ const range = (values: number[]) =>
 const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
 async function main(): Promise<void> {
-  const flags = readFlags({ trials: 3, "mcp-remote": "0.15.1", lock: "/tmp/planexe-vitest.lock" });
+  const flags = readFlags({
+    trials: 3,
+    direct: 5,
+    "mcp-remote": "0.15.1",
+    lock: "/tmp/planexe-vitest.lock",
+  });
   const work = mkdtempSync(join(tmpdir(), "planexe-cold-start-"));
   const npm = execFileSync("npm", ["--version"], { encoding: "utf8" }).trim();
   let lock: HeldLock | undefined;
@@ -132,18 +150,20 @@ async function main(): Promise<void> {
     for (let t = 0; t < flags.trials; t++) {
       const order = t % 2 === 0 ? SERVERS : [...SERVERS].reverse();
       for (const server of order) {
-        const result = await trial(server, work, (cache, home) => {
+        const result = await trial(server, work, flags.direct, (cache, home, bin) => {
           const { args, env } = commandOf(server, tarball, flags["mcp-remote"], emulator.url, home);
+          // Without npx: node runs the installed bin with the same arguments.
+          const direct = bin ? [bin, ...args.slice(2)] : undefined;
           return timeFirstAnswer({
-            command: "npx",
-            args,
+            command: direct ? process.execPath : "npx",
+            args: direct ?? args,
             cwd,
             env: { ...process.env, ...env, npm_config_cache: cache },
             timeoutMs: 180_000,
           });
         });
         log(
-          `trial ${t + 1} ${server}: empty ${seconds(result.empty.toolsListMs)} s, warm ${seconds(result.warm.toolsListMs)} s, ${result.installed.packages} packages, ${megabytes(result.installed.bytes)}, ${result.warm.tools} tools`,
+          `trial ${t + 1} ${server}: empty ${seconds(result.empty.toolsListMs)} s, warm ${seconds(result.warm.toolsListMs)} s, without npx ${seconds(median(result.direct.map((d) => d.toolsListMs)))} s, ${result.installed.packages} packages, ${megabytes(result.installed.bytes)}, ${result.warm.tools} tools`,
         );
         trials.push(result);
       }
@@ -166,6 +186,7 @@ async function main(): Promise<void> {
           : "—",
         `${range(runs.map((r) => r.empty.toolsListMs))} s`,
         `${range(runs.map((r) => r.warm.toolsListMs))} s`,
+        `${range(runs.flatMap((r) => r.direct.map((d) => d.toolsListMs)))} s`,
       ];
     });
     const ratio = (pick: (r: Trial) => number) =>
@@ -173,6 +194,7 @@ async function main(): Promise<void> {
     const ratios = {
       empty: ratio((r) => r.empty.toolsListMs),
       warm: ratio((r) => r.warm.toolsListMs),
+      withoutNpx: ratio((r) => median(r.direct.map((d) => d.toolsListMs))),
     };
     rows.push([
       "ratio planexe-client / mcp-remote (medians)",
@@ -180,10 +202,18 @@ async function main(): Promise<void> {
       "",
       `**${ratios.empty.toFixed(2)}**`,
       `**${ratios.warm.toFixed(2)}**`,
+      `**${ratios.withoutNpx.toFixed(2)}**`,
     ]);
     printTable(
-      `spawn → tools/list answered, ${flags.trials} trials each (min–max, median), npm ${npm}`,
-      ["", "packages installed", "bytes installed", "empty cache", "warm cache"],
+      `spawn → tools/list answered, ${flags.trials} trials each (${flags.direct} runs without npx per trial; min–max, median), npm ${npm}`,
+      [
+        "",
+        "packages installed",
+        "bytes installed",
+        "empty cache",
+        "warm cache",
+        "installed, without npx",
+      ],
       rows,
     );
     const file = writeResult(

@@ -18,6 +18,7 @@ const BENCHES: Array<{ name: string; file: string; flags: string[] }> = [
     flags: ["watchers", "scale", "clients", "large", "large-client"],
   },
   { name: "mcp-bridge", file: "mcp-bridge.ts", flags: ["window", "cold-window"] },
+  { name: "cold-start", file: "cold-start.ts", flags: ["trials", "direct", "mcp-remote", "lock"] },
 ];
 
 /** `--name value` pairs from the command line that `bench` accepts. */

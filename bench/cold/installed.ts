@@ -14,6 +14,15 @@ export interface Installed {
   names: string[];
 }
 
+/** `<cache>/_npx/<hash>/node_modules` of the one package npx installed into `cache`. */
+export function npxModules(cache: string): string {
+  const npx = join(cache, "_npx");
+  const dirs = existsSync(npx) ? readdirSync(npx) : [];
+  if (dirs.length !== 1)
+    throw new Error(`expected one npx install in ${npx}, found ${dirs.length}`);
+  return join(npx, dirs[0] as string, "node_modules");
+}
+
 function bytesUnder(path: string): number {
   const stat = lstatSync(path);
   if (!stat.isDirectory()) return stat.size;
@@ -28,11 +37,7 @@ function bytesUnder(path: string): number {
  * (`node_modules/.package-lock.json`), and the bytes of every file under it.
  */
 export function installedByNpx(cache: string): Installed {
-  const npx = join(cache, "_npx");
-  const dirs = existsSync(npx) ? readdirSync(npx) : [];
-  if (dirs.length !== 1)
-    throw new Error(`expected one npx install in ${npx}, found ${dirs.length}`);
-  const modules = join(npx, dirs[0] as string, "node_modules");
+  const modules = npxModules(cache);
   const lock = JSON.parse(readFileSync(join(modules, ".package-lock.json"), "utf8")) as {
     packages: Record<string, unknown>;
   };
