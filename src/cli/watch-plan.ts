@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { runWatchCommand } from "./commands/watch.js";
 import { runMain } from "./run.js";
 
