@@ -1,8 +1,17 @@
 import { defineConfig } from "tsup";
 
+// The entries are written out in each build, not shared through a constant: knip reads
+// them from this file's text. What the package exports (the first four) is built as
+// ESM and as CJS, each with its own declarations.
+//
+// No source maps in the package: a user's debugger or bundler has no use for maps whose
+// sources are not shipped, and they were two thirds of its size.
 export default defineConfig([
   {
-    // Library entries: ESM + CJS with types. Node-only parts live on their own subpaths.
+    // The ESM build: the library, the emulator's child programs and the CLI bins
+    // (package.json "bin") share one set of chunks, so the CLI ships no second copy
+    // of the library. Each bin's source starts with `#!/usr/bin/env node`, which
+    // esbuild keeps on its entry file.
     entry: {
       index: "src/index.ts",
       "server/index": "src/server/index.ts",
@@ -11,11 +20,20 @@ export default defineConfig([
       // Run by the emulator as child processes (`node dist/emulator/replica-main.js`).
       "emulator/replica-main": "src/emulator/replica-main.ts",
       "emulator/worker-main": "src/emulator/worker-main.ts",
+      "cli/main": "src/cli/main.ts",
+      "cli/watch-plan": "src/cli/watch-plan.ts",
     },
-    format: ["esm", "cjs"],
-    dts: true,
-    sourcemap: true,
+    format: ["esm"],
+    dts: {
+      entry: {
+        index: "src/index.ts",
+        "server/index": "src/server/index.ts",
+        "testing/index": "src/testing/index.ts",
+        "emulator/index": "src/emulator/index.ts",
+      },
+    },
     clean: true,
+    platform: "node",
     target: "node20",
     splitting: true,
     treeshake: true,
@@ -23,20 +41,31 @@ export default defineConfig([
     external: ["msw"],
   },
   {
-    // The CLI bins (package.json "bin"): ESM only, run by node.
+    // The CJS build: the library only (the bins and the emulator's children run as ESM).
     entry: {
-      main: "src/cli/main.ts",
-      "watch-plan": "src/cli/watch-plan.ts",
-      demo: "src/cli/demo.ts",
+      index: "src/index.ts",
+      "server/index": "src/server/index.ts",
+      "testing/index": "src/testing/index.ts",
+      "emulator/index": "src/emulator/index.ts",
     },
-    outDir: "dist/cli",
+    format: ["cjs"],
+    dts: true,
+    clean: false,
+    platform: "node",
+    target: "node20",
+    splitting: true,
+    treeshake: true,
+    external: ["msw"],
+  },
+  {
+    // `npm run demo` in a clone of the repository; not in the package ("files").
+    entry: { "cli/demo": "src/cli/demo.ts" },
     format: ["esm"],
     platform: "node",
     target: "node20",
-    banner: { js: "#!/usr/bin/env node" },
-    sourcemap: true,
     clean: false,
-    splitting: true,
+    splitting: false,
     dts: false,
+    external: ["msw"],
   },
 ]);

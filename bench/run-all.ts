@@ -19,6 +19,7 @@ const BENCHES: Array<{ name: string; file: string; flags: string[] }> = [
   },
   { name: "mcp-bridge", file: "mcp-bridge.ts", flags: ["window", "cold-window"] },
   { name: "bundle-size", file: "bundle-size.ts", flags: ["entry"] },
+  { name: "cold-start", file: "cold-start.ts", flags: ["trials", "direct", "mcp-remote", "lock"] },
 ];
 
 /** `--name value` pairs from the command line that `bench` accepts. */

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import type { Command } from "./command.js";
 import { ExitCode, usageError } from "./exit-codes.js";
 import type { CliEnv } from "./output.js";

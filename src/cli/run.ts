@@ -1,3 +1,4 @@
+import * as nodeModule from "node:module";
 import { rememberSecret } from "../errors/secrets.js";
 import { CliError, ExitCode } from "./exit-codes.js";
 import { type CliEnv, type Output, processOutput, redactingOutput } from "./output.js";
@@ -7,6 +8,7 @@ import { type CliEnv, type Output, processOutput, redactingOutput } from "./outp
  * `CliError` is one line on stderr, and the process exits with the code.
  */
 export function runMain(main: (args: string[], env: CliEnv) => Promise<number>): void {
+  enableCompileCache();
   const controller = new AbortController();
   let interrupted = 0;
   const onSignal = () => {
@@ -30,6 +32,17 @@ export function runMain(main: (args: string[], env: CliEnv) => Promise<number>):
     // Leave even if a socket or timer is still open.
     setImmediate(() => process.exit(code));
   });
+}
+
+/**
+ * From Node 22.1 on, V8's compiled code of every module loaded after this (the
+ * command, the MCP SDK, zod) is kept on disk (in the OS temp dir, or NODE_COMPILE_CACHE;
+ * NODE_DISABLE_COMPILE_CACHE=1 turns it off), so the next start of a bin skips
+ * compiling them, as `tsc` does: an MCP host starts `planexe-client mcp` anew for
+ * every session. Node 20 has no such cache; nothing happens there.
+ */
+function enableCompileCache(): void {
+  (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 }
 
 /** Runs `main` and turns a thrown error into a line on stderr and its exit code. */

@@ -59,14 +59,21 @@ function builtinTools(): Tool[] {
   return [...known, PLAN_WAIT_TOOL];
 }
 
+function listed(tools: Tool[]): { tools: Tool[]; byName: Map<string, Tool> } {
+  return { tools, byName: new Map(tools.map((tool) => [tool.name, tool])) };
+}
+
 /**
  * The tools the host is shown: the built-in list until PlanExe's own arrives, then
  * PlanExe's (its names, descriptions, schemas and annotations as it lists them) with
  * `plan_wait` added and a pointer to it appended to two descriptions.
  */
 export class ToolCatalog {
-  #tools: Tool[] = builtinTools();
-  #byName = new Map(this.#tools.map((tool) => [tool.name, tool]));
+  /**
+   * The list now, by name too. The built-in one is made on first use: when PlanExe
+   * answers within the start wait (the usual case), its JSON schemas are never needed.
+   */
+  #list: { tools: Tool[]; byName: Map<string, Tool> } | undefined;
   #live = false;
 
   /** True once PlanExe's own list replaced the built-in one. */
@@ -74,14 +81,19 @@ export class ToolCatalog {
     return this.#live;
   }
 
+  #current(): { tools: Tool[]; byName: Map<string, Tool> } {
+    this.#list ??= listed(builtinTools());
+    return this.#list;
+  }
+
   /** The list `tools/list` answers. */
   tools(): Tool[] {
-    return this.#tools;
+    return this.#current().tools;
   }
 
   /** The tool as listed now, if it is. */
   find(name: string): Tool | undefined {
-    return this.#byName.get(name);
+    return this.#current().byName.get(name);
   }
 
   /** Whether a call of `name` may be sent again after its answer was lost (the listed annotations say). */
@@ -99,8 +111,7 @@ export class ToolCatalog {
       maxDepth: 64,
     }) as Tool[];
     const theirs = clean.filter((tool) => tool.name !== PLAN_WAIT).map(withHint);
-    this.#tools = [...theirs, PLAN_WAIT_TOOL];
-    this.#byName = new Map(this.#tools.map((tool) => [tool.name, tool]));
+    this.#list = listed([...theirs, PLAN_WAIT_TOOL]);
     this.#live = true;
   }
 }

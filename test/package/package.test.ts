@@ -45,6 +45,34 @@ describe("the packed tarball", () => {
   });
 });
 
+describe("what a user installs", () => {
+  it("is the code a user runs and its docs: no source maps, no demo, no second copy of the library in the CLI", () => {
+    const listing = execFileSync("tar", ["-tzvf", tarball], { encoding: "utf8" })
+      .trim()
+      .split("\n")
+      .map((line) => {
+        const fields = line.trim().split(/\s+/);
+        return { size: Number(fields[2]), path: (fields.at(-1) ?? "").replace(/^package\//, "") };
+      });
+    const paths = listing.map((file) => file.path);
+    expect(paths.filter((path) => path.endsWith(".map"))).toEqual([]);
+    expect(paths).not.toContain("dist/cli/demo.js");
+    expect(paths).toEqual(expect.arrayContaining(["dist/cli/main.js", "dist/cli/watch-plan.js"]));
+    // The bins are entry files over the library's own chunks (was 335 KB of their own).
+    const cli = listing.filter((file) => file.path.startsWith("dist/cli/"));
+    expect(cli.reduce((sum, file) => sum + file.size, 0)).toBeLessThan(20_000);
+    // 4.0 MB before these cuts; 1.1 MB with them.
+    expect(listing.reduce((sum, file) => sum + file.size, 0)).toBeLessThan(1_500_000);
+  });
+
+  it("runs its bins as a user's npx would: node with the #! line", () => {
+    for (const bin of ["dist/cli/main.js", "dist/cli/watch-plan.js"]) {
+      const head = execFileSync("tar", ["-xzOf", tarball, `package/${bin}`], { encoding: "utf8" });
+      expect(head.startsWith("#!/usr/bin/env node\n")).toBe(true);
+    }
+  });
+});
+
 describe("the root entry", () => {
   it("bundles for the browser without any node: built-in", async () => {
     const result = await build({
