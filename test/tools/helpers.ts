@@ -4,22 +4,12 @@ import type { PlanExeClientOptions } from "../../src/tools/options.js";
 
 export const KEY = "pex_test_0123456789abcdef";
 
-/**
- * The PlanExe double (auth on, 10-minute plans) and a client on its clock and fetch.
- * The worker is kicked by every new plan and picks the next one up whenever a slot frees,
- * so its idle poll is only a fallback: once per 30 s step instead of every second, because
- * each virtual timer costs real time in `clock.advance` (a 2-hour advance fired 7,200 polls).
- */
+/** The PlanExe double (auth on, 10-minute plans) and a client on its clock and fetch. */
 export function setup(
   options: PlanExeDoubleOptions = {},
   clientOptions: Partial<PlanExeClientOptions> = {},
 ) {
-  const double = createPlanExeDouble({
-    apiKeys: [KEY],
-    planSeconds: 600,
-    workerPollMs: 30_000,
-    ...options,
-  });
+  const double = createPlanExeDouble({ apiKeys: [KEY], planSeconds: 600, ...options });
   const { clock } = double;
   const client = new PlanExeClient({
     baseUrl: double.baseUrl,
