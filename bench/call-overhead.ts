@@ -16,8 +16,7 @@
  *
  *   tsx bench/call-overhead.ts [--calls 40000] [--warmup 300]
  */
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { startEmulator } from "../src/emulator/index.js";
 import { createResilientFetch, PlanExeClient } from "../src/index.js";
 import { readFlags } from "./lib/args.js";

@@ -10,7 +10,7 @@
  * Needs `dist/` (`npx tsup`); mcp-remote comes from the pinned devDependency.
  */
 import { setTimeout as delay } from "node:timers/promises";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/server";
 import { type Emulator, startEmulator } from "../src/emulator/index.js";
 import { PlanExeClient } from "../src/index.js";
 import { readFlags } from "./lib/args.js";
@@ -86,7 +86,6 @@ async function call(bridge: RunningBridge, planId: string): Promise<CallRecord> 
   try {
     const result = (await bridge.client.callTool(
       { name: "plan_status", arguments: { plan_id: planId } },
-      undefined,
       // Claude Desktop's limit, about 4 minutes.
       { timeout: 240_000 },
     )) as CallToolResult;

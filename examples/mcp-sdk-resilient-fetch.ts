@@ -11,8 +11,7 @@
  * it against a server: `npx planexe-client emulator` or https://mcp.planexe.org.
  * In your own project, import from "planexe-client" instead of "../src/index.js".
  */
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { createResilientFetch, planexeResendable, systemClock, watchPlan } from "../src/index.js";
 import { createPlanExeDouble } from "../src/testing/index.js";
 
@@ -48,7 +47,6 @@ async function main(): Promise<void> {
     const created = resultOf(
       await client.callTool(
         { name: "plan_create", arguments: { prompt: "Open a small bakery in Lisbon" } },
-        undefined,
         { timeout },
       ),
     );
@@ -78,9 +76,12 @@ async function main(): Promise<void> {
     }
 
     const status = resultOf(
-      await client.callTool({ name: "plan_status", arguments: { plan_id: planId } }, undefined, {
-        timeout,
-      }),
+      await client.callTool(
+        { name: "plan_status", arguments: { plan_id: planId } },
+        {
+          timeout,
+        },
+      ),
     );
     console.log(`plan_status: ${String(status.state)}, ${String(status.files_count)} files`);
     if (status.state !== "completed") process.exitCode = 1;

@@ -1,4 +1,4 @@
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/client";
 import { scrubValue } from "./errors/scrub.js";
 import { rememberSecret } from "./errors/secrets.js";
 import {

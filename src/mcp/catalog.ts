@@ -1,4 +1,4 @@
-import type { Tool, ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
+import type { Tool, ToolAnnotations } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { displayText, scrubValue } from "../errors/scrub.js";
 import { contractAnnotations, TOOLS, type ToolName } from "../tools/schemas/registry.js";

@@ -1,4 +1,4 @@
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/server";
 import { ErrorCode, isPlanExeError, type PlanExeError } from "../errors/index.js";
 import type { OutageEpisode } from "../transport/episode.js";
 import { CallBudgetExceeded } from "./budget.js";

@@ -1,4 +1,4 @@
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import type { PlanExeClient } from "../client.js";
 import type { PlanClientWatchEvent } from "../sse/events.js";

@@ -1,5 +1,4 @@
-import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
-import type { ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
+import type { ServerContext } from "@modelcontextprotocol/server";
 import { displayText } from "../errors/scrub.js";
 import { type Clock, sleep } from "../transport/clock.js";
 
@@ -32,17 +31,17 @@ const RESULT_GAP_MS = 50;
  * server): no secret in any spelling, no control character.
  */
 export function progressSender(
-  extra: RequestHandlerExtra<ServerRequest, ServerNotification>,
+  extra: ServerContext,
   clock: Clock,
   secrets: readonly string[],
 ): ProgressSender | undefined {
-  const token = extra._meta?.progressToken;
+  const token = extra.mcpReq._meta?.progressToken;
   if (token === undefined) return undefined;
   let lastSentAt = Number.NEGATIVE_INFINITY;
   return {
     async send(update) {
-      await extra
-        .sendNotification({
+      await extra.mcpReq
+        .notify({
           method: "notifications/progress",
           params: {
             ...update,

@@ -1,18 +1,11 @@
-import { Server } from "@modelcontextprotocol/sdk/server/index.js";
-import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
-import {
-  CallToolRequestSchema,
-  type CallToolResult,
-  ListToolsRequestSchema,
-  type ServerNotification,
-  type ServerRequest,
-} from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult, ServerContext } from "@modelcontextprotocol/server";
+import { Server } from "@modelcontextprotocol/server";
 import type { z } from "zod";
 import { type PlanExeClient, serverSession } from "../client.js";
 import { ErrorCode, InvalidArgumentError } from "../errors/index.js";
+import { firstText, toolErrorFromResult } from "../tools/result-error.js";
 import { isToolName, TOOLS, type ToolParsedInput } from "../tools/schemas/registry.js";
 import type { ServerToolList } from "../tools/server-tools.js";
-import { firstText, toolErrorFromResult } from "../tools/tool-error.js";
 import { type Clock, sleep } from "../transport/clock.js";
 import type { OutageEpisode } from "../transport/episode.js";
 import { runWithBudget } from "./budget.js";
@@ -58,7 +51,7 @@ export interface LocalMcpServer {
 const SERVER_INFO = { name: "planexe-client", version: "0.1.0" } as const;
 
 /** What the SDK hands a request handler besides the request. */
-type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+type Extra = ServerContext;
 
 /**
  * An MCP server whose tools are PlanExe's own, plus `plan_wait`. PlanExe's tool list
@@ -98,10 +91,10 @@ export async function startLocalMcpServer(options: LocalServerOptions): Promise<
       },
       () => {},
     );
-  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: catalog.tools() }));
-  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+  server.setRequestHandler("tools/list", () => ({ tools: catalog.tools() }));
+  server.setRequestHandler("tools/call", async (request, ctx) => {
     const { name, arguments: args = {} } = request.params;
-    const result = await callAnyTool(options, catalog, name, args, extra);
+    const result = await callAnyTool(options, catalog, name, args, ctx);
     // A host's MCP SDK checks `structuredContent` against the listed output schema, error or not.
     if (result.isError && catalog.find(name)?.outputSchema) delete result.structuredContent;
     return result;
@@ -184,7 +177,9 @@ function callAnyTool(
 
 /** The JSON of a result: its `structuredContent`, else its text read as JSON, else the text itself. */
 function bodyOf(result: CallToolResult): Record<string, unknown> {
-  if (result.structuredContent) return result.structuredContent;
+  const structured: unknown = result.structuredContent;
+  if (typeof structured === "object" && structured !== null && !Array.isArray(structured))
+    return structured as Record<string, unknown>;
   const text = firstText(result.content) ?? "";
   try {
     const parsed: unknown = JSON.parse(text);
@@ -234,7 +229,7 @@ async function withBudget(
       {
         budgetMs: options.callBudgetMs,
         clock,
-        hostSignal: extra.signal,
+        hostSignal: extra.mcpReq.signal,
         episode: client.episode,
         progressIntervalMs: options.progressIntervalMs,
         notify: progress?.send,
@@ -244,7 +239,7 @@ async function withBudget(
     );
   } catch (error) {
     // Cancelled by the host: the SDK sends no answer, so there is nothing to word.
-    if (extra.signal.aborted) throw error;
+    if (extra.mcpReq.signal.aborted) throw error;
     return failure(options, name, error, startedAt, checkBeforeRepeating);
   } finally {
     await progress?.settle();
@@ -259,9 +254,9 @@ async function waitForPlan(
   const startedAt = options.clock.now();
   const progress = progressSender(extra, options.clock, options.secrets);
   try {
-    return await planWait(options, args, extra.signal, progress?.send);
+    return await planWait(options, args, extra.mcpReq.signal, progress?.send);
   } catch (error) {
-    if (extra.signal.aborted) throw error;
+    if (extra.mcpReq.signal.aborted) throw error;
     return failure(options, PLAN_WAIT, error, startedAt);
   } finally {
     await progress?.settle();

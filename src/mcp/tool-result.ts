@@ -1,4 +1,4 @@
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/server";
 import { scrubValue } from "../errors/scrub.js";
 
 /** Results are deeper than errors: a plan list's plans' errors' details. */

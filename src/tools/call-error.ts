@@ -1,5 +1,9 @@
-import { StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { McpError } from "@modelcontextprotocol/sdk/types.js";
+import {
+  ProtocolError as McpProtocolError,
+  SdkError,
+  SdkErrorCode,
+  SdkHttpError,
+} from "@modelcontextprotocol/client";
 import {
   AuthError,
   ErrorCode,
@@ -19,9 +23,10 @@ const HOST_GUARD = /Invalid (Host|Origin) header/;
 
 /**
  * The typed error for anything a tool call threw below the tool level: the MCP SDK's
- * `McpError` (JSON-RPC errors), `StreamableHTTPError` (HTTP statuses the transport
- * gave up on), zod failures of the JSON-RPC envelope, or an already typed SDK error.
- * Messages carry no secrets.
+ * `ProtocolError` (JSON-RPC errors), `SdkHttpError` (HTTP statuses the transport gave
+ * up on), its other `SdkError`s (its own timeout, an answer that is not JSON or SSE,
+ * an envelope that fails its schema), or an already typed error. Messages carry no
+ * secrets.
  */
 export function callError(
   original: unknown,
@@ -30,8 +35,22 @@ export function callError(
 ): PlanExeError {
   if (isPlanExeError(original)) return original;
   const error = scrub(original, secrets);
-  if (error instanceof McpError) return fromMcpError(error, tool, secrets);
-  if (error instanceof StreamableHTTPError) return fromHttpError(error, tool, secrets);
+  if (error instanceof McpProtocolError) return fromMcpError(error, tool, secrets);
+  if (error instanceof SdkHttpError) return fromHttpError(error, tool, secrets);
+  if (error instanceof SdkError && error.code === SdkErrorCode.RequestTimeout) {
+    return new TransportError(
+      ErrorCode.ATTEMPT_TIMEOUT,
+      `${tool}: ${redactText(error.message, secrets)}`,
+      { tool, cause: error },
+    );
+  }
+  if (error instanceof SdkError && error.code === SdkErrorCode.ClientHttpUnexpectedContent) {
+    return new ProtocolError(
+      ErrorCode.WRONG_CONTENT_TYPE,
+      `${tool}: ${redactText(error.message, secrets)}`,
+      { tool, cause: error },
+    );
+  }
   const message = error instanceof Error ? error.message : String(error);
   return new ProtocolError(
     ErrorCode.INVALID_RESPONSE,
@@ -41,25 +60,16 @@ export function callError(
 }
 
 function fromMcpError(
-  error: McpError,
+  error: McpProtocolError,
   tool: string,
   secrets: readonly (string | undefined)[],
 ): PlanExeError {
   const message = redactText(error.message, secrets);
-  const data: unknown = error.data;
-  // The MCP SDK reuses −32001 for its own request timeout; that one carries `data.timeout`.
-  const isSdkTimeout = typeof data === "object" && data !== null && "timeout" in data;
-  if (error.code === PLANEXE_AUTH_CODE && !isSdkTimeout) {
+  if (error.code === PLANEXE_AUTH_CODE) {
     return new AuthError(`${tool}: the server rejected the API key: ${message}`, {
       tool,
       cause: error,
       details: { rpcCode: error.code },
-    });
-  }
-  if (isSdkTimeout) {
-    return new TransportError(ErrorCode.ATTEMPT_TIMEOUT, `${tool}: ${message}`, {
-      tool,
-      cause: error,
     });
   }
   if (error.code === INVALID_PARAMS) {
@@ -77,11 +87,11 @@ function fromMcpError(
 }
 
 function fromHttpError(
-  error: StreamableHTTPError,
+  error: SdkHttpError,
   tool: string,
   secrets: readonly (string | undefined)[],
 ): PlanExeError {
-  const status = error.code;
+  const status = error.status;
   const message = redactText(error.message, secrets);
   if ((status === 421 || status === 403) && HOST_GUARD.test(error.message)) {
     return new TransportError(
@@ -94,12 +104,6 @@ function fromHttpError(
     return new AuthError(`${tool}: the server rejected the API key (HTTP ${status})`, {
       tool,
       status,
-      cause: error,
-    });
-  }
-  if (status === undefined || status < 0) {
-    return new ProtocolError(ErrorCode.WRONG_CONTENT_TYPE, `${tool}: ${message}`, {
-      tool,
       cause: error,
     });
   }

@@ -1,5 +1,4 @@
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { abortReason } from "../transport/clock.js";
 import { MAX_TIMER_MS } from "../transport/duration.js";
 import type { FetchFunction } from "../transport/fetch-function.js";

@@ -1,4 +1,4 @@
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/client";
 import { rememberSecret } from "../errors/secrets.js";
 import type { Logger } from "../transport/logger.js";
 import { raceSignal } from "../transport/signals.js";
@@ -7,8 +7,8 @@ import type { CallScope } from "./call-scope.js";
 import type { CallSignals } from "./call-signals.js";
 import { type LazyConnection, NO_SDK_TIMEOUT } from "./connection.js";
 import { parseToolOutput } from "./parse-output.js";
+import { toolErrorFromResult } from "./result-error.js";
 import { TOOLS, type ToolName, type ToolOutput, type ToolParsedInput } from "./schemas/registry.js";
-import { toolErrorFromResult } from "./tool-error.js";
 
 /** What one tool call needs from its client. */
 export interface InvokeContext {
@@ -60,7 +60,6 @@ export async function callToolResult(
     const client = await context.connection.get(combined.signal);
     const call = client.callTool(
       { name, arguments: args, ...(registration && { _meta: registration.meta }) },
-      undefined,
       { timeout: NO_SDK_TIMEOUT, ...(registration && { signal: registration.failed }) },
     ) as Promise<CallToolResult>;
     return await raceSignal(call, combined.signal);

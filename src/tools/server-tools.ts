@@ -1,4 +1,4 @@
-import { ListToolsResultSchema, type Tool } from "@modelcontextprotocol/sdk/types.js";
+import type { Tool } from "@modelcontextprotocol/client";
 import { raceSignal } from "../transport/signals.js";
 import { callError } from "./call-error.js";
 import { NO_SDK_TIMEOUT } from "./connection.js";
@@ -33,7 +33,6 @@ export async function listServerTools(
       // later call's answer against the listed output schemas, failing calls that work.
       const listing = client.request(
         { method: "tools/list", ...(cursor !== undefined && { params: { cursor } }) },
-        ListToolsResultSchema,
         { timeout: NO_SDK_TIMEOUT, signal: combined.signal },
       );
       const result = await raceSignal(listing, combined.signal);

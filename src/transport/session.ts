@@ -14,10 +14,10 @@ const INITIALIZED = new TextEncoder().encode(
  * "session expired") or with 400 "No valid session ID" (servers built on the MCP
  * SDK's examples), it re-initializes once — the `initialize` request seen earlier,
  * then `notifications/initialized` — and replays the request once with the new
- * id. The replayed response carries the new id in its `Mcp-Session-Id` header,
- * which is where the MCP SDK's `StreamableHTTPClientTransport` picks it up, so a
- * plain SDK `Client` keeps working. Requests still carrying the old id are sent
- * with the new one.
+ * id. Requests still carrying the old id are sent with the new one (the v2 MCP
+ * SDK's `StreamableHTTPClientTransport` keeps the id of its first `initialize`; the
+ * 1.x one picks the new id up from the replayed response's `Mcp-Session-Id`), so a
+ * plain SDK `Client` keeps working.
  */
 export function createSessionKeeper(send: Send): Send {
   let initialize: ReplayableRequest | undefined;

@@ -1,9 +1,5 @@
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import {
-  type CallToolResult,
-  ToolListChangedNotificationSchema,
-} from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/client";
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Emulator } from "../../src/emulator/index.js";
 import { TOOLS } from "../../src/tools/schemas/registry.js";
@@ -65,7 +61,7 @@ describe("planexe-client mcp through emulator deploys", () => {
     const during = await startLocalServer(emulator.url);
     try {
       let changed = 0;
-      during.client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+      during.client.setNotificationHandler("notifications/tools/list_changed", () => {
         changed += 1;
       });
       const before = await during.client.listTools();
@@ -145,7 +141,6 @@ describe("planexe-client mcp through emulator deploys", () => {
     let deploying: Promise<unknown> | undefined;
     const waiting = server.client.callTool(
       { name: "plan_wait", arguments: { plan_id: id, timeout_s: 15 } },
-      undefined,
       {
         onprogress: (p) => {
           seen.push({ at: Date.now(), progress: p.progress });
@@ -178,14 +173,17 @@ describe("planexe-client mcp through emulator deploys", () => {
       const controller = new AbortController();
       const progress: unknown[] = [];
       const waiting = server.client
-        .callTool({ name: "plan_wait", arguments: { plan_id: id, timeout_s: 100 } }, undefined, {
-          onprogress: (p) => {
-            progress.push(p);
-            controller.abort(new Error("the user pressed stop"));
+        .callTool(
+          { name: "plan_wait", arguments: { plan_id: id, timeout_s: 100 } },
+          {
+            onprogress: (p) => {
+              progress.push(p);
+              controller.abort(new Error("the user pressed stop"));
+            },
+            signal: controller.signal,
+            timeout: 300_000,
           },
-          signal: controller.signal,
-          timeout: 300_000,
-        })
+        )
         .catch((error: unknown) => error);
       await waitFor(() => streams.opened() > 0, { what: "plan_wait to open the stream" });
       expect(await waiting).toBeInstanceOf(Error);

@@ -5,9 +5,9 @@ import {
   type ServerResponse,
 } from "node:http";
 import { type AddressInfo, createServer as createNetServer } from "node:net";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { type CallToolResult, CallToolResultSchema } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/client";
+import { Client } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { DOUBLE_API_KEY } from "../../src/emulator/index.js";
 import { serveFetch } from "../../src/emulator/node-http.js";
 import { createPlanExeApp, type PlanExeWorld } from "../../src/fake/index.js";
@@ -76,12 +76,15 @@ export async function callWithProgress(
   options: { signal?: AbortSignal } = {},
 ): Promise<{ result: CallToolResult; progress: Progress[] }> {
   const progress: Progress[] = [];
-  const result = (await client.callTool({ name, arguments: args }, CallToolResultSchema, {
-    onprogress: (p) => progress.push(p),
-    // The host's own limit is not under test: the server's budget is.
-    timeout: 300_000,
-    ...(options.signal && { signal: options.signal }),
-  })) as CallToolResult;
+  const result = (await client.callTool(
+    { name, arguments: args },
+    {
+      onprogress: (p) => progress.push(p),
+      // The host's own limit is not under test: the server's budget is.
+      timeout: 300_000,
+      ...(options.signal && { signal: options.signal }),
+    },
+  )) as CallToolResult;
   return { result, progress };
 }
 

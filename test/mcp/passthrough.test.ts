@@ -1,11 +1,6 @@
 import { type AddressInfo, createServer as createNetServer } from "node:net";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import {
-  type CallToolResult,
-  type Tool,
-  ToolListChangedNotificationSchema,
-} from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult, Tool } from "@modelcontextprotocol/client";
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { afterEach, describe, expect, it } from "vitest";
 import { createPlanExeWorld, type PlanExeWorld } from "../../src/fake/index.js";
 import { TOOLS } from "../../src/tools/schemas/registry.js";
@@ -193,7 +188,7 @@ describe("planexe-client mcp started while PlanExe is down", () => {
     expect(builtinInstructions).toMatch(/plan_wait/);
 
     let changed = 0;
-    local.client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+    local.client.setNotificationHandler("notifications/tools/list_changed", () => {
       changed += 1;
     });
     planexe = await servePlanExe(newerPlanExe(), port);

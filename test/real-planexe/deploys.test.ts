@@ -1,4 +1,4 @@
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PlanExeClient } from "../../src/index.js";
 import type { PlanClientWatchEvent } from "../../src/sse/events.js";
@@ -49,9 +49,12 @@ interface Seen {
 }
 
 async function mcpCall(name: string, args: Record<string, unknown>): Promise<CallToolResult> {
-  const result = (await host.client.callTool({ name, arguments: args }, undefined, {
-    timeout: 120_000,
-  })) as CallToolResult;
+  const result = (await host.client.callTool(
+    { name, arguments: args },
+    {
+      timeout: 120_000,
+    },
+  )) as CallToolResult;
   return result;
 }
 

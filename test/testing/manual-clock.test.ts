@@ -17,9 +17,12 @@ describe("ManualClock.runUntil with msw in-process I/O", () => {
         const out: unknown[] = [];
         for (let i = 0; i < 10; i++) {
           out.push(
-            await client.callTool({ name: "plan_list", arguments: {} }, undefined, {
-              signal: deadline.signal,
-            }),
+            await client.callTool(
+              { name: "plan_list", arguments: {} },
+              {
+                signal: deadline.signal,
+              },
+            ),
           );
         }
         return out;

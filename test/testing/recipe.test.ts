@@ -1,6 +1,5 @@
 // The code of docs/recipes/testing-with-deploy-windows.md, run as a test so the recipe stays true.
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { createResilientFetch, PlanExeClient, watchPlan } from "../../src/index.js";

@@ -44,7 +44,7 @@ describe("deploy.restart: Railway with one replica", () => {
     ).toEqual([]);
     await expect(
       client.callTool({ name: "plan_status", arguments: { plan_id: planId } }),
-    ).rejects.toMatchObject({ code: 502, message: expect.stringContaining("failed to respond") });
+    ).rejects.toMatchObject({ status: 502, message: expect.stringContaining("failed to respond") });
     await double.clock.advance(119_000);
     expect((await fetch(`${BASE}/mcp/tools`)).status).toBe(502);
 

@@ -1,5 +1,9 @@
-import { StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { McpError } from "@modelcontextprotocol/sdk/types.js";
+import {
+  ProtocolError as McpProtocolError,
+  SdkError,
+  SdkErrorCode,
+  SdkHttpError,
+} from "@modelcontextprotocol/client";
 import { describe, expect, it } from "vitest";
 import {
   AuthError,
@@ -14,7 +18,7 @@ import {
 import { callError } from "../../src/tools/call-error.js";
 import { dropNulls, parseToolOutput } from "../../src/tools/parse-output.js";
 import { PlanCreateOutputSchema } from "../../src/tools/schemas/index.js";
-import { toolErrorFromResult } from "../../src/tools/tool-error.js";
+import { toolErrorFromResult } from "../../src/tools/result-error.js";
 
 const KEY = "pex_live_0123456789abcdef";
 const PLAN_ID = "5e2b1c3a-1f2d-4c3b-9a8e-0123456789ab";
@@ -89,30 +93,55 @@ describe("tool errors", () => {
 
 describe("call errors", () => {
   it("map PlanExe's JSON-RPC −32001 to AuthError", () => {
-    const error = callError(new McpError(-32001, `Invalid API key ${KEY}`), "plan_list", [KEY]);
+    const error = callError(new McpProtocolError(-32001, `Invalid API key ${KEY}`), "plan_list", [
+      KEY,
+    ]);
     expect(error).toBeInstanceOf(AuthError);
     expect(error.message).not.toContain(KEY);
-    expect((error as AuthError).cause).toBeInstanceOf(McpError);
+    expect((error as AuthError).cause).toBeInstanceOf(McpProtocolError);
   });
 
-  it("do not mistake the MCP SDK's own request timeout (also −32001) for an auth failure", () => {
-    const timeout = new McpError(-32001, "Request timed out", { timeout: 60_000 });
+  it("do not mistake the MCP SDK's own request timeout for an auth failure", () => {
+    const timeout = new SdkError(SdkErrorCode.RequestTimeout, "Request timed out", {
+      timeout: 60_000,
+    });
     const error = callError(timeout, "plan_status");
     expect(error).toBeInstanceOf(TransportError);
     expect(error.code).toBe("ATTEMPT_TIMEOUT");
   });
 
   it("map HTTP 401/403 to AuthError and other statuses to TransportError", () => {
-    expect(callError(new StreamableHTTPError(401, "Missing API key"), "plan_list")).toBeInstanceOf(
-      AuthError,
+    expect(
+      callError(
+        new SdkHttpError(SdkErrorCode.ClientHttpNotImplemented, "Missing API key", {
+          status: 401,
+          statusText: "Missing API key",
+        }),
+        "plan_list",
+      ),
+    ).toBeInstanceOf(AuthError);
+    const forbidden = callError(
+      new SdkHttpError(SdkErrorCode.ClientHttpNotImplemented, "Invalid API key", {
+        status: 403,
+        statusText: "Invalid API key",
+      }),
+      "plan_list",
     );
-    const forbidden = callError(new StreamableHTTPError(403, "Invalid API key"), "plan_list");
     expect(forbidden).toBeInstanceOf(AuthError);
     expect(forbidden.status).toBe(403);
-    const notFound = callError(new StreamableHTTPError(404, "Not Found"), "plan_list");
+    const notFound = callError(
+      new SdkHttpError(SdkErrorCode.ClientHttpNotImplemented, "Not Found", {
+        status: 404,
+        statusText: "Not Found",
+      }),
+      "plan_list",
+    );
     expect(notFound).toBeInstanceOf(TransportError);
     expect(notFound.status).toBe(404);
-    const wrongType = callError(new StreamableHTTPError(-1, "Unexpected content type"), "x");
+    const wrongType = callError(
+      new SdkError(SdkErrorCode.ClientHttpUnexpectedContent, "Unexpected content type"),
+      "x",
+    );
     expect(wrongType).toBeInstanceOf(ProtocolError);
     expect(wrongType.code).toBe("WRONG_CONTENT_TYPE");
   });

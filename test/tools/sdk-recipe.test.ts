@@ -1,5 +1,4 @@
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { setupServer } from "msw/node";
 import { afterEach, describe, expect, it } from "vitest";
 import { createResilientFetch, planexeResendable } from "../../src/index.js";
@@ -33,7 +32,7 @@ async function recipe() {
   teardowns.push(() => void client.close());
   const call = (name: string, args: Record<string, unknown>) =>
     double.clock.runUntil(
-      client.callTool({ name, arguments: args }, undefined, { timeout }) as Promise<{
+      client.callTool({ name, arguments: args }, { timeout }) as Promise<{
         structuredContent?: Record<string, unknown>;
         isError?: boolean;
       }>,

@@ -1,4 +1,4 @@
-import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
+import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/server";
 import type { Caller } from "../types.js";
 import type { PlanExeWorld } from "../world.js";
 import { createPlanExeMcpServer } from "./mcp-server.js";

@@ -1,6 +1,5 @@
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { CallToolRequestSchema } from "@modelcontextprotocol/sdk/types.js";
-import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
+import { McpServer } from "@modelcontextprotocol/server";
+import { AjvJsonSchemaValidator } from "@modelcontextprotocol/server/validators/ajv";
 import type { Caller } from "../types.js";
 import type { PlanExeWorld } from "../world.js";
 import { toCallToolResult } from "./responses.js";
@@ -42,7 +41,7 @@ export function createPlanExeMcpServer(world: PlanExeWorld, caller: Caller): Mcp
       (args) => call(tool.name, args),
     );
   }
-  server.server.setRequestHandler(CallToolRequestSchema, (request) =>
+  server.server.setRequestHandler("tools/call", (request) =>
     call(request.params.name, request.params.arguments ?? {}),
   );
   return server;
