@@ -27,6 +27,11 @@ beforeAll(async () => {
     port: 0,
     replicas: 1,
     planSeconds: 6,
+    // The concurrent runs below send more than PlanExe's 60 requests / 60 s from one
+    // address, and a 429 made `create --watch` wait out the window (rate limits have
+    // their own tests); the stream reads the plan every 500 ms instead of 3 s.
+    rateLimit: false,
+    pollIntervalMs: 500,
     apiKeys: [KEY],
     graceMs: 300,
     healthIntervalMs: 200,

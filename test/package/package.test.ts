@@ -35,7 +35,7 @@ describe("the packed tarball", () => {
   });
 
   it("passes @arethetypeswrong/cli for Node 16+ ESM and CJS resolution and bundlers", () => {
-    // node10 resolution is not supported: the package needs Node >= 20.18 and subpath exports.
+    // node10 resolution is not supported: the package needs Node >= 22 and subpath exports.
     const out = execFileSync(bin("attw"), [tarball, "--profile", "node16", "--format", "ascii"], {
       encoding: "utf8",
     });

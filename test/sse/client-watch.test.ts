@@ -12,7 +12,8 @@ afterEach(async () => {
 });
 
 function setup(wrapFetch?: (fetch: PlanExeDouble["fetch"]) => PlanExeDouble["fetch"]) {
-  const double = createPlanExeDouble({ apiKeys: [KEY], planSeconds: 600 });
+  // The worker's fallback poll once per 30 s step (each new plan kicks it): virtual timers cost real time.
+  const double = createPlanExeDouble({ apiKeys: [KEY], planSeconds: 600, workerPollMs: 30_000 });
   const fetch = wrapFetch ? wrapFetch(double.fetch) : double.fetch;
   const client = new PlanExeClient({
     baseUrl: double.baseUrl,

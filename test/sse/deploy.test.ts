@@ -11,8 +11,10 @@ import { startDouble as startServedDouble, stopDoubles } from "../testing/helper
 
 afterEach(stopDoubles);
 
+// The worker is kicked by each new plan; its fallback poll once per 30 s step, not every
+// second, keeps the hours of virtual time these tests run from costing real seconds.
 function startDouble(options: PlanExeDoubleOptions = {}): PlanExeDouble {
-  return startServedDouble({ planSeconds: 600, ...options });
+  return startServedDouble({ planSeconds: 600, workerPollMs: 30_000, ...options });
 }
 
 function createPlan(double: PlanExeDouble): { planId: string; sseUrl: string } {

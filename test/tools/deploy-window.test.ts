@@ -233,7 +233,9 @@ describe("calls whose answer is lost after the server acted", () => {
    * the plan's creation time as `started_at`.
    */
   async function lostAfterTwoHours(tool: "plan_retry" | "plan_resume") {
-    const env = setup();
+    // The worker's idle poll once a minute, not every second: each virtual timer costs real
+    // time in clock.advance, and two hours of 1 s polls took 10 s (new plans kick the worker).
+    const env = setup({ workerPollMs: 60_000 });
     teardown = env.close;
     const plan = await env.run(env.client.createPlan("A plan that fails"));
     const createdAt = env.clock.now();
