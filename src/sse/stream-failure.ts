@@ -1,4 +1,5 @@
 import type { Failure, FailureKind } from "../transport/decide.js";
+import { statusFailureKind } from "../transport/statuses.js";
 import type { ReconnectCause, ReconnectCode } from "./events.js";
 
 /** A connection ended in a way that calls for another one. */
@@ -11,8 +12,6 @@ export interface RetryOutcome {
   retryAfterMs?: number | undefined;
   /** The original error, kept as the `cause` of a final error. */
   error?: unknown;
-  /** The server looked down (no answer, 502/503/504, no headers in time). */
-  outage?: boolean;
 }
 
 const KINDS: Record<ReconnectCode, FailureKind> = {
@@ -30,9 +29,10 @@ const KINDS: Record<ReconnectCode, FailureKind> = {
 
 /** How the one retry policy sees a stream's end (a stream is read-only: always safe to open again). */
 export function streamFailure(outcome: RetryOutcome): Failure {
-  const refused = outcome.cause.code === "HTTP_ERROR" && outcome.cause.status === 503;
+  const { code, status } = outcome.cause;
+  const answered = code === "HTTP_ERROR" && status !== undefined && statusFailureKind(status);
   return {
-    kind: refused ? "unavailable" : KINDS[outcome.cause.code],
+    kind: answered || KINDS[code],
     delivery: "no",
     status: outcome.cause.status,
     retryAfterMs: outcome.retryAfterMs,

@@ -1,6 +1,5 @@
 import { ErrorCode } from "../errors/codes.js";
 import type { TransportErrorCode } from "../errors/transport-error.js";
-import type { Delivery } from "./classify.js";
 import { backoffDelay, type ResolvedRetryOptions } from "./policy.js";
 
 /**
@@ -44,6 +43,14 @@ export interface Failure {
   /** The original error, kept as the final error's `cause`. */
   error?: unknown;
 }
+
+/**
+ * Whether a failed request may have reached the server:
+ * - `"no"`: it never left (connection refused, DNS failure, connect timeout), so
+ *   sending it again is always safe;
+ * - `"maybe"`: it may have been received and acted on (reset, stall, 502/504).
+ */
+export type Delivery = "no" | "maybe";
 
 /** Which loop asks. */
 type Operation = "call" | "stream" | "download";

@@ -1,4 +1,3 @@
-import { isOutageStatus } from "./classify.js";
 import { abortReason, type Clock, sleep, systemClock, timeoutSignal } from "./clock.js";
 import { type Deferred, deferred } from "./deferred.js";
 import type { FetchFunction } from "./fetch-function.js";
@@ -6,6 +5,7 @@ import { isOnOrigin } from "./origin.js";
 import type { RetryOptions } from "./policy.js";
 import { createRateGates, type RateGates } from "./rate-gates.js";
 import { raceSignal } from "./signals.js";
+import { isServerAnswer } from "./statuses.js";
 
 /** Options of {@link createOutageEpisode}. */
 export interface OutageEpisodeOptions {
@@ -191,7 +191,7 @@ export function createEpisodeControl(options: OutageEpisodeOptions = {}): Episod
       );
       response.body?.cancel().catch(() => {});
       // Anything but an edge's outage answer means the server itself is answering.
-      answered = !isOutageStatus(response.status);
+      answered = isServerAnswer(response.status);
     } catch {
       answered = false;
     } finally {
