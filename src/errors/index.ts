@@ -2,8 +2,8 @@
 // no secret in anything a user can print.
 export { AuthError } from "./auth-error.js";
 export { ErrorCode } from "./codes.js";
-export { isPlanExeError, PlanExeError, type PlanExeErrorContext } from "./planexe-error.js";
-export { ProtocolError, type ProtocolErrorCode } from "./protocol-error.js";
+export { isPlanExeError, PlanExeError } from "./planexe-error.js";
+export { ProtocolError } from "./protocol-error.js";
 export { redactHeaders, redactText, redactUrl } from "./redact.js";
 export {
   InsufficientCreditsError,
@@ -11,4 +11,4 @@ export {
   PlanNotFoundError,
   ToolError,
 } from "./tool-error.js";
-export { TransportError, type TransportErrorCode } from "./transport-error.js";
+export { TransportError } from "./transport-error.js";
