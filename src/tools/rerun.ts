@@ -1,9 +1,8 @@
 import { ErrorCode, isPlanExeError } from "../errors/index.js";
 import { type Clock, sleep } from "../transport/clock.js";
-import { decide, type Failure } from "../transport/decide.js";
+import { decide, type Failure, failureKindOf } from "../transport/decide.js";
 import type { EpisodeControl } from "../transport/episode.js";
 import type { ResolvedRetryOptions } from "../transport/policy.js";
-import { statusFailureKind } from "../transport/statuses.js";
 import { type InvokeContext, invokeTool } from "./invoke.js";
 import type { PlanResumeOutput, PlanRetryOutput } from "./schemas/plan-control.js";
 import type { PlanStatusOutput } from "./schemas/plan-status.js";
@@ -58,11 +57,7 @@ function lostAnswer(error: unknown): Failure | undefined {
   if (!isPlanExeError(error)) return undefined;
   const delivery = (error.details as { delivery?: unknown } | undefined)?.delivery;
   if (delivery !== "maybe") return undefined;
-  const answered =
-    error.code === ErrorCode.HTTP_ERROR && error.status !== undefined
-      ? statusFailureKind(error.status)
-      : undefined;
-  const kind = answered ?? (error.code === ErrorCode.ATTEMPT_TIMEOUT ? "timeout" : "network");
+  const kind = failureKindOf(error.code, error.status) ?? "network";
   return { kind, delivery, status: error.status, error };
 }
 
