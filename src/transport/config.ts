@@ -31,7 +31,7 @@ export interface ResolvedConfig {
 }
 
 /** Where a shared episode probes: `url` on its own origin, else `path` resolved against the origin. */
-export interface ProbeConfig {
+interface ProbeConfig {
   readonly url: URL | undefined;
   readonly path: string;
   readonly intervalMs: number | undefined;

@@ -6,7 +6,7 @@ import type { Delivery, FailureKind } from "./decide.js";
  */
 
 /** 502 / 504: an edge with no server behind it (a restart window). The one definition of an outage status. */
-export function isOutageStatus(status: number): boolean {
+function isOutageStatus(status: number): boolean {
   return status === 502 || status === 504;
 }
 
