@@ -53,12 +53,11 @@ import {
   type SendFeedbackOutput,
 } from "./tools/schemas/send-feedback.js";
 import { listServerTools, type ServerToolList } from "./tools/server-tools.js";
-import { type Clock, systemClock } from "./transport/clock.js";
-import type { OutageEpisode } from "./transport/episode.js";
-import { leaseEpisode } from "./transport/episode-registry.js";
+import { type ResolvedConfig, resolveConfig } from "./transport/config.js";
+import { controlOf, type OutageEpisode } from "./transport/episode.js";
+import { type EpisodeLease, leaseOriginEpisode } from "./transport/episode-registry.js";
 import { scopeCredentials } from "./transport/origin.js";
-import { resolveRetryOptions } from "./transport/policy.js";
-import { createResilientFetch } from "./transport/resilient-fetch.js";
+import { resilientFetchFrom } from "./transport/resilient-fetch.js";
 
 function isDocumentedCategory(category: string): boolean {
   return (FEEDBACK_CATEGORIES as readonly string[]).includes(category);
@@ -111,8 +110,12 @@ export function serverSession(client: PlanExeClient): ServerSession {
 export class PlanExeClient {
   /** The server's base URL (without `/mcp`). */
   readonly baseUrl: URL;
-  /** The outage episode this client's calls and watches share with everything in the process that talks to its origin. */
-  readonly episode: OutageEpisode;
+  /**
+   * The outage episode this client's calls and watches share: by default with
+   * everything in the process that talks to its origin; `undefined` when built with
+   * `episode: false`.
+   */
+  readonly episode: OutageEpisode | undefined;
   readonly #scope = new CallScope();
   readonly #context: RerunContext;
   readonly #fetch: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -123,50 +126,34 @@ export class PlanExeClient {
     const { baseUrl, apiKey } = checkClientOptions(options);
     rememberSecret(apiKey);
     this.baseUrl = baseUrl;
-    // Options are resolved here, once; everything below takes them as they are.
-    const clock: Clock = options.clock ?? options.retry?.clock ?? systemClock;
-    const retry = resolveRetryOptions({ ...options.retry, clock });
-    const healthcheck = new URL("healthcheck", baseUrl);
-    const lease = leaseEpisode(
-      {
-        origin: baseUrl.origin,
-        fetch: options.fetch,
-        clock: clock === systemClock ? undefined : clock,
-      },
-      {
-        ...(options.fetch && { fetch: options.fetch }),
-        clock,
-        random: retry.random,
-        firstProbeMaxDelayMs: retry.minDelayMs,
-        probeUrl: healthcheck,
-      },
-    );
-    const episode = lease.episode;
+    // Options are resolved here, once; everything below reads `config` and never resolves again.
+    const resolved = resolveConfig({
+      ...options,
+      probeUrl: new URL(options.healthcheckPath ?? "healthcheck", baseUrl),
+      healthcheckPath: undefined,
+    });
+    const lease = clientEpisode(baseUrl, resolved);
+    const episode = lease?.episode;
+    const config: ResolvedConfig = { ...resolved, episode: episode ?? false };
     if (options.signal?.aborted) this.#scope.close(options.signal.reason);
     const onAbort = () => void this.close();
     options.signal?.addEventListener("abort", onAbort, { once: true });
     // A long-lived host signal must not keep every closed client reachable.
     this.#release = () => {
       options.signal?.removeEventListener("abort", onAbort);
-      lease.release();
+      lease?.release();
     };
-    const resilient = createResilientFetch({
-      ...(options.fetch && { fetch: options.fetch }),
-      retry,
-      clock,
+    const resilient = resilientFetchFrom(config, {
       ...(options.logger && { logger: options.logger }),
+      ...(options.onRetry && { onRetry: options.onRetry }),
       secrets: [apiKey],
       resendable: planexeResendable,
-      episode,
       ...(options.maxResponseBytes !== undefined && { maxResponseBytes: options.maxResponseBytes }),
     });
     this.#fetch = resilient;
     this.#watchDeps = {
       baseUrl,
-      fetch: (input, init) => (options.fetch ?? globalThis.fetch)(input, init),
-      clock,
-      retry,
-      episode,
+      config,
       // Watch events are printed as they are: no secret a server echoed may reach them.
       getStatus: async (planId, opts) =>
         scrubValue(await this.getStatus(planId, opts)) as PlanStatusOutput,
@@ -188,8 +175,8 @@ export class PlanExeClient {
       scope: this.#scope,
       secrets: apiKey ? [apiKey] : [],
       logger: options.logger,
-      clock,
-      retry,
+      clock: config.clock,
+      retry: config.retry,
       episode,
       url,
     };
@@ -469,4 +456,11 @@ export class PlanExeClient {
     const { args, signal } = this.#args(name, positional, options);
     return invokeTool(this.#context, name, args, signal);
   }
+}
+
+/** The episode a client's calls and watches share: none, the caller's, or its origin's (held until `close()`). */
+function clientEpisode(baseUrl: URL, config: ResolvedConfig): EpisodeLease | undefined {
+  if (config.episode === false) return undefined;
+  if (config.episode) return { episode: controlOf(config.episode), release() {} };
+  return leaseOriginEpisode(baseUrl.origin, config);
 }

@@ -117,14 +117,14 @@ const DOWN_CHECK_MS = 50;
  * unreachable or answering 502: no use waiting for its list), or when `signal` aborts.
  */
 async function untilDownOr(
-  episode: OutageEpisode,
+  episode: OutageEpisode | undefined,
   ms: number,
   clock: Clock,
   signal: AbortSignal,
 ): Promise<undefined> {
   const until = clock.now() + ms;
   try {
-    while (episode.state !== "down" && clock.now() < until)
+    while (episode?.state !== "down" && clock.now() < until)
       await sleep(Math.min(DOWN_CHECK_MS, until - clock.now()), { clock, signal });
   } catch {
     // Aborted: PlanExe answered first.

@@ -1,12 +1,9 @@
 import { isPlanExeError, PlanNotFoundError, ProtocolError, redactUrl } from "../errors/index.js";
 import { isTerminalState, type PlanState } from "../protocol/index.js";
-import type { Clock } from "../transport/clock.js";
 import { abortReason } from "../transport/clock.js";
+import { type ResolvedConfig, withRetry } from "../transport/config.js";
 import { durationMs } from "../transport/duration.js";
-import type { OutageEpisode } from "../transport/episode.js";
-import type { FetchFunction } from "../transport/fetch-function.js";
 import { unfetchableReason } from "../transport/origin.js";
-import type { RetryOptions } from "../transport/policy.js";
 import { createSnapshotDedupe } from "./dedupe.js";
 import { createPlanWatch, type PlanWatch, type PlanWatchSink } from "./event-queue.js";
 import type {
@@ -17,16 +14,18 @@ import type {
 } from "./events.js";
 import { followStream } from "./follow-stream.js";
 import { completeFrom, pollPlan, type StatusLike, statusEventFrom } from "./poll-plan.js";
-import { type WatchPlanOptions, watchPlan } from "./watch-plan.js";
+import {
+  resolveWatchConfig,
+  type WatchConfig,
+  type WatchPlanOptions,
+  watchPlan,
+} from "./watch-plan.js";
 
-/** What `PlanExeClient` lends its watcher: its tools, its plain fetch, its clock, policy and outage episode. */
+/** What `PlanExeClient` lends its watcher: its tools and its resolved configuration (plain fetch, clock, policy, outage episode). */
 export interface ClientWatchDeps<S extends StatusLike> {
   baseUrl: URL;
-  /** The client's plain fetch (the watcher runs the retry policy itself). */
-  fetch: FetchFunction;
-  clock: Clock;
-  retry: RetryOptions | undefined;
-  episode: OutageEpisode | undefined;
+  /** The client's configuration, its episode the one its calls share (the watcher runs the retry policy itself, on the plain fetch). */
+  config: ResolvedConfig;
   getStatus(planId: string, options: { signal?: AbortSignal | undefined }): Promise<S>;
   resumePlan(planId: string, options: { signal?: AbortSignal | undefined }): Promise<unknown>;
 }
@@ -93,7 +92,13 @@ export function watchPlanOnClient<S extends StatusLike>(
     onOverflow: () => {},
   });
   const signal = controller.signal;
-  const ctx = { deps, planId, options, signal, sink, warn, pollIntervalMs };
+  let stream: WatchConfig | undefined;
+  // Resolved once per watch, when the stream is first followed (a bad option ends the watch, as watchPlan's does).
+  const streamConfig = () => {
+    stream ??= resolveWatchConfig(options, withRetry(deps.config, options.retry));
+    return stream;
+  };
+  const ctx = { deps, planId, options, signal, sink, warn, pollIntervalMs, streamConfig };
   drive(ctx, maxResumes)
     .catch((error: unknown): PlanWatchEnd => {
       if (signal.aborted)
@@ -123,6 +128,7 @@ interface DriveContext<S extends StatusLike> {
   sink: PlanWatchSink<PlanClientWatchEvent>;
   warn: (warning: PlanWatchWarning) => void;
   pollIntervalMs: number;
+  streamConfig(): WatchConfig;
 }
 
 async function drive<S extends StatusLike>(
@@ -157,7 +163,7 @@ async function drive<S extends StatusLike>(
         await pollPlan({
           getStatus: () => deps.getStatus(planId, { signal }),
           intervalMs: ctx.pollIntervalMs,
-          clock: deps.clock,
+          clock: deps.config.clock,
           signal,
           onStatus: (event) => deliver(event),
         }),
@@ -202,14 +208,8 @@ function followOnClient<S extends StatusLike>(
   const { deps } = ctx;
   return followStream(
     url,
-    {
-      ...ctx.options,
-      signal: ctx.signal,
-      fetch: deps.fetch,
-      clock: deps.clock,
-      episode: deps.episode,
-      retry: { ...deps.retry, ...ctx.options.retry },
-    },
+    ctx.streamConfig(),
+    ctx.signal,
     (event, id) => {
       if (event.type === "status") deliver(event, id);
       else ctx.sink.push(event, id);

@@ -1,8 +1,9 @@
 import { createParser, type EventSourceMessage, type ParseError } from "eventsource-parser";
 import { type PlanExeError, ProtocolError, redactText, TransportError } from "../errors/index.js";
-import { isOutageStatus, mimeEssence } from "../transport/classify.js";
+import { mimeEssence } from "../transport/classify.js";
 import { abortReason, type Clock } from "../transport/clock.js";
 import { parseRetryAfter } from "../transport/policy.js";
+import { isServerAnswer, statusFailureKind } from "../transport/statuses.js";
 import { createEventSizeGuard } from "./event-size.js";
 import type { PlanCompleteEvent, PlanWatchWarning, ReconnectCause } from "./events.js";
 import { createSecretSpotter } from "./secret-spotter.js";
@@ -66,12 +67,11 @@ export async function connect(options: ConnectOptions): Promise<ConnectOutcome> 
         why === "attempt-timeout"
           ? retry("ATTEMPT_TIMEOUT", "No response before the attempt timeout", false, error)
           : retry("NETWORK_ERROR", networkMessage(error, secrets), false, error);
-      outcome.outage = true;
       return outcome;
     } finally {
       cancelTimer();
     }
-    if (!isOutageStatus(response.status)) options.onAnswer();
+    if (isServerAnswer(response.status)) options.onAnswer();
     const rejected = checkResponse(response, options.clock.now());
     if (rejected) {
       void response.body?.cancel().catch(() => {});
@@ -215,10 +215,9 @@ function checkResponse(response: Response, now: number): ConnectOutcome | undefi
     outcome.retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), now);
     return outcome;
   }
-  if (isOutageStatus(status)) {
+  if (statusFailureKind(status)) {
     const outcome = retry("HTTP_ERROR", `The server answered HTTP ${status}`, false);
     outcome.cause.status = status;
-    outcome.outage = true;
     return outcome;
   }
   return {

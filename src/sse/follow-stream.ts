@@ -1,10 +1,10 @@
-import { systemClock } from "../transport/clock.js";
 import { anySignal } from "../transport/signals.js";
 import type { PlanCompleteEvent, PlanWatchEnd, PlanWatchEvent, ReconnectCause } from "./events.js";
 import { completeFrom, type StatusLike } from "./poll-plan.js";
 import { createRefusalPolling } from "./refusal-polling.js";
 import { isRefused } from "./stream-failure.js";
-import { type WatchPlanOptions, watchPlan } from "./watch-plan.js";
+import { type WatchConfig, watchPlanFrom } from "./watch-plan.js";
+import { resolveWatchUrl } from "./watch-url.js";
 
 /** How a watcher that has a client asks `plan_status` while the stream is refused. */
 export interface RefusedStreamPolling<S extends StatusLike> {
@@ -30,19 +30,20 @@ export interface RefusedStreamPolling<S extends StatusLike> {
  */
 export async function followStream<S extends StatusLike>(
   url: string | URL,
-  options: WatchPlanOptions & { signal: AbortSignal },
+  config: WatchConfig,
+  signal: AbortSignal,
   onEvent: (event: PlanWatchEvent, lastEventId: string | undefined) => void,
   polling?: RefusedStreamPolling<S>,
 ): Promise<PlanWatchEnd> {
   let polled: PlanCompleteEvent | undefined;
   const stopStream = new AbortController();
-  const linked = anySignal([options.signal, stopStream.signal]);
+  const linked = anySignal([signal, stopStream.signal]);
   const poller =
     polling &&
     createRefusalPolling({
       getStatus: polling.getStatus,
       intervalMs: polling.intervalMs,
-      clock: options.clock ?? options.retry?.clock ?? systemClock,
+      clock: config.transport.clock,
       signal: linked.signal,
       onStatus: polling.onStatus,
       onTerminal: (status) => {
@@ -58,8 +59,9 @@ export async function followStream<S extends StatusLike>(
     poller.start();
   };
   try {
+    const streamUrl = resolveWatchUrl(url, undefined);
     for (;;) {
-      const inner = watchPlan(url, { ...options, signal: linked.signal });
+      const inner = watchPlanFrom(streamUrl, config, { signal: linked.signal });
       let failed: { error: unknown } | undefined;
       try {
         for await (const event of inner) {

@@ -1,14 +1,11 @@
 import { ProtocolError } from "../errors/index.js";
-import { abortReason, type Clock, systemClock } from "../transport/clock.js";
+import { abortReason, type Clock } from "../transport/clock.js";
+import { fetchOf, type ResolvedConfig, resolveConfig } from "../transport/config.js";
 import { durationMs } from "../transport/duration.js";
 import { controlOf, type EpisodeControl, type OutageEpisode } from "../transport/episode.js";
-import { leaseEpisode } from "../transport/episode-registry.js";
+import { leaseOriginEpisode } from "../transport/episode-registry.js";
 import type { FetchFunction } from "../transport/fetch-function.js";
-import {
-  type ResolvedRetryOptions,
-  type RetryOptions,
-  resolveRetryOptions,
-} from "../transport/policy.js";
+import type { RetryOptions } from "../transport/policy.js";
 import { createPlanWatch, type PlanWatch } from "./event-queue.js";
 import type { PlanWatchWarning } from "./events.js";
 import { runStreamLoop } from "./stream-loop.js";
@@ -28,7 +25,7 @@ export interface WatchPlanOptions {
   retry?: RetryOptions | undefined;
   /** The `fetch` to use (a proxy-aware one, msw's, …). Give a plain fetch, not `createResilientFetch()`: the watcher runs the retry policy itself. @default globalThis.fetch */
   fetch?: FetchFunction | undefined;
-  /** Where time and timers come from. @default retry.clock ?? systemClock */
+  /** Where time and timers come from (tests pass a manual clock). @default systemClock */
   clock?: Clock | undefined;
   /** Told about events the watcher skipped (bad JSON, unknown type, invalid field) and a consumer that falls behind. @default ignore */
   onWarning?: ((warning: PlanWatchWarning) => void) | undefined;
@@ -67,7 +64,22 @@ const MAX_QUEUED_EVENTS = 1_000;
  */
 export function watchPlan(sseUrl: string | URL, options: WatchPlanOptions = {}): PlanWatch {
   const url = resolveWatchUrl(sseUrl, options);
-  const retry = resolveRetryOptions(options.retry);
+  return watchPlanFrom(url, resolveWatchConfig(options), options);
+}
+
+/** What a watcher reads: {@link WatchPlanOptions} resolved once, by {@link resolveWatchConfig}. */
+export interface WatchConfig {
+  readonly transport: ResolvedConfig;
+  readonly heartbeatTimeoutMs: number;
+  readonly maxEventBytes: number;
+  readonly onWarning: (warning: PlanWatchWarning) => void;
+}
+
+/** Resolves a watcher's options once; `transport` when the caller's transport options are resolved already (a client's). */
+export function resolveWatchConfig(
+  options: WatchPlanOptions,
+  transport: ResolvedConfig = resolveConfig(options),
+): WatchConfig {
   const heartbeatTimeoutMs = durationMs(
     "watchPlan",
     "heartbeatTimeoutMs",
@@ -75,10 +87,24 @@ export function watchPlan(sseUrl: string | URL, options: WatchPlanOptions = {}):
     WATCH_PLAN_DEFAULTS.heartbeatTimeoutMs,
     { infinite: true },
   );
-  const maxEventBytes = positive("maxEventBytes", options.maxEventBytes);
-  const clock = options.clock ?? options.retry?.clock ?? systemClock;
-  const lease = streamEpisode(url, options, clock, retry);
-  const onWarning = options.onWarning ?? (() => {});
+  const maxEventBytes =
+    positive("maxEventBytes", options.maxEventBytes) ?? WATCH_PLAN_DEFAULTS.maxEventBytes;
+  return {
+    transport,
+    heartbeatTimeoutMs,
+    maxEventBytes,
+    onWarning: options.onWarning ?? (() => {}),
+  };
+}
+
+/** {@link watchPlan} of the stream at `url` (checked already) with a resolved configuration. */
+export function watchPlanFrom(
+  url: string,
+  config: WatchConfig,
+  options: Pick<WatchPlanOptions, "signal" | "lastEventId">,
+): PlanWatch {
+  const { transport, onWarning } = config;
+  const lease = streamEpisode(url, transport);
   const controller = new AbortController();
   const user = options.signal;
   const onUserAbort = () => controller.abort(abortReason(user as AbortSignal));
@@ -100,11 +126,11 @@ export function watchPlan(sseUrl: string | URL, options: WatchPlanOptions = {}):
   });
   runStreamLoop({
     url,
-    fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
-    clock,
-    retry,
-    heartbeatTimeoutMs,
-    maxEventBytes: maxEventBytes ?? WATCH_PLAN_DEFAULTS.maxEventBytes,
+    fetch: fetchOf(transport),
+    clock: transport.clock,
+    retry: transport.retry,
+    heartbeatTimeoutMs: config.heartbeatTimeoutMs,
+    maxEventBytes: config.maxEventBytes,
     lastEventId: options.lastEventId,
     signal: controller.signal,
     userSignal: user,
@@ -136,21 +162,9 @@ function positive(name: string, value: number | undefined): number | undefined {
 /** The episode a stream waits on: none, the caller's, or the process-wide one of its origin (held while it runs). */
 function streamEpisode(
   url: string,
-  options: WatchPlanOptions,
-  clock: Clock,
-  retry: ResolvedRetryOptions,
+  config: ResolvedConfig,
 ): { episode: EpisodeControl | undefined; release(): void } {
-  if (options.episode === false) return { episode: undefined, release() {} };
-  if (options.episode) return { episode: controlOf(options.episode), release() {} };
-  const origin = new URL(url).origin;
-  return leaseEpisode(
-    { origin, fetch: options.fetch, clock: clock === systemClock ? undefined : clock },
-    {
-      ...(options.fetch && { fetch: options.fetch }),
-      clock,
-      random: retry.random,
-      firstProbeMaxDelayMs: retry.minDelayMs,
-      probeUrl: new URL("/healthcheck", origin),
-    },
-  );
+  if (config.episode === false) return { episode: undefined, release() {} };
+  if (config.episode) return { episode: controlOf(config.episode), release() {} };
+  return leaseOriginEpisode(new URL(url).origin, config);
 }

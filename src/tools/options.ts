@@ -1,7 +1,9 @@
 import type { Clock } from "../transport/clock.js";
+import type { OutageEpisode } from "../transport/episode.js";
 import type { FetchFunction } from "../transport/fetch-function.js";
 import type { Logger } from "../transport/logger.js";
 import type { RetryOptions } from "../transport/policy.js";
+import type { RetryInfo } from "../transport/retry-loop.js";
 
 /** Options of `new PlanExeClient(options)`. */
 export interface PlanExeClientOptions {
@@ -15,8 +17,29 @@ export interface PlanExeClientOptions {
   retry?: RetryOptions | undefined;
   /** Where retries, outages and recoveries are reported. @default no logging */
   logger?: Logger | undefined;
-  /** Where time and timers come from (tests pass a manual clock). @default systemClock */
+  /** Told before each wait of a call's retry (its attempt, delay, status, code); every field is safe to log. @default undefined */
+  onRetry?: ((info: RetryInfo) => void) | undefined;
+  /** Where time and timers come from (tests pass a manual clock). Given here only: `retry` takes no clock. @default systemClock */
   clock?: Clock | undefined;
+  /**
+   * The outage episode the client's calls and watches wait on while the server is
+   * down. By default the process-wide one of `baseUrl`'s origin, shared with every
+   * `PlanExeClient`, `createResilientFetch()` and `watchPlan` that talks to it through
+   * the same `fetch` and clock and probes the same URL; pass one from
+   * `createOutageEpisode()` to choose, or `false` for none (each call then backs off
+   * on its own; `client.episode` is `undefined`).
+   * @default the process-wide episode of the origin
+   */
+  episode?: OutageEpisode | false | undefined;
+  /**
+   * What the shared episode probes while the server is down, resolved against
+   * `baseUrl` (`"/healthcheck"` is the origin's root). Clients that probe different
+   * URLs do not share an episode.
+   * @default "healthcheck" (under `baseUrl`)
+   */
+  healthcheckPath?: string | undefined;
+  /** The shared episode's time between probes, in ms. Clients with different intervals do not share an episode. @default 1_000 */
+  probeIntervalMs?: number | undefined;
   /** Aborting it closes the client: every pending call rejects with its reason. @default undefined */
   signal?: AbortSignal | undefined;
   /** The largest JSON answer read, in bytes; a larger one fails with `TransportError` `RESPONSE_TOO_LARGE` without being read past the cap. @default 16_777_216 (16 MiB) */

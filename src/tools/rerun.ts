@@ -1,6 +1,6 @@
 import { ErrorCode, isPlanExeError } from "../errors/index.js";
 import { type Clock, sleep } from "../transport/clock.js";
-import { decide, type Failure } from "../transport/decide.js";
+import { decide, type Failure, failureKindOf } from "../transport/decide.js";
 import type { EpisodeControl } from "../transport/episode.js";
 import type { ResolvedRetryOptions } from "../transport/policy.js";
 import { type InvokeContext, invokeTool } from "./invoke.js";
@@ -57,12 +57,7 @@ function lostAnswer(error: unknown): Failure | undefined {
   if (!isPlanExeError(error)) return undefined;
   const delivery = (error.details as { delivery?: unknown } | undefined)?.delivery;
   if (delivery !== "maybe") return undefined;
-  const kind =
-    error.code === ErrorCode.ATTEMPT_TIMEOUT
-      ? "timeout"
-      : error.code === ErrorCode.HTTP_ERROR
-        ? "outage-status"
-        : "network";
+  const kind = failureKindOf(error.code, error.status) ?? "network";
   return { kind, delivery, status: error.status, error };
 }
 

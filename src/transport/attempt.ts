@@ -4,9 +4,7 @@ import { BufferedResponse } from "./buffered-response.js";
 import {
   classifyNetworkError,
   isJsonType,
-  isOutageStatus,
   mimeEssence,
-  statusDelivery,
   type TransientFailure,
 } from "./classify.js";
 import { abortReason, type Clock } from "./clock.js";
@@ -19,6 +17,7 @@ import { type BodyLimit, releaseOnEnd } from "./release-on-end.js";
 import type { ReplayableRequest } from "./request.js";
 import { scrubJsonError } from "./scrub-body.js";
 import { raceSignal } from "./signals.js";
+import { statusDelivery, statusFailureKind } from "./statuses.js";
 
 /** What one attempt came to: a response to hand back, or a transient failure. */
 export type AttemptOutcome =
@@ -74,16 +73,13 @@ export async function runAttempt(
       controller.signal,
     );
     const { status } = response;
-    if (isOutageStatus(status) || status === 429) {
+    const kind = statusFailureKind(status);
+    if (kind) {
       response.body?.cancel().catch(() => {});
       finish();
       return {
         ok: false,
-        failure: {
-          kind: status === 429 ? "rate-limited" : "status",
-          delivery: statusDelivery(status),
-          status,
-        },
+        failure: { kind, delivery: statusDelivery(status), status },
         retryAfter: response.headers.get("retry-after"),
       };
     }

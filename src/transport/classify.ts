@@ -1,19 +1,12 @@
-/**
- * Whether a failed request may have reached the server:
- * - `"no"`: it never left (connection refused, DNS failure, connect timeout), so
- *   sending it again is always safe;
- * - `"maybe"`: it may have been received and acted on (reset, stall, 502/504).
- */
-export type Delivery = "no" | "maybe";
+import type { Delivery, FailureKind } from "./decide.js";
+import type { StatusFailureKind } from "./statuses.js";
 
 /** A transient failure of one attempt, as the retry policy sees it. */
 export interface TransientFailure {
-  kind: "network" | "timeout" | "status" | "rate-limited";
+  kind: Extract<FailureKind, "network" | "timeout"> | StatusFailureKind;
   delivery: Delivery;
-  /** The HTTP status, for `status` and `rate-limited`. */
+  /** The HTTP status, for a failure that is an answer. */
   status?: number;
-  /** The server's `Retry-After`, already parsed and capped, in ms. */
-  retryAfterMs?: number;
   /** The original error, for `network` and `timeout`. */
   error?: unknown;
 }
@@ -73,20 +66,6 @@ export function classifyNetworkError(error: unknown): TransientFailure | undefin
   const broken = codes.some((code) => BROKEN_CODES.has(code));
   const notSent = codes.length > 0 && !broken && codes.every((code) => NOT_SENT_CODES.has(code));
   return { kind: "network", delivery: notSent ? "no" : "maybe", error };
-}
-
-/** HTTP statuses a deploying server or its edge answers with. */
-export function isOutageStatus(status: number): boolean {
-  return status === 502 || status === 503 || status === 504;
-}
-
-/**
- * The delivery of a request answered with a transient status: 503 and 429 say
- * the server did not act on it (RFC 9110 §15.6.4, RFC 6585 §4); a gateway's 502/504
- * may come after the origin received it.
- */
-export function statusDelivery(status: number): Delivery {
-  return status === 503 || status === 429 ? "no" : "maybe";
 }
 
 /** The MIME essence of a `content-type` (`application/json; charset=utf-8` → `application/json`). */

@@ -1,7 +1,7 @@
 import { ErrorCode } from "../errors/codes.js";
 import type { TransportErrorCode } from "../errors/transport-error.js";
-import type { Delivery } from "./classify.js";
 import { backoffDelay, type ResolvedRetryOptions } from "./policy.js";
+import { statusFailureKind } from "./statuses.js";
 
 /**
  * What went wrong, as the retry policy tells failures apart. The I/O loops (tool
@@ -44,6 +44,14 @@ export interface Failure {
   /** The original error, kept as the final error's `cause`. */
   error?: unknown;
 }
+
+/**
+ * Whether a failed request may have reached the server:
+ * - `"no"`: it never left (connection refused, DNS failure, connect timeout), so
+ *   sending it again is always safe;
+ * - `"maybe"`: it may have been received and acted on (reset, stall, 502/504).
+ */
+export type Delivery = "no" | "maybe";
 
 /** Which loop asks. */
 type Operation = "call" | "stream" | "download";
@@ -124,6 +132,41 @@ export function isOutage(kind: FailureKind, emptyStreak: number): boolean {
  */
 export function isRefusal(kind: FailureKind, emptyStreak: number): boolean {
   return kind === "rate-limited" || (kind === "empty-stream" && emptyStreak > 1);
+}
+
+/**
+ * What each failure code a loop reports means to the policy: a stream's reconnect
+ * cause, the code of a `TransportError` a call gave up with. The one table from codes
+ * to kinds (an HTTP status goes through `statusFailureKind`; see {@link failureKindOf}).
+ */
+const CODE_KINDS = {
+  NETWORK_ERROR: "network",
+  HTTP_ERROR: "outage-status",
+  ATTEMPT_TIMEOUT: "timeout",
+  RATE_LIMITED: "rate-limited",
+  SSE_CONNECTION_LIMIT: "rate-limited",
+  EMPTY_RESPONSE: "empty-stream",
+  STREAM_ENDED: "stream-ended",
+  SERVER_ERROR: "stream-ended",
+  HEARTBEAT_TIMEOUT: "heartbeat-timeout",
+  SSE_TIMEOUT: "sse-timeout",
+} as const satisfies Record<string, FailureKind>;
+
+/** A failure code the policy knows (every stream reconnect cause is one). */
+export type FailureCode = keyof typeof CODE_KINDS;
+
+/**
+ * The kind of a failure reported as a code (and the HTTP status it came with): an
+ * `HTTP_ERROR` is what its status says (502/504 an outage, 503 unavailable, see
+ * `statuses.ts`). `undefined` for a code the policy does not retry.
+ */
+export function failureKindOf(code: FailureCode, status: number | undefined): FailureKind;
+export function failureKindOf(code: string, status: number | undefined): FailureKind | undefined;
+export function failureKindOf(code: string, status: number | undefined): FailureKind | undefined {
+  if (!Object.hasOwn(CODE_KINDS, code)) return undefined;
+  const kind = CODE_KINDS[code as FailureCode];
+  if (code !== "HTTP_ERROR" || status === undefined) return kind;
+  return statusFailureKind(status) ?? kind;
 }
 
 /** The `TransportError` code of a failure the policy gives up on. */

@@ -1,20 +1,11 @@
-import type { Clock } from "./clock.js";
-import { createEpisodeControl, type EpisodeControl, type OutageEpisodeOptions } from "./episode.js";
-import type { FetchFunction } from "./fetch-function.js";
+import { systemClock } from "./clock.js";
+import type { ResolvedConfig } from "./config.js";
+import { createEpisodeControl, type EpisodeControl } from "./episode.js";
 
 /** One user's hold on a shared episode; `release()` once, when that user is done. */
 export interface EpisodeLease {
   readonly episode: EpisodeControl;
   release(): void;
-}
-
-/** Who shares an episode: one origin, reached through one fetch, timed by one clock. */
-export interface EpisodeKey {
-  origin: string;
-  /** The fetch the requests go through; `undefined` is the global one. */
-  fetch: FetchFunction | undefined;
-  /** `undefined` is the system clock. */
-  clock: Clock | undefined;
 }
 
 interface Entry {
@@ -37,17 +28,31 @@ function identity(value: object | undefined): number {
 }
 
 /**
- * The process-wide outage episode for `key`, created with `options` by its first
- * user: every `PlanExeClient`, `createResilientFetch()` and `watchPlan` of a process
- * that talks to one origin (through the same fetch and clock) waits on one probe.
- * The episode is closed and forgotten when its last user releases it. Two users with
+ * The one place an origin's shared outage episode is leased: every `PlanExeClient`,
+ * `createResilientFetch()` and `watchPlan` of a process that talks to one origin
+ * (through the same fetch and clock, probing the same URL) waits on one probe. The
+ * probe URL is `config`'s `probeUrl` when it is on `origin`, else its
+ * `healthcheckPath` on `origin`; the URL and the probe interval are part of who
+ * shares, so the same origin gets the same probe whatever was built first. The
+ * episode is closed and forgotten when its last user releases it. Two users with
  * different fetches or clocks (a test's double, a proxy agent) never share one.
  */
-export function leaseEpisode(key: EpisodeKey, options: OutageEpisodeOptions): EpisodeLease {
-  const id = `${identity(key.clock)} ${identity(key.fetch)} ${key.origin}`;
+export function leaseOriginEpisode(origin: string, config: ResolvedConfig): EpisodeLease {
+  const { probe, retry } = config;
+  const probeUrl = probe.url?.origin === origin ? probe.url : new URL(probe.path, origin);
+  const clock = config.clock === systemClock ? undefined : config.clock;
+  const id = `${identity(clock)} ${identity(config.fetch)} ${probe.intervalMs ?? ""} ${probeUrl.href}`;
   let entry = entries.get(id);
   if (!entry) {
-    entry = { episode: createEpisodeControl(options), users: 0 };
+    const episode = createEpisodeControl({
+      ...(config.fetch && { fetch: config.fetch }),
+      clock: config.clock,
+      random: retry.random,
+      firstProbeMaxDelayMs: retry.minDelayMs,
+      probeUrl,
+      ...(probe.intervalMs !== undefined && { probeIntervalMs: probe.intervalMs }),
+    });
+    entry = { episode, users: 0 };
     entries.set(id, entry);
   }
   entry.users++;

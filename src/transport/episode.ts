@@ -1,4 +1,3 @@
-import { isOutageStatus } from "./classify.js";
 import { abortReason, type Clock, sleep, systemClock, timeoutSignal } from "./clock.js";
 import { type Deferred, deferred } from "./deferred.js";
 import type { FetchFunction } from "./fetch-function.js";
@@ -6,6 +5,7 @@ import { isOnOrigin } from "./origin.js";
 import type { RetryOptions } from "./policy.js";
 import { createRateGates, type RateGates } from "./rate-gates.js";
 import { raceSignal } from "./signals.js";
+import { isServerAnswer } from "./statuses.js";
 
 /** Options of {@link createOutageEpisode}. */
 export interface OutageEpisodeOptions {
@@ -21,15 +21,18 @@ export interface OutageEpisodeOptions {
   probeTimeoutMs?: number;
   /** The first probe comes after a random delay in `[0, firstProbeMaxDelayMs]` (jitter: clients do not probe in step). @default retry.minDelayMs ?? 250 */
   firstProbeMaxDelayMs?: number;
-  /** Where time and timers come from. @default retry.clock ?? systemClock */
+  /** Where time and timers come from. @default systemClock */
   clock?: Clock;
   /** Random source in `[0, 1)`. @default retry.random ?? Math.random */
   random?: () => number;
-  /** The retry policy whose clock, random source and first step the episode shares. */
+  /** The retry policy whose random source and first step the episode shares. */
   retry?: RetryOptions;
   /** Told when the episode goes down or back up. */
   onStateChange?: (state: OutageState, info: { probes: number; downForMs: number }) => void;
 }
+
+/** What an episode probes when given no `probeUrl`, on the origin it speaks for. */
+export const DEFAULT_HEALTHCHECK_PATH = "/healthcheck";
 
 /** `up`: requests go straight out. `down`: they wait for a probe to see the server answer. */
 export type OutageState = "up" | "down";
@@ -107,12 +110,12 @@ export function createOutageEpisode(options: OutageEpisodeOptions = {}): OutageE
 
 /** {@link createOutageEpisode}, with the side the SDK's loops report to. */
 export function createEpisodeControl(options: OutageEpisodeOptions = {}): EpisodeControl {
-  const clock = options.clock ?? options.retry?.clock ?? systemClock;
+  const clock = options.clock ?? systemClock;
   const random = options.random ?? options.retry?.random ?? Math.random;
   const interval = options.probeIntervalMs ?? 1_000;
   const probeTimeout = options.probeTimeoutMs ?? 5_000;
   const firstMax = options.firstProbeMaxDelayMs ?? options.retry?.minDelayMs ?? 250;
-  const healthcheckPath = options.healthcheckPath ?? "/healthcheck";
+  const healthcheckPath = options.healthcheckPath ?? DEFAULT_HEALTHCHECK_PATH;
   const inner: FetchFunction = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   let probeUrl = options.probeUrl === undefined ? undefined : new URL(String(options.probeUrl));
   let origin = probeUrl?.origin;
@@ -188,7 +191,7 @@ export function createEpisodeControl(options: OutageEpisodeOptions = {}): Episod
       );
       response.body?.cancel().catch(() => {});
       // Anything but an edge's outage answer means the server itself is answering.
-      answered = !isOutageStatus(response.status);
+      answered = isServerAnswer(response.status);
     } catch {
       answered = false;
     } finally {

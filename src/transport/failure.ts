@@ -6,7 +6,8 @@ import { failureCode } from "./decide.js";
 /** The words a transient failure is described with (no secrets: the error's own text is left in `cause`). */
 export function describeFailure(failure: TransientFailure): string {
   switch (failure.kind) {
-    case "status":
+    case "outage-status":
+    case "unavailable":
       return `HTTP ${failure.status}`;
     case "rate-limited":
       return "HTTP 429 (rate limited)";
@@ -50,9 +51,7 @@ export function givingUp(
   reason: string,
   request: RequestContext,
   attempts: number,
-  code: TransportErrorCode = failureCode(
-    failure.kind === "status" ? "outage-status" : failure.kind,
-  ),
+  code: TransportErrorCode = failureCode(failure.kind),
 ): TransportError {
   return transportError(code, `${describeFailure(failure)}; ${reason}`, request, {
     cause: failure.error ?? failure,

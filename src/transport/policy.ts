@@ -1,5 +1,7 @@
-import type { Clock } from "./clock.js";
 import { clampToTimer, durationMs } from "./duration.js";
+
+/** Marks options that went through {@link resolveRetryOptions}: only it makes them, nothing takes them back in. */
+declare const resolvedRetry: unique symbol;
 
 /** What a caller may tune in the SDK's one retry policy (tool calls and progress streams alike). */
 export interface RetryOptions {
@@ -24,14 +26,23 @@ export interface RetryOptions {
   rateLimitDelayMs?: number;
   /** Random source in `[0, 1)` for jitter; inject for determinism. @default Math.random */
   random?: () => number;
-  /** Where time and timers come from. @default systemClock */
-  clock?: Clock | undefined;
+  /**
+   * Not here: time is given once, as the top-level `clock` option beside `retry`
+   * (`{ clock, retry }`), and every layer reads that one.
+   */
+  clock?: "give `clock` beside `retry`, not inside it" | undefined;
+  /** Options already resolved are never resolved again (see {@link ResolvedRetryOptions}). */
+  readonly [resolvedRetry]?: never;
 }
 
-/** {@link RetryOptions} with every default filled in. */
-export type ResolvedRetryOptions = Required<Omit<RetryOptions, "clock">> & {
-  clock: Clock | undefined;
-};
+/**
+ * {@link RetryOptions} with every default filled in. Only {@link resolveRetryOptions}
+ * makes one, and no function that takes {@link RetryOptions} accepts one back: options
+ * are resolved once, where the caller hands them in.
+ */
+export type ResolvedRetryOptions = Readonly<
+  Required<Omit<RetryOptions, "clock" | typeof resolvedRetry>>
+> & { readonly [resolvedRetry]: true };
 
 /** The defaults of {@link RetryOptions}. */
 export const DEFAULT_RETRY = {
@@ -46,12 +57,35 @@ export const DEFAULT_RETRY = {
 
 /** Fills in defaults and rejects nonsense with a `TypeError` that says what to pass instead. */
 export function resolveRetryOptions(options: RetryOptions = {}): ResolvedRetryOptions {
-  const resolved: ResolvedRetryOptions = {
-    ...DEFAULT_RETRY,
-    random: Math.random,
-    ...stripUndefined(options),
-    clock: options.clock,
-  };
+  return checked({ ...DEFAULT_RETRY, random: Math.random, ...given(options) });
+}
+
+/**
+ * `base` with a caller's `overrides` on top (a watch's own `retry` over its client's),
+ * checked as {@link resolveRetryOptions} checks; `base` itself when there are none.
+ */
+export function overrideRetryOptions(
+  base: ResolvedRetryOptions,
+  overrides: RetryOptions | undefined,
+): ResolvedRetryOptions {
+  if (overrides === undefined) return base;
+  return checked({ ...base, ...given(overrides) });
+}
+
+/** The fields a caller set (an `undefined` one keeps its default). */
+function given(options: RetryOptions): Partial<Record<keyof typeof DEFAULT_RETRY, unknown>> & {
+  random?: () => number;
+} {
+  if (options.clock !== undefined)
+    throw new TypeError(
+      "retry: clock is not a retry option; give it beside retry: `{ clock, retry: { deadlineMs } }`",
+    );
+  const { clock: _clock, ...tunable } = options;
+  return Object.fromEntries(Object.entries(tunable).filter(([, v]) => v !== undefined));
+}
+
+function checked(options: object): ResolvedRetryOptions {
+  const resolved = options as ResolvedRetryOptions;
   for (const key of Object.keys(DEFAULT_RETRY) as (keyof typeof DEFAULT_RETRY)[]) {
     if (key === "factor") continue;
     durationMs("retry", key, resolved[key], 0, { zero: true, infinite: true });
@@ -61,10 +95,6 @@ export function resolveRetryOptions(options: RetryOptions = {}): ResolvedRetryOp
   if (resolved.factor < 1)
     throw new TypeError(`retry: factor must be a number >= 1, got ${resolved.factor}`);
   return resolved;
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /**

@@ -1,13 +1,14 @@
 import { rememberSecret } from "../errors/secrets.js";
 import { BufferedResponse } from "./buffered-response.js";
 import { isJsonType } from "./classify.js";
-import { type Clock, systemClock } from "./clock.js";
+import type { Clock } from "./clock.js";
+import { type ConfigOptions, fetchOf, type ResolvedConfig, resolveConfig } from "./config.js";
 import { controlOf, type EpisodeControl, type OutageEpisode } from "./episode.js";
-import { type EpisodeLease, leaseEpisode } from "./episode-registry.js";
+import { type EpisodeLease, leaseOriginEpisode } from "./episode-registry.js";
 import type { FetchFunction } from "./fetch-function.js";
 import type { Logger } from "./logger.js";
 import { isOnOrigin } from "./origin.js";
-import { type ResolvedRetryOptions, type RetryOptions, resolveRetryOptions } from "./policy.js";
+import type { RetryOptions } from "./policy.js";
 import { releaseOnEnd } from "./release-on-end.js";
 import { type ReplayableRequest, toReplayable } from "./request.js";
 import type { ResendableHook } from "./resend.js";
@@ -22,7 +23,7 @@ export interface ResilientFetchOptions {
   fetch?: FetchFunction;
   /** The retry policy: backoff, attempt timeout, overall deadline, 429 handling. @default DEFAULT_RETRY */
   retry?: RetryOptions;
-  /** Where time and timers come from. @default retry.clock ?? systemClock */
+  /** Where time and timers come from (tests pass a manual clock). @default systemClock */
   clock?: Clock;
   /** Aborts every request made through this fetch (e.g. on client close), with its reason. */
   signal?: AbortSignal;
@@ -110,15 +111,20 @@ export interface ResilientFetch {
  * await new Client({ name: "me", version: "1.0.0" }).connect(transport);
  */
 export function createResilientFetch(options: ResilientFetchOptions = {}): ResilientFetch {
-  const inner: FetchFunction = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  const clock = options.clock ?? options.retry?.clock ?? systemClock;
-  const retry = resolveRetryOptions({ ...options.retry, clock });
-  const episodeFor = episodeResolver(
-    options,
-    inner === options.fetch ? inner : undefined,
-    clock,
-    retry,
-  );
+  return resilientFetchFrom(resolveConfig(options), options);
+}
+
+/**
+ * {@link createResilientFetch} on a configuration resolved already (a `PlanExeClient`'s):
+ * `config` gives time, the policy, the fetch and the episode; `options` the rest.
+ */
+export function resilientFetchFrom(
+  config: ResolvedConfig,
+  options: Omit<ResilientFetchOptions, keyof ConfigOptions>,
+): ResilientFetch {
+  const inner = fetchOf(config);
+  const { clock, retry } = config;
+  const episodeFor = episodeResolver(config);
   const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   if (!(maxResponseBytes > 0))
     throw new TypeError(
@@ -188,47 +194,26 @@ const leaseReleaser = new FinalizationRegistry<Map<string, EpisodeLease>>((lease
 });
 
 /** How a fetch finds the episode of a request: none, the caller's, or the process-wide one of its origin. */
-function episodeResolver(
-  options: ResilientFetchOptions,
-  fetch: FetchFunction | undefined,
-  clock: Clock,
-  retry: ResolvedRetryOptions,
-): {
+function episodeResolver(config: ResolvedConfig): {
   forUrl(url: string): EpisodeControl | undefined;
   first(): OutageEpisode | undefined;
   leases?: Map<string, EpisodeLease>;
 } {
-  if (options.episode === false) return { forUrl: () => undefined, first: () => undefined };
-  if (options.episode) {
-    const given = controlOf(options.episode);
+  if (config.episode === false) return { forUrl: () => undefined, first: () => undefined };
+  if (config.episode) {
+    const given = controlOf(config.episode);
     return { forUrl: (url) => (given.covers(url) ? given : undefined), first: () => given };
   }
   const leases = new Map<string, EpisodeLease>();
   const lease = (origin: string) => {
     let held = leases.get(origin);
     if (!held) {
-      const probeUrl =
-        options.probeUrl !== undefined && new URL(String(options.probeUrl)).origin === origin
-          ? options.probeUrl
-          : new URL(options.healthcheckPath ?? "/healthcheck", origin);
-      held = leaseEpisode(
-        { origin, fetch, clock: clock === systemClock ? undefined : clock },
-        {
-          ...(fetch && { fetch }),
-          clock,
-          random: retry.random,
-          firstProbeMaxDelayMs: retry.minDelayMs,
-          probeUrl,
-          ...(options.probeIntervalMs !== undefined && {
-            probeIntervalMs: options.probeIntervalMs,
-          }),
-        },
-      );
+      held = leaseOriginEpisode(origin, config);
       leases.set(origin, held);
     }
     return held.episode;
   };
-  if (options.probeUrl !== undefined) lease(new URL(String(options.probeUrl)).origin);
+  if (config.probe.url) lease(config.probe.url.origin);
   return {
     forUrl: (url) => {
       for (const [origin, held] of leases) if (isOnOrigin(url, origin)) return held.episode;

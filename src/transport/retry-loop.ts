@@ -50,17 +50,6 @@ export interface RetryLoopContext {
   logger: Logger | undefined;
 }
 
-/** An attempt's transient failure as the one decision sees it. */
-function asFailure(failure: TransientFailure, retryAfterMs: number | undefined): Failure {
-  const kind =
-    failure.kind !== "status"
-      ? failure.kind
-      : failure.status === 503
-        ? "unavailable"
-        : "outage-status";
-  return { ...failure, kind, retryAfterMs };
-}
-
 /**
  * Sends `request` under the SDK's one retry policy ({@link decide}): transient
  * failures (network errors, 502/503/504, attempt timeouts, 429) are retried until the
@@ -147,7 +136,10 @@ export async function sendWithRetry(
         last = outcome.failure;
         const now = clock.now();
         const rateLimited = last.kind === "rate-limited";
-        const failure = asFailure(last, parseRetryAfter(outcome.retryAfter, now));
+        const failure: Failure = {
+          ...last,
+          retryAfterMs: parseRetryAfter(outcome.retryAfter, now),
+        };
         // The server looks down to every call of the process, whether or not this one may be resent.
         if (isOutage(failure.kind, 0)) shared?.reportDown(request.url);
         let resendable = true;

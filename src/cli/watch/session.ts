@@ -3,6 +3,7 @@ import { isPlanExeError } from "../../errors/index.js";
 import { isTerminalState, type PlanState } from "../../protocol/index.js";
 import { followStream } from "../../sse/follow-stream.js";
 import { CLIENT_WATCH_DEFAULTS, type PlanWatchEnd, type PlanWatchEvent } from "../../sse/index.js";
+import { resolveWatchConfig } from "../../sse/watch-plan.js";
 import type { PlanStatusOutput } from "../../tools/schemas/plan-status.js";
 import { type Clock, systemClock } from "../../transport/clock.js";
 import type { FetchFunction } from "../../transport/fetch-function.js";
@@ -146,12 +147,12 @@ async function stream(options: WatchSessionOptions, clock: Clock): Promise<Strea
   try {
     run.end = await followStream(
       ref.sseUrl,
-      {
-        signal,
+      resolveWatchConfig({
         clock,
         ...(options.fetch && { fetch: options.fetch }),
         ...(options.timeoutMs !== undefined && { retry: { deadlineMs: options.timeoutMs } }),
-      },
+      }),
+      signal,
       onEvent,
       planId === undefined
         ? undefined
