@@ -1,6 +1,5 @@
 import type { CallToolResult } from "@modelcontextprotocol/client";
-import { scrubValue } from "./errors/scrub.js";
-import { rememberSecret } from "./errors/secrets.js";
+import { redact, rememberSecret } from "./errors/redact.js";
 import {
   type ClientWatchDeps,
   type ClientWatchOptions,
@@ -168,8 +167,7 @@ export class PlanExeClient {
       retry,
       episode,
       // Watch events are printed as they are: no secret a server echoed may reach them.
-      getStatus: async (planId, opts) =>
-        scrubValue(await this.getStatus(planId, opts)) as PlanStatusOutput,
+      getStatus: async (planId, opts) => redact(await this.getStatus(planId, opts)),
       resumePlan: (planId, opts) => this.resumePlan(planId, opts),
     };
     this.episode = episode;

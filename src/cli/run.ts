@@ -1,4 +1,4 @@
-import { rememberSecret } from "../errors/secrets.js";
+import { rememberSecret } from "../errors/redact.js";
 import { CliError, ExitCode } from "./exit-codes.js";
 import { type CliEnv, type Output, processOutput, redactingOutput } from "./output.js";
 

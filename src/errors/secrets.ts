@@ -1,3 +1,28 @@
+// Where secrets are carried and how they are spelled, for `redact.ts` (the one redaction) and for
+// the transport's own header and query handling. Nothing here hides anything: `redact.ts` does.
+/** The headers PlanExe reads an API key from, in the order it reads them (`Authorization` wins). The one list. */
+export const KEY_HEADERS: readonly string[] = [
+  "authorization",
+  "x-api-key",
+  "api-key",
+  "api_key",
+  "x_api_key",
+];
+/** The headers that carry credentials: shown as `***`, never sent to another origin. The one list. */
+export const SECRET_HEADERS: readonly string[] = [...KEY_HEADERS, "cookie", "proxy-authorization"];
+/** The query parameters PlanExe reads an API key from, as it spells them. */
+export const KEY_QUERY_PARAMS: readonly string[] = ["X-API-Key", "api_key", "api-key"];
+/** Query parameters whose values are credentials (a signed download link's `token`, …). The one list. */
+export const SECRET_QUERY_PARAMS: readonly string[] = [
+  ...KEY_QUERY_PARAMS,
+  "token",
+  "access_token",
+  "apikey",
+  "key",
+  "signature",
+  "sig",
+];
+
 /**
  * The secrets this process was given (API keys, bearer tokens): every `PlanExeError`
  * is scrubbed of them, whoever built it. Module state on purpose: an error raised

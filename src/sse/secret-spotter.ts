@@ -1,4 +1,4 @@
-import { mayHoldSecretPart, secretMarkLength } from "../errors/scrub.js";
+import { mayHoldSecretPart, secretMarkLength } from "../errors/redact.js";
 
 /**
  * Decides once per read, instead of once per event, whether the events a read

@@ -11,9 +11,9 @@ import {
   isPlanExeError,
   type PlanExeError,
   ProtocolError,
-  redactText,
   TransportError,
 } from "../errors/index.js";
+import { redact, rememberSecret } from "../errors/redact.js";
 
 /** JSON-RPC code PlanExe answers on `/mcp` for a missing or invalid API key (HTTP 200). */
 const PLANEXE_AUTH_CODE = -32001;
@@ -25,8 +25,8 @@ const HOST_GUARD = /Invalid (Host|Origin) header/;
  * The typed error for anything a tool call threw below the tool level: the MCP SDK's
  * `ProtocolError` (JSON-RPC errors), `SdkHttpError` (HTTP statuses the transport gave
  * up on), its other `SdkError`s (its own timeout, an answer that is not JSON or SSE,
- * an envelope that fails its schema), or an already typed error. Messages carry no
- * secrets.
+ * an envelope that fails its schema), or an already typed error. Neither its message
+ * nor its `cause` carries a secret (`errors/redact.ts`).
  */
 export function callError(
   original: unknown,
@@ -34,27 +34,29 @@ export function callError(
   secrets: readonly (string | undefined)[] = [],
 ): PlanExeError {
   if (isPlanExeError(original)) return original;
-  const error = scrub(original, secrets);
+  // The typed error redacts its `cause` (the original, whatever echoed the key) of every remembered secret.
+  for (const secret of secrets) rememberSecret(secret);
+  const error = original;
   if (error instanceof McpProtocolError) return fromMcpError(error, tool, secrets);
   if (error instanceof SdkHttpError) return fromHttpError(error, tool, secrets);
   if (error instanceof SdkError && error.code === SdkErrorCode.RequestTimeout) {
     return new TransportError(
       ErrorCode.ATTEMPT_TIMEOUT,
-      `${tool}: ${redactText(error.message, secrets)}`,
+      `${tool}: ${redact(error.message, { secrets, planIds: true })}`,
       { tool, cause: error },
     );
   }
   if (error instanceof SdkError && error.code === SdkErrorCode.ClientHttpUnexpectedContent) {
     return new ProtocolError(
       ErrorCode.WRONG_CONTENT_TYPE,
-      `${tool}: ${redactText(error.message, secrets)}`,
+      `${tool}: ${redact(error.message, { secrets, planIds: true })}`,
       { tool, cause: error },
     );
   }
   const message = error instanceof Error ? error.message : String(error);
   return new ProtocolError(
     ErrorCode.INVALID_RESPONSE,
-    `${tool}: the server's answer could not be used: ${redactText(message, secrets)}`,
+    `${tool}: the server's answer could not be used: ${redact(message, { secrets, planIds: true })}`,
     { tool, cause: error },
   );
 }
@@ -64,7 +66,7 @@ function fromMcpError(
   tool: string,
   secrets: readonly (string | undefined)[],
 ): PlanExeError {
-  const message = redactText(error.message, secrets);
+  const message = redact(error.message, { secrets, planIds: true });
   if (error.code === PLANEXE_AUTH_CODE) {
     return new AuthError(`${tool}: the server rejected the API key: ${message}`, {
       tool,
@@ -92,7 +94,7 @@ function fromHttpError(
   secrets: readonly (string | undefined)[],
 ): PlanExeError {
   const status = error.status;
-  const message = redactText(error.message, secrets);
+  const message = redact(error.message, { secrets, planIds: true });
   if ((status === 421 || status === 403) && HOST_GUARD.test(error.message)) {
     return new TransportError(
       ErrorCode.HOST_NOT_ALLOWED,
@@ -112,34 +114,4 @@ function fromHttpError(
     status,
     cause: error,
   });
-}
-
-/**
- * `error` with every secret in its message and stack shown as `***`, same class
- * (so `instanceof` still works): a server may echo the key in its error text, and a
- * logged error prints its `cause` chain.
- */
-function scrub(error: unknown, secrets: readonly (string | undefined)[]): unknown {
-  if (!(error instanceof Error)) return error;
-  const keys = secrets.filter((s): s is string => typeof s === "string" && s.length >= 4);
-  const leaks = (text: string | undefined) => keys.some((key) => text?.includes(key));
-  if (!leaks(error.message) && !leaks(error.stack)) return error;
-  const copy = Object.create(Object.getPrototypeOf(error) as object) as Error;
-  for (const key of Reflect.ownKeys(error)) {
-    const descriptor = Object.getOwnPropertyDescriptor(error, key);
-    if (descriptor) Object.defineProperty(copy, key, descriptor);
-  }
-  const hide = (text: string) => keys.reduce((out, key) => out.split(key).join("***"), text);
-  Object.defineProperty(copy, "message", {
-    value: hide(error.message),
-    configurable: true,
-    writable: true,
-  });
-  if (error.stack)
-    Object.defineProperty(copy, "stack", {
-      value: hide(error.stack),
-      configurable: true,
-      writable: true,
-    });
-  return copy;
 }

@@ -1,4 +1,5 @@
-import { ErrorCode, redactText, ToolError } from "../errors/index.js";
+import { ErrorCode, ToolError } from "../errors/index.js";
+import { redact } from "../errors/redact.js";
 import type { Artifact, PlanFileInfoAnswer, PlanFileInfoOutput } from "./schemas/plan-file-info.js";
 import { toolErrorFromResult } from "./tool-error.js";
 
@@ -18,7 +19,7 @@ export function fileInfoResult(
   if (!("error" in answer) || typeof answer.error !== "object" || answer.error === null)
     return answer as PlanFileInfoOutput;
   const { code, message = "" } = answer.error as { code: string; message?: string };
-  const said = redactText(message, secrets);
+  const said = redact(message, { secrets, planIds: true });
   const details = { artifact, ...("reason" in answer && { reason: answer.reason }), code };
   const context = { tool: "plan_file_info", details };
   if (code === ErrorCode.GENERATION_FAILED)

@@ -1,5 +1,5 @@
 import type { CallToolResult } from "@modelcontextprotocol/client";
-import { rememberSecret } from "../errors/secrets.js";
+import { rememberSecret } from "../errors/redact.js";
 import type { Logger } from "../transport/logger.js";
 import { raceSignal } from "../transport/signals.js";
 import { callError } from "./call-error.js";

@@ -1,4 +1,4 @@
-import { rememberSecret } from "../errors/secrets.js";
+import { rememberSecret } from "../errors/redact.js";
 import { BufferedResponse } from "./buffered-response.js";
 import { isJsonType } from "./classify.js";
 import { type Clock, systemClock } from "./clock.js";

@@ -1,5 +1,5 @@
 import { ErrorCode } from "../errors/codes.js";
-import { redactText, redactUrl } from "../errors/redact.js";
+import { redact, redactUrl } from "../errors/redact.js";
 import type { TransportError } from "../errors/transport-error.js";
 import { runAttempt } from "./attempt.js";
 import type { TransientFailure } from "./classify.js";
@@ -11,10 +11,10 @@ import type { FetchFunction } from "./fetch-function.js";
 import type { Logger } from "./logger.js";
 import { parseRetryAfter, type ResolvedRetryOptions } from "./policy.js";
 import { rateLimitIdentity } from "./rate-identity.js";
+import { redactErrorBody } from "./redact-body.js";
 import type { ReplayableRequest } from "./request.js";
 import { requestSecrets } from "./request-secrets.js";
 import { isResendable, type ResendableHook } from "./resend.js";
-import { scrubErrorBody } from "./scrub-body.js";
 import type { ToolAnnotationsRegistry } from "./tool-annotations.js";
 
 /** What `onRetry` is told before each wait. Every field is safe to log. */
@@ -142,7 +142,7 @@ export async function sendWithRetry(
           if (shared?.rateGates.active) shared.rateGates.open(identity());
           const answer = ctx.annotations.learn(request, outcome.response);
           if (answer.ok) return answer;
-          return await scrubErrorBody(answer, context.secrets, clock, retry.attemptTimeoutMs);
+          return await redactErrorBody(answer, context.secrets, clock, retry.attemptTimeoutMs);
         }
         last = outcome.failure;
         const now = clock.now();
@@ -200,9 +200,9 @@ export async function sendWithRetry(
       };
       ctx.onRetry?.(info);
       ctx.logger?.warn?.(
-        redactText(
+        redact(
           `planexe-client: ${request.method} ${info.url} failed (${describeFailure(last)}), attempt ${attempts}; retrying in ~${decision.delayMs} ms`,
-          context.secrets,
+          { secrets: context.secrets, planIds: true },
         ),
       );
       if (decision.waitOn === "own")
