@@ -55,6 +55,7 @@ import { listServerTools, type ServerToolList } from "./tools/server-tools.js";
 import { type Clock, systemClock } from "./transport/clock.js";
 import type { OutageEpisode } from "./transport/episode.js";
 import { leaseEpisode } from "./transport/episode-registry.js";
+import { log } from "./transport/logger.js";
 import { scopeCredentials } from "./transport/origin.js";
 import { resolveRetryOptions } from "./transport/policy.js";
 import { createResilientFetch } from "./transport/resilient-fetch.js";
@@ -138,6 +139,7 @@ export class PlanExeClient {
         random: retry.random,
         firstProbeMaxDelayMs: retry.minDelayMs,
         probeUrl: healthcheck,
+        ...(options.logger && { logger: options.logger }),
       },
     );
     const episode = lease.episode;
@@ -290,9 +292,11 @@ export class PlanExeClient {
     options?: SendFeedbackOptions,
   ): Promise<SendFeedbackOutput> {
     if (typeof category === "string" && !isDocumentedCategory(category))
-      this.#context.logger?.warn?.(
-        `planexe-client: send_feedback category "${category}" is not one PlanExe documents (${FEEDBACK_CATEGORIES.join(", ")}); sent as it is`,
-      );
+      log(this.#context.logger, {
+        kind: "undocumented-category",
+        category,
+        documented: FEEDBACK_CATEGORIES,
+      });
     return this.#tool("send_feedback", { category, message }, options);
   }
 

@@ -2,7 +2,7 @@ import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/cli
 import { abortReason } from "../transport/clock.js";
 import { MAX_TIMER_MS } from "../transport/duration.js";
 import type { FetchFunction } from "../transport/fetch-function.js";
-import type { Logger } from "../transport/logger.js";
+import { type Logger, log } from "../transport/logger.js";
 import { raceSignal } from "../transport/signals.js";
 
 /**
@@ -64,7 +64,7 @@ export class LazyConnection {
       requestInit: { headers },
     });
     client.onerror = (error) => {
-      logger?.debug?.(`planexe-client: MCP transport error (${error.name})`);
+      log(logger, { kind: "mcp-transport-error", name: error.name });
     };
     this.opening = client;
     try {
@@ -81,7 +81,7 @@ export class LazyConnection {
       throw closedError();
     }
     this.client = client;
-    logger?.debug?.("planexe-client: connected");
+    log(logger, { kind: "connected" });
     return client;
   }
 }

@@ -45,19 +45,23 @@ function identity(value: object | undefined): number {
  */
 export function leaseEpisode(key: EpisodeKey, options: OutageEpisodeOptions): EpisodeLease {
   const id = `${identity(key.clock)} ${identity(key.fetch)} ${key.origin}`;
+  const { logger, ...shared } = options;
   let entry = entries.get(id);
   if (!entry) {
-    entry = { episode: createEpisodeControl(options), users: 0 };
+    entry = { episode: createEpisodeControl(shared), users: 0 };
     entries.set(id, entry);
   }
   entry.users++;
   const held = entry;
+  // Each user's logger hears the episode while that user holds it, whoever built it first.
+  const removeLogger = logger ? held.episode.addLogger(logger) : undefined;
   let released = false;
   return {
     episode: held.episode,
     release() {
       if (released) return;
       released = true;
+      removeLogger?.();
       held.users--;
       if (held.users > 0 || entries.get(id) !== held) return;
       entries.delete(id);

@@ -28,7 +28,7 @@ export interface ResilientFetchOptions {
   signal?: AbortSignal;
   /** Told before each wait; every field is safe to log. */
   onRetry?: (info: RetryInfo) => void;
-  /** Gets one redacted line per retry. @default none */
+  /** Gets one redacted line per retry, and the outage episode's down / probe / back lines (see `Logger`). @default none */
   logger?: Logger;
   /** More strings to show as `***` in errors and logs (the request's `X-API-Key` and `Authorization` always are). @default [] */
   secrets?: readonly (string | undefined)[];
@@ -219,6 +219,7 @@ function episodeResolver(
           random: retry.random,
           firstProbeMaxDelayMs: retry.minDelayMs,
           probeUrl,
+          ...(options.logger && { logger: options.logger }),
           ...(options.probeIntervalMs !== undefined && {
             probeIntervalMs: options.probeIntervalMs,
           }),

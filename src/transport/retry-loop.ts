@@ -1,5 +1,5 @@
 import { ErrorCode } from "../errors/codes.js";
-import { redact, redactUrl } from "../errors/redact.js";
+import { redactUrl } from "../errors/redact.js";
 import type { TransportError } from "../errors/transport-error.js";
 import { runAttempt } from "./attempt.js";
 import type { TransientFailure } from "./classify.js";
@@ -8,7 +8,7 @@ import { decide, type Failure, isOutage } from "./decide.js";
 import type { EpisodeControl } from "./episode.js";
 import { describeFailure, givingUp, type RequestContext } from "./failure.js";
 import type { FetchFunction } from "./fetch-function.js";
-import type { Logger } from "./logger.js";
+import { type Logger, log } from "./logger.js";
 import { parseRetryAfter, type ResolvedRetryOptions } from "./policy.js";
 import { rateLimitIdentity } from "./rate-identity.js";
 import { redactErrorBody } from "./redact-body.js";
@@ -199,11 +199,17 @@ export async function sendWithRetry(
         sharedWait: decision.waitOn === "episode",
       };
       ctx.onRetry?.(info);
-      ctx.logger?.warn?.(
-        redact(
-          `planexe-client: ${request.method} ${info.url} failed (${describeFailure(last)}), attempt ${attempts}; retrying in ~${decision.delayMs} ms`,
-          { secrets: context.secrets, planIds: true },
-        ),
+      log(
+        ctx.logger,
+        {
+          kind: "retry",
+          method: request.method,
+          url: info.url,
+          failure: describeFailure(last),
+          attempt: attempts,
+          delayMs: decision.delayMs,
+        },
+        context.secrets,
       );
       if (decision.waitOn === "own")
         await sleep(decision.delayMs, { clock, signal: untilDeadline() }).catch((e) =>
