@@ -1,4 +1,9 @@
+import { readFileSync } from "node:fs";
 import { defineConfig } from "tsup";
+
+// `VERSION` (src/version.ts): package.json's version inlined, never the package.json itself.
+const { version } = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8"));
+const define = { __PLANEXE_CLIENT_VERSION__: JSON.stringify(version) };
 
 export default defineConfig([
   {
@@ -21,6 +26,7 @@ export default defineConfig([
     treeshake: true,
     // planexe-client/testing hands its handlers to the user's own msw: never bundle a second copy.
     external: ["msw"],
+    define,
   },
   {
     // The CLI bins (package.json "bin"): ESM only, run by node.
@@ -34,6 +40,7 @@ export default defineConfig([
     platform: "node",
     target: "node20",
     banner: { js: "#!/usr/bin/env node" },
+    define,
     sourcemap: true,
     clean: false,
     splitting: true,

@@ -59,6 +59,7 @@ import { log } from "./transport/logger.js";
 import { scopeCredentials } from "./transport/origin.js";
 import { resolveRetryOptions } from "./transport/policy.js";
 import { createResilientFetch } from "./transport/resilient-fetch.js";
+import { VERSION } from "./version.js";
 
 function isDocumentedCategory(category: string): boolean {
   return (FEEDBACK_CATEGORIES as readonly string[]).includes(category);
@@ -67,7 +68,7 @@ function isDocumentedCategory(category: string): boolean {
 /** `download()` holds the body in memory: at most this much unless `maxBytes` says otherwise. */
 const DEFAULT_MAX_DOWNLOAD_BYTES = 256 * 1024 * 1024;
 
-const DEFAULT_CLIENT_INFO = { name: "planexe-client", version: "0.1.0" };
+const DEFAULT_CLIENT_INFO = { name: "planexe-client", version: VERSION };
 
 /**
  * The server as it describes itself, on a client's connection: what the local MCP

@@ -80,3 +80,55 @@ describe("the root entry", () => {
     expect(cjs.trim()).toBe("function");
   });
 });
+
+describe("VERSION", () => {
+  const { version, description } = JSON.parse(
+    execFileSync(process.execPath, ["-p", "JSON.stringify(require('./package.json'))"], {
+      cwd: root,
+      encoding: "utf8",
+    }),
+  ) as { version: string; description: string };
+
+  it("is package.json's version from ESM, CommonJS and `planexe-client --version`", () => {
+    const esm = execFileSync(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        "import { VERSION } from 'planexe-client'; console.log(VERSION)",
+      ],
+      { cwd: root, encoding: "utf8" },
+    );
+    const cjs = execFileSync(
+      process.execPath,
+      ["-e", "console.log(require('planexe-client').VERSION)"],
+      { cwd: root, encoding: "utf8" },
+    );
+    const cli = execFileSync(
+      process.execPath,
+      [join(root, "dist", "cli", "main.js"), "--version"],
+      {
+        encoding: "utf8",
+      },
+    );
+    expect([esm.trim(), cjs.trim(), cli.trim()]).toEqual([version, version, version]);
+  });
+
+  it("is inlined: the root entry bundled for a page carries the version, not the package.json", async () => {
+    const result = await build({
+      entryPoints: [join(root, "dist", "index.js")],
+      bundle: true,
+      platform: "browser",
+      format: "esm",
+      write: false,
+      logLevel: "silent",
+      metafile: true,
+    });
+    const text = result.outputFiles.map((file) => file.text).join("\n");
+    expect(text).toContain(JSON.stringify(version));
+    expect(text).not.toContain(description);
+    expect(
+      Object.keys(result.metafile.inputs).filter((input) => input.endsWith("package.json")),
+    ).toEqual([]);
+  });
+});
