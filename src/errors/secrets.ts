@@ -25,11 +25,11 @@ export const SECRET_QUERY_PARAMS: readonly string[] = [
 
 /**
  * The secrets this process was given (API keys, bearer tokens): every `PlanExeError`
- * is scrubbed of them, whoever built it. Module state on purpose: an error raised
+ * is redacted of them, whoever built it. Module state on purpose: an error raised
  * deep in a transport knows no key, yet must not carry one the server echoed back.
  * Bounded: the most recently used {@link MAX_SECRETS} are kept (a backend that makes
  * one client per user touches its key on every call), so memory and the cost of a
- * scrub stay flat however many keys a long-lived process sees.
+ * redaction stay flat however many keys a long-lived process sees.
  */
 const known = new Map<string, readonly string[]>();
 let cached: readonly string[] | undefined;

@@ -31,7 +31,7 @@ export type Interpretation =
  * not, and never a reason to skip the event: a server that leaves one out must not
  * make a watcher miss its `complete`. Anything malformed becomes a warning (never thrown).
  * `suspect` is false when the reads the message came from hold no secret's mark
- * (see `createSecretSpotter`); otherwise its text is checked and its data scrubbed.
+ * (see `createSecretSpotter`); otherwise its text is checked and its data redacted.
  */
 export function interpretMessage(message: EventSourceMessage, suspect = true): Interpretation {
   const type = eventType(message.event);
@@ -74,7 +74,7 @@ export function interpretMessage(message: EventSourceMessage, suspect = true): I
   }
   // `type` always wins over a stray `type` field of the server's.
   data.type = type;
-  // A secret the server echoed is scrubbed; the check on the raw text keeps that off the hot path.
+  // A secret the server echoed is redacted; the check on the raw text keeps that off the hot path.
   return (suspect && mayHoldSecret(message.data) ? redact(data) : data) as ServerEvent;
 }
 

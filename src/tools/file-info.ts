@@ -9,7 +9,7 @@ import { toolErrorFromResult } from "./tool-error.js";
  * false`) as a `ToolError` at once — `generation_failed` (a failed plan's report: it
  * will never be ready) and `content_unavailable` (PlanExe could not read the bytes:
  * its worker may be deploying; `download` waits that out) — keeping the server's
- * message, scrubbed, and its `reason` in `details`.
+ * message, redacted, and its `reason` in `details`.
  */
 export function fileInfoResult(
   answer: PlanFileInfoAnswer,

@@ -62,7 +62,7 @@ const TEXT_ONLY: readonly { pattern: RegExp; code: ErrorCode }[] = [
   { pattern: /^Error executing tool /, code: ErrorCode.INTERNAL_ERROR },
 ];
 
-/** A refusal with no `{ error }` payload: the server's text kept (scrubbed), its code read from the text. */
+/** A refusal with no `{ error }` payload: the server's text kept (redacted), its code read from the text. */
 function textOnlyError(
   tool: string,
   text: string | undefined,

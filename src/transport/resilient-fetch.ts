@@ -126,7 +126,7 @@ export function createResilientFetch(options: ResilientFetchOptions = {}): Resil
     );
   const annotations = createToolAnnotationsRegistry();
   const secrets = (options.secrets ?? []).filter((s): s is string => typeof s === "string");
-  // Errors the SDK builds anywhere in the process are scrubbed of them too.
+  // Errors the SDK builds anywhere in the process are redacted of them too.
   for (const secret of secrets) rememberSecret(secret);
   const send = (request: ReplayableRequest) =>
     sendWithRetry(request, {
@@ -162,7 +162,7 @@ export function createResilientFetch(options: ResilientFetchOptions = {}): Resil
     try {
       const response = await handle({ ...request, signal: linked.signal });
       // A streamed body stays tied to the client's signal until it ends; anything else is done with it.
-      // Read whole already (a JSON answer, a scrubbed error body), or nothing to read.
+      // Read whole already (a JSON answer, a redacted error body), or nothing to read.
       if (
         response instanceof BufferedResponse ||
         isJsonType(response.headers.get("content-type")) ||

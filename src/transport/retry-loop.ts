@@ -68,7 +68,7 @@ function asFailure(failure: TransientFailure, retryAfterMs: number | undefined):
  * request that may have reached the server is sent again only when it is safe to
  * repeat (for a `tools/call` of a tool never listed, the fetch asks `tools/list`
  * first). Any other answer (2xx, 4xx, …) is returned as is, with the request's
- * secrets scrubbed from an error body.
+ * secrets redacted from an error body.
  */
 export async function sendWithRetry(
   request: ReplayableRequest,
