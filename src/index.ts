@@ -1,6 +1,10 @@
-// The root entry, browser-safe (no `node:` imports): PlanExeClient, watchPlan,
-// createResilientFetch, the errors and the types users name. Re-exports only.
+// The root entry, browser-safe (no `node:` imports). An explicit list, and a short one:
+// what the docs use, and the types a user needs to write a documented call (its options
+// and its answer). PlanExe's zod schemas, the tool registry and test helpers stay inside.
+
+// The typed client: one method per PlanExe tool, over one retry policy.
 export { PlanExeClient } from "./client.js";
+// Errors: one class per kind a caller handles differently, each with a `code` and a `cause`.
 export {
   AuthError,
   ErrorCode,
@@ -8,45 +12,59 @@ export {
   InvalidArgumentError,
   isPlanExeError,
   PlanExeError,
-  type PlanExeErrorContext,
   PlanNotFoundError,
   ProtocolError,
-  type ProtocolErrorCode,
   ToolError,
   TransportError,
-  type TransportErrorCode,
 } from "./errors/index.js";
-export {
-  type CompleteEventData,
-  type ErrorEventData,
-  type HeartbeatEventData,
-  isTerminalState,
-  type PlanSnapshot,
-  type PlanState,
-  type StatusEventData,
-} from "./protocol/index.js";
-export {
-  CLIENT_WATCH_DEFAULTS,
-  type ClientWatchOptions,
-  type PlanClientWatchEvent,
-  type PlanCompleteEvent,
-  type PlanConnectedEvent,
-  type PlanHeartbeatEvent,
-  type PlanReconnectingEvent,
-  type PlanResumedEvent,
-  type PlanStatusEvent,
-  type PlanWatch,
-  type PlanWatchEnd,
-  type PlanWatchEvent,
-  type PlanWatchWarning,
-  type ReconnectCause,
-  type ReconnectCode,
-  WATCH_PLAN_DEFAULTS,
-  type WaitForPlanOptions,
-  type WatchPlanOptions,
-  watchPlan,
+export type { PlanSnapshot, PlanState } from "./protocol/index.js";
+// Following a plan: `watchPlan` (one stream URL) and `client.watch` (by plan id).
+export type {
+  ClientWatchOptions,
+  PlanClientWatchEvent,
+  PlanCompleteEvent,
+  PlanConnectedEvent,
+  PlanHeartbeatEvent,
+  PlanReconnectingEvent,
+  PlanResumedEvent,
+  PlanStatusEvent,
+  PlanWatch,
+  PlanWatchEnd,
+  PlanWatchEvent,
+  PlanWatchWarning,
+  ReconnectCause,
+  ReconnectCode,
+  WaitForPlanOptions,
+  WatchPlanOptions,
 } from "./sse/index.js";
-export * from "./tools/index.js";
+export { watchPlan } from "./sse/index.js";
+// The options and answers of the client's methods.
+export type { DownloadedArtifact, SavedArtifact } from "./tools/download.js";
+export type { DownloadTarget } from "./tools/download-target.js";
+export type {
+  CreatePlanOptions,
+  DownloadOptions,
+  FileOptions,
+  ListPlansOptions,
+  RerunPlanOptions,
+  SendFeedbackOptions,
+} from "./tools/method-options.js";
+export type { CallOptions, PlanExeClientOptions } from "./tools/options.js";
+export type { ConfirmedRerun, ResumePlanResult, RetryPlanResult } from "./tools/rerun.js";
+export { planexeResendable } from "./tools/resendable.js";
+export type {
+  ExamplePlansOutput,
+  ExamplePromptsOutput,
+  FeedbackCategory,
+  ModelProfilesOutput,
+  PlanCreateOutput,
+  PlanFileInfoOutput,
+  PlanListOutput,
+  PlanStatusOutput,
+  PlanStopOutput,
+  SendFeedbackOutput,
+} from "./tools/schemas/index.js";
+// The resilient fetch under any MCP SDK Client, and the outage episode calls and streams share.
 export { type Clock, systemClock } from "./transport/clock.js";
 export {
   createOutageEpisode,

@@ -1,8 +1,8 @@
+import type { DeployKind } from "../fake/index.js";
 import { type Clock, sleep } from "../transport/clock.js";
 import type { ReplicaPool } from "./replica-pool.js";
 
 /** How to deploy: like Railway with one replica (`restart`) or with replicas (`rolling`). */
-export type DeployMode = "restart" | "rolling";
 
 /** Options of `emulator.deploy()`. */
 export interface DeployOptions {
@@ -14,7 +14,7 @@ export interface DeployOptions {
    * them (they finish in-flight requests and drain their streams) and SIGKILL
    * after `graceMs`.
    */
-  mode: DeployMode;
+  mode: DeployKind;
   /** restart: the 502 window; rolling: how long old and new replicas overlap. @default restart 30000, rolling 0 */
   windowMs?: number;
   /** SIGTERM → SIGKILL. @default the emulator's `graceMs` (10000, Railway's) */
@@ -25,7 +25,7 @@ export interface DeployOptions {
 
 /** What a deploy did. */
 export interface DeployReport {
-  mode: DeployMode;
+  mode: DeployKind;
   windowMs: number;
   graceMs: number;
   startedAt: string;

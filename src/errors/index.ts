@@ -2,12 +2,12 @@
 // no secret in anything a user can print.
 export { AuthError } from "./auth-error.js";
 export { ErrorCode } from "./codes.js";
-export { isPlanExeError, PlanExeError, type PlanExeErrorContext } from "./planexe-error.js";
-export { ProtocolError, type ProtocolErrorCode } from "./protocol-error.js";
+export { isPlanExeError, PlanExeError } from "./planexe-error.js";
+export { ProtocolError } from "./protocol-error.js";
 export {
   InsufficientCreditsError,
   InvalidArgumentError,
   PlanNotFoundError,
   ToolError,
 } from "./tool-error.js";
-export { TransportError, type TransportErrorCode } from "./transport-error.js";
+export { TransportError } from "./transport-error.js";

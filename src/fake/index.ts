@@ -5,4 +5,5 @@ export { createPlanExeApp, type PlanExeApp, type PlanExeAppOptions } from "./app
 export { DOUBLE_API_KEY } from "./auth.js";
 export type { ContractDrift } from "./drift.js";
 export { WORKER_RESTART_MESSAGE } from "./plans.js";
+export type { DeployKind } from "./types.js";
 export { createPlanExeWorld, type PlanExeWorld, type PlanExeWorldOptions } from "./world.js";

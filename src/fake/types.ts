@@ -1,5 +1,8 @@
 import type { PlanState } from "../protocol/index.js";
 
+/** The two ways Railway deploys PlanExe: one replica replaced (a 502 window), or replicas replaced one at a time. */
+export type DeployKind = "restart" | "rolling";
+
 /** The model profiles PlanExe accepts. */
 export const MODEL_PROFILES = ["baseline", "premium", "frontier", "custom"] as const;
 export type ModelProfile = (typeof MODEL_PROFILES)[number];

@@ -1,13 +1,10 @@
 // What client and server agree on: the SSE event shapes, the snapshot, and the event-id format.
 export { parseEventId, snapshotEventId } from "./event-id.js";
 export {
-  type CompleteEventData,
   CompleteEventDataSchema,
   type ErrorEventData,
-  type HeartbeatEventData,
   isTerminalState,
   type PlanState,
-  type StatusEventData,
   StatusEventDataSchema,
 } from "./events.js";
 export type { PlanSnapshot } from "./snapshot.js";

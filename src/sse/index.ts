@@ -17,4 +17,4 @@ export type {
   ReconnectCode,
 } from "./events.js";
 export type { WaitForPlanOptions } from "./wait-for-plan.js";
-export { WATCH_PLAN_DEFAULTS, type WatchPlanOptions, watchPlan } from "./watch-plan.js";
+export { type WatchPlanOptions, watchPlan } from "./watch-plan.js";

@@ -1,8 +1,8 @@
+import type { DeployKind } from "../fake/index.js";
 import type { Clock } from "../transport/clock.js";
 import type { ReplicaPool } from "./replica-pool.js";
 
 /** `restart`: Railway with one replica. `rolling`: Railway with two, a rolling deploy. */
-export type DeployKind = "restart" | "rolling";
 
 /** Where a window is in its life. `cancelled`: the double closed before it finished. */
 export type DeployWindowState = "scheduled" | "active" | "done" | "cancelled";

@@ -3,16 +3,16 @@
 
 export type {
   ContractDrift,
+  DeployKind,
   PlanExeApp,
   PlanExeAppOptions,
   PlanExeWorld,
   PlanExeWorldOptions,
 } from "../fake/index.js";
-export { DOUBLE_API_KEY } from "../fake/index.js";
+export { createPlanExeWorld, DOUBLE_API_KEY } from "../fake/index.js";
 export type { EdgeDouble, ReplicaView } from "./assemble.js";
 export type {
   DeployControls,
-  DeployKind,
   DeployWindow,
   DeployWindowState,
   RestartOptions,

@@ -1,7 +1,7 @@
 import type { Artifact } from "./schemas/plan-file-info.js";
 
 /** What a {@link DownloadTarget} is told when a download attempt starts. */
-export interface DownloadStart {
+interface DownloadStart {
   artifact: Artifact;
   /** The size `plan_file_info` announced: no more bytes than this are ever written. */
   download_size: number;

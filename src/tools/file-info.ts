@@ -1,7 +1,7 @@
 import { ErrorCode, ToolError } from "../errors/index.js";
 import { redact } from "../errors/redact.js";
+import { toolErrorFromResult } from "./result-error.js";
 import type { Artifact, PlanFileInfoAnswer, PlanFileInfoOutput } from "./schemas/plan-file-info.js";
-import { toolErrorFromResult } from "./tool-error.js";
 
 /**
  * What `getFileInfo` resolves with, from any `plan_file_info` answer: ready or not

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { ErrorCode, ProtocolError } from "../errors/index.js";
-import { firstText, type RawToolResult } from "./tool-error.js";
+import { firstText, type RawToolResult } from "./result-error.js";
 
 /**
  * A JSON value with every `null` object field removed: a Python server may send

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PlanExeClient } from "../../src/client.js";
-import { type DeployMode, DOUBLE_API_KEY, type Emulator } from "../../src/emulator/index.js";
+import { type DeployKind, DOUBLE_API_KEY, type Emulator } from "../../src/emulator/index.js";
 import type { PlanWatchEvent } from "../../src/sse/index.js";
 import { watchPlan } from "../../src/sse/index.js";
 import { isAlive, startFastEmulator, waitFor } from "./helpers.js";
@@ -49,7 +49,7 @@ function watch(sseUrl: string, planId: string, client?: PlanExeClient): Watched 
   return { planId, events, done };
 }
 
-async function throughDeploy(mode: DeployMode) {
+async function throughDeploy(mode: DeployKind) {
   remember();
   const client = new PlanExeClient({ baseUrl: emulator.url, apiKey: DOUBLE_API_KEY, retry });
   const plans = await Promise.all(

@@ -18,7 +18,7 @@ import {
 import { callError } from "../../src/tools/call-error.js";
 import { dropNulls, parseToolOutput } from "../../src/tools/parse-output.js";
 import { PlanCreateOutputSchema } from "../../src/tools/schemas/index.js";
-import { toolErrorFromResult } from "../../src/tools/tool-error.js";
+import { toolErrorFromResult } from "../../src/tools/result-error.js";
 
 const KEY = "pex_live_0123456789abcdef";
 const PLAN_ID = "5e2b1c3a-1f2d-4c3b-9a8e-0123456789ab";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-export { type PlanState, PlanStateSchema } from "../../protocol/events.js";
+export { PlanStateSchema } from "../../protocol/events.js";
 
 /** A plan id as the server hands it out (a UUID). Any non-empty string is sent; the server answers `PLAN_NOT_FOUND` for unknown ones. */
 export const PlanIdSchema = z
@@ -9,8 +9,7 @@ export const PlanIdSchema = z
   .min(1, "plan_id must not be empty");
 
 /** The model profiles PlanExe accepts when creating, retrying or resuming a plan. */
-export const ModelProfileSchema = z.enum(["baseline", "premium", "frontier", "custom"]);
-export type ModelProfile = z.infer<typeof ModelProfileSchema>;
+const ModelProfileSchema = z.enum(["baseline", "premium", "frontier", "custom"]);
 
 /** An input that a caller leaves out gets the server's default (`baseline`). */
 export const ModelProfileInputSchema = ModelProfileSchema.default("baseline");
@@ -33,4 +32,3 @@ export type ToolErrorPayload = z.infer<typeof ToolErrorPayloadSchema>;
 
 /** Input of the tools that take nothing (`example_prompts`, `example_plans`, `model_profiles`). */
 export const EmptyInputSchema = z.object({});
-export type EmptyInput = z.input<typeof EmptyInputSchema>;

@@ -8,12 +8,11 @@ export const ExamplePromptsOutputSchema = z.looseObject({
 export type ExamplePromptsOutput = z.infer<typeof ExamplePromptsOutputSchema>;
 
 /** One finished example plan. */
-export const ExamplePlanSchema = z.looseObject({
+const ExamplePlanSchema = z.looseObject({
   title: z.string(),
   report_url: z.string(),
   zip_url: z.string(),
 });
-export type ExamplePlan = z.infer<typeof ExamplePlanSchema>;
 
 /** Output of `example_plans` (free, no key needed). */
 export const ExamplePlansOutputSchema = z.looseObject({

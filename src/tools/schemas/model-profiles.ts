@@ -1,23 +1,21 @@
 import { z } from "zod";
 
 /** One model inside a profile. */
-export const ProfileModelSchema = z.looseObject({
+const ProfileModelSchema = z.looseObject({
   key: z.string(),
   provider_class: z.string().optional(),
   model: z.string().optional(),
   priority: z.number().optional(),
 });
-export type ProfileModel = z.infer<typeof ProfileModelSchema>;
 
 /** One model profile (`baseline`, `premium`, …). */
-export const ModelProfileInfoSchema = z.looseObject({
+const ModelProfileInfoSchema = z.looseObject({
   profile: z.string(),
   title: z.string(),
   summary: z.string(),
   model_count: z.number().int().nonnegative(),
   models: z.array(ProfileModelSchema),
 });
-export type ModelProfileInfo = z.infer<typeof ModelProfileInfoSchema>;
 
 /** Output of `model_profiles` (free, no key needed). */
 export const ModelProfilesOutputSchema = z.looseObject({

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { PlanIdSchema, TimestampSchema } from "./common.js";
 
 /** Which artifact of a plan: the HTML report or the zip of the whole run. */
-export const ArtifactSchema = z.enum(["report", "zip"]);
+const ArtifactSchema = z.enum(["report", "zip"]);
 export type Artifact = z.infer<typeof ArtifactSchema>;
 
 /** Input of `plan_file_info`. */
@@ -14,18 +14,17 @@ export const PlanFileInfoInputSchema = z.object({
 export type PlanFileInfoInput = z.input<typeof PlanFileInfoInputSchema>;
 
 /** `plan_file_info` while the artifact does not exist yet: `reason` is `processing`, or `stopped` for a stopped plan's report. */
-export const FileNotReadySchema = z.looseObject({
+const FileNotReadySchema = z.looseObject({
   ready: z.literal(false),
   reason: z.string(),
 });
-export type FileNotReady = z.infer<typeof FileNotReadySchema>;
 
 /**
  * `plan_file_info` once the artifact exists (PlanExe sends no `ready` key then).
  * `download_url` carries a signed `?token=` valid 15 min; `expires_at` is ISO 8601
  * with microseconds and `+00:00`.
  */
-export const FileReadySchema = z.looseObject({
+const FileReadySchema = z.looseObject({
   ready: z.literal(true).optional(),
   content_type: z.string(),
   /** Hex SHA-256 of the body at `download_url`. */
@@ -46,12 +45,11 @@ export type PlanFileInfoOutput = z.infer<typeof PlanFileInfoOutputSchema>;
  * bytes, and `{ ready: false, reason: "failed", error: { code: "generation_failed",
  * message } }` for a failed plan's report. `getFileInfo` turns both into typed errors.
  */
-export const FileFailureSchema = z.looseObject({
+const FileFailureSchema = z.looseObject({
   ready: z.literal(false).optional(),
   reason: z.string().optional(),
   error: z.looseObject({ code: z.string(), message: z.string().optional() }),
 });
-export type FileFailure = z.infer<typeof FileFailureSchema>;
 
 /** Every `plan_file_info` result PlanExe sends: a failure first (it may carry `ready: false` too), then not ready, then ready. */
 export const PlanFileInfoAnswerSchema = z.union([

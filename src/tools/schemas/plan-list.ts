@@ -14,7 +14,7 @@ export const PlanListInputSchema = z.object({
 export type PlanListInput = z.input<typeof PlanListInputSchema>;
 
 /** One plan in `plan_list`. */
-export const PlanSummarySchema = z.looseObject({
+const PlanSummarySchema = z.looseObject({
   plan_id: z.string(),
   state: PlanStateSchema,
   progress_percentage: z.number(),

@@ -3,10 +3,9 @@ import { PlanIdSchema, PlanStateSchema, TimestampSchema } from "./common.js";
 
 /** Input of `plan_status`. */
 export const PlanStatusInputSchema = z.object({ plan_id: PlanIdSchema });
-export type PlanStatusInput = z.input<typeof PlanStatusInputSchema>;
 
 /** Why a plan failed (`plan_status.error`, only when `state` is `failed`). */
-export const PlanFailureSchema = z.looseObject({
+const PlanFailureSchema = z.looseObject({
   /** `generation_error`, `worker_error`, `inactivity_timeout`, `internal_error`, `version_mismatch`, … */
   failure_reason: z.string().optional(),
   failed_step: z.string().optional(),
@@ -14,7 +13,6 @@ export const PlanFailureSchema = z.looseObject({
   /** True when `plan_resume` may work. */
   recoverable: z.boolean().optional(),
 });
-export type PlanFailure = z.infer<typeof PlanFailureSchema>;
 
 /**
  * Output of `plan_status`. PlanExe sends every key, and `steps_*`, `current_step`,

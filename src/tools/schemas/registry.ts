@@ -24,7 +24,7 @@ import { SendFeedbackInputSchema, SendFeedbackOutputSchema } from "./send-feedba
  * - `confirm`: a resend may answer "already done" (`PLAN_NOT_FAILED`/`PLAN_NOT_RESUMABLE`);
  *   the client confirms with `plan_status` instead of failing. The transport must not resend these itself.
  */
-export type ResendPolicy = "always" | "deduplicated" | "confirm";
+type ResendPolicy = "always" | "deduplicated" | "confirm";
 
 /** What the SDK knows about one PlanExe tool. */
 export interface ToolSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
@@ -210,8 +210,6 @@ export const TOOLS = {
 
 /** The name of a PlanExe tool. */
 export type ToolName = keyof typeof TOOLS;
-/** The arguments a caller passes to `name` (defaults optional). */
-export type ToolInput<N extends ToolName> = z.input<(typeof TOOLS)[N]["input"]>;
 /** The arguments after defaults are applied (what a server receives). */
 export type ToolParsedInput<N extends ToolName> = z.output<(typeof TOOLS)[N]["input"]>;
 /** The validated `structuredContent` of a successful call of `name`. */

@@ -4,7 +4,7 @@ import { PlanIdSchema, TimestampSchema } from "./common.js";
 /** The categories PlanExe documents for feedback. */
 export const FEEDBACK_CATEGORIES = ["mcp", "plan", "code", "docs", "other"] as const;
 /** The documented categories; PlanExe stores any other string too. */
-export const FeedbackCategorySchema = z.enum(FEEDBACK_CATEGORIES);
+const FeedbackCategorySchema = z.enum(FEEDBACK_CATEGORIES);
 /** What the feedback is about: one of the documented categories, or any string (PlanExe accepts it). */
 export type FeedbackCategory = z.infer<typeof FeedbackCategorySchema> | (string & {});
 
