@@ -1,3 +1,4 @@
+import { redactUrl } from "../errors/redact.js";
 import { isOutageStatus } from "./classify.js";
 import { abortReason, type Clock, sleep, systemClock, timeoutSignal } from "./clock.js";
 import { type Deferred, deferred } from "./deferred.js";
@@ -167,7 +168,7 @@ export function createEpisodeControl(options: OutageEpisodeOptions = {}): Episod
         kind: "down",
         origin: origin ?? "the server",
         since: downSince,
-        probeUrl: probeUrl?.toString(),
+        probeUrl: probeUrl && redactUrl(probeUrl),
         everyMs: interval,
       });
     } else if (!closed)
