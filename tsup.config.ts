@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { defineConfig } from "tsup";
 
 // The entries are written out in each build, not shared through a constant: knip reads
@@ -6,6 +7,11 @@ import { defineConfig } from "tsup";
 //
 // No source maps in the package: a user's debugger or bundler has no use for maps whose
 // sources are not shipped, and they were two thirds of its size.
+
+// `VERSION` (src/version.ts): package.json's version inlined, never the package.json itself.
+const { version } = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8"));
+const define = { __PLANEXE_CLIENT_VERSION__: JSON.stringify(version) };
+
 export default defineConfig([
   {
     // The ESM build: the library, the emulator's child programs and the CLI bins
@@ -34,11 +40,12 @@ export default defineConfig([
     },
     clean: true,
     platform: "node",
-    target: "node20",
+    target: "node22",
     splitting: true,
     treeshake: true,
     // planexe-client/testing hands its handlers to the user's own msw: never bundle a second copy.
     external: ["msw"],
+    define,
   },
   {
     // The CJS build: the library only (the bins and the emulator's children run as ESM).
@@ -52,17 +59,19 @@ export default defineConfig([
     dts: true,
     clean: false,
     platform: "node",
-    target: "node20",
+    target: "node22",
     splitting: true,
     treeshake: true,
     external: ["msw"],
+    define,
   },
   {
     // `npm run demo` in a clone of the repository; not in the package ("files").
     entry: { "cli/demo": "src/cli/demo.ts" },
     format: ["esm"],
     platform: "node",
-    target: "node20",
+    target: "node22",
+    define,
     clean: false,
     splitting: false,
     dts: false,

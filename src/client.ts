@@ -1,6 +1,5 @@
 import type { CallToolResult } from "@modelcontextprotocol/server";
-import { scrubValue } from "./errors/scrub.js";
-import { rememberSecret } from "./errors/secrets.js";
+import { redact, rememberSecret } from "./errors/redact.js";
 import {
   type ClientWatchDeps,
   type ClientWatchOptions,
@@ -56,8 +55,10 @@ import { listServerTools, type ServerToolList } from "./tools/server-tools.js";
 import { type ResolvedConfig, resolveConfig } from "./transport/config.js";
 import { controlOf, type OutageEpisode } from "./transport/episode.js";
 import { type EpisodeLease, leaseOriginEpisode } from "./transport/episode-registry.js";
+import { log } from "./transport/logger.js";
 import { scopeCredentials } from "./transport/origin.js";
 import { resilientFetchFrom } from "./transport/resilient-fetch.js";
+import { VERSION } from "./version.js";
 
 function isDocumentedCategory(category: string): boolean {
   return (FEEDBACK_CATEGORIES as readonly string[]).includes(category);
@@ -66,7 +67,7 @@ function isDocumentedCategory(category: string): boolean {
 /** `download()` holds the body in memory: at most this much unless `maxBytes` says otherwise. */
 const DEFAULT_MAX_DOWNLOAD_BYTES = 256 * 1024 * 1024;
 
-const DEFAULT_CLIENT_INFO = { name: "planexe-client", version: "0.1.0" };
+const DEFAULT_CLIENT_INFO = { name: "planexe-client", version: VERSION };
 
 /**
  * The server as it describes itself, on a client's connection: what the local MCP
@@ -155,8 +156,7 @@ export class PlanExeClient {
       baseUrl,
       config,
       // Watch events are printed as they are: no secret a server echoed may reach them.
-      getStatus: async (planId, opts) =>
-        scrubValue(await this.getStatus(planId, opts)) as PlanStatusOutput,
+      getStatus: async (planId, opts) => redact(await this.getStatus(planId, opts)),
       resumePlan: (planId, opts) => this.resumePlan(planId, opts),
     };
     this.episode = episode;
@@ -279,9 +279,11 @@ export class PlanExeClient {
     options?: SendFeedbackOptions,
   ): Promise<SendFeedbackOutput> {
     if (typeof category === "string" && !isDocumentedCategory(category))
-      this.#context.logger?.warn?.(
-        `planexe-client: send_feedback category "${category}" is not one PlanExe documents (${FEEDBACK_CATEGORIES.join(", ")}); sent as it is`,
-      );
+      log(this.#context.logger, {
+        kind: "undocumented-category",
+        category,
+        documented: FEEDBACK_CATEGORIES,
+      });
     return this.#tool("send_feedback", { category, message }, options);
   }
 

@@ -81,3 +81,4 @@ export {
   type RetryInfo,
 } from "./transport/index.js";
 export { DEFAULT_RETRY, type RetryOptions } from "./transport/policy.js";
+export { VERSION } from "./version.js";

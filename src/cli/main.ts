@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { VERSION } from "../version.js";
 import type { Command } from "./command.js";
 import { ExitCode, usageError } from "./exit-codes.js";
 import type { CliEnv } from "./output.js";
@@ -74,7 +75,7 @@ const HELP = `Usage: planexe-client <command> [options]
 Commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join("\n")}
 
-Every command takes --help. Server commands take --url (env PLANEXE_URL,
+--version prints this package's version. Every command takes --help. Server commands take --url (env PLANEXE_URL,
 default https://mcp.planexe.org), --api-key-file (or env PLANEXE_API_KEY; --api-key
 works too but shows the key in the process list) and --timeout.
 `;
@@ -85,6 +86,10 @@ export function planexeClient(args: string[], env: CliEnv): Promise<number> {
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     env.output.out(HELP);
     return Promise.resolve(name === undefined ? ExitCode.ERROR : ExitCode.OK);
+  }
+  if (name === "--version" || name === "-v") {
+    env.output.out(`${VERSION}\n`);
+    return Promise.resolve(ExitCode.OK);
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) return Promise.reject(usageError("planexe-client", `unknown command "${name}"`));

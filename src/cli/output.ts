@@ -1,5 +1,4 @@
-import { redactText } from "../errors/redact.js";
-import { displayText } from "../errors/scrub.js";
+import { redact } from "../errors/redact.js";
 
 /** Where the CLI writes. Injectable so tests capture it; every line passes through secret redaction. */
 export interface Output {
@@ -38,7 +37,7 @@ export const CLEAR_LINE = "\r\x1b[2K";
 export function redactingOutput(output: Output, secrets: readonly string[]): Output {
   const clean = (text: string) => {
     const redraw = text.startsWith(CLEAR_LINE);
-    const body = displayText(redraw ? text.slice(CLEAR_LINE.length) : text, secrets);
+    const body = redact(redraw ? text.slice(CLEAR_LINE.length) : text, { secrets, controls: true });
     return redraw ? `${CLEAR_LINE}${body}` : body;
   };
   return {
@@ -69,5 +68,5 @@ export function processOutput(): Output {
 
 /** Redacts plan-id-shaped values and the given secrets from a message that came from elsewhere. */
 export function safeMessage(text: string, secrets: readonly (string | undefined)[]): string {
-  return redactText(text, secrets).replace(/\s+/g, " ").trim();
+  return redact(text, { secrets, planIds: true }).replace(/\s+/g, " ").trim();
 }

@@ -1,5 +1,5 @@
 import * as nodeModule from "node:module";
-import { rememberSecret } from "../errors/secrets.js";
+import { rememberSecret } from "../errors/redact.js";
 import { CliError, ExitCode } from "./exit-codes.js";
 import { type CliEnv, type Output, processOutput, redactingOutput } from "./output.js";
 
@@ -69,7 +69,7 @@ export function secretsOf(argv: string[], env: Record<string, string | undefined
     if (arg.startsWith("--api-key=")) found.push(arg.slice("--api-key=".length));
   });
   const secrets = found.filter((secret) => secret.length >= 4);
-  // So errors built anywhere in the SDK are scrubbed of them too.
+  // So errors built anywhere in the SDK are redacted of them too.
   for (const secret of secrets) rememberSecret(secret);
   return secrets;
 }

@@ -4,7 +4,6 @@ export { AuthError } from "./auth-error.js";
 export { ErrorCode } from "./codes.js";
 export { isPlanExeError, PlanExeError } from "./planexe-error.js";
 export { ProtocolError } from "./protocol-error.js";
-export { redactHeaders, redactText, redactUrl } from "./redact.js";
 export {
   InsufficientCreditsError,
   InvalidArgumentError,

@@ -1,5 +1,5 @@
 import type { ErrorCode } from "./codes.js";
-import { scrubText, scrubValue, visibleControls } from "./scrub.js";
+import { redact } from "./redact.js";
 
 const BRAND = Symbol.for("planexe-client.PlanExeError");
 
@@ -19,12 +19,12 @@ export interface PlanExeErrorContext {
 
 /**
  * The base of every error the SDK throws. Each has a literal `code`, the original
- * error as `cause`, and context. It is scrubbed whole when built: its `message`,
+ * error as `cause`, and context. It is redacted whole when built (`redact.ts`): its `message`,
  * `stack`, `details` and every error in its `cause` chain (a JSON-RPC error's
  * `data` included) show API keys, bearer tokens, URL user info and download tokens
  * as `***`, even when a server echoed them back; so does anything that prints it
  * (`String`, `JSON.stringify`, `util.inspect`, `console.error`). The cause is a
- * scrubbed copy: same prototype, so `instanceof` still holds.
+ * redacted copy: same prototype, so `instanceof` still holds.
  */
 export class PlanExeError extends Error {
   override name = "PlanExeError";
@@ -37,14 +37,14 @@ export class PlanExeError extends Error {
   constructor(code: ErrorCode, message: string, context: PlanExeErrorContext = {}) {
     // Messages carry server text and end up on terminals (console.error): controls are shown, not run.
     super(
-      visibleControls(scrubText(message)),
-      "cause" in context ? { cause: scrubValue(context.cause) } : undefined,
+      redact(message, { controls: true }),
+      "cause" in context ? { cause: redact(context.cause) } : undefined,
     );
     this.code = code;
     this.status = context.status;
     this.attempts = context.attempts;
     this.tool = context.tool;
-    this.details = scrubValue(context.details);
+    this.details = redact(context.details);
     Object.defineProperty(this, BRAND, { value: true, enumerable: false });
   }
 }

@@ -1,10 +1,35 @@
+// Where secrets are carried and how they are spelled, for `redact.ts` (the one redaction) and for
+// the transport's own header and query handling. Nothing here hides anything: `redact.ts` does.
+/** The headers PlanExe reads an API key from, in the order it reads them (`Authorization` wins). The one list. */
+export const KEY_HEADERS: readonly string[] = [
+  "authorization",
+  "x-api-key",
+  "api-key",
+  "api_key",
+  "x_api_key",
+];
+/** The headers that carry credentials: shown as `***`, never sent to another origin. The one list. */
+export const SECRET_HEADERS: readonly string[] = [...KEY_HEADERS, "cookie", "proxy-authorization"];
+/** The query parameters PlanExe reads an API key from, as it spells them. */
+export const KEY_QUERY_PARAMS: readonly string[] = ["X-API-Key", "api_key", "api-key"];
+/** Query parameters whose values are credentials (a signed download link's `token`, …). The one list. */
+export const SECRET_QUERY_PARAMS: readonly string[] = [
+  ...KEY_QUERY_PARAMS,
+  "token",
+  "access_token",
+  "apikey",
+  "key",
+  "signature",
+  "sig",
+];
+
 /**
  * The secrets this process was given (API keys, bearer tokens): every `PlanExeError`
- * is scrubbed of them, whoever built it. Module state on purpose: an error raised
+ * is redacted of them, whoever built it. Module state on purpose: an error raised
  * deep in a transport knows no key, yet must not carry one the server echoed back.
  * Bounded: the most recently used {@link MAX_SECRETS} are kept (a backend that makes
  * one client per user touches its key on every call), so memory and the cost of a
- * scrub stay flat however many keys a long-lived process sees.
+ * redaction stay flat however many keys a long-lived process sees.
  */
 const known = new Map<string, readonly string[]>();
 let cached: readonly string[] | undefined;

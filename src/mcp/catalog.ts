@@ -1,6 +1,6 @@
 import type { Tool, ToolAnnotations } from "@modelcontextprotocol/server";
 import { z } from "zod";
-import { displayText, scrubValue } from "../errors/scrub.js";
+import { redact } from "../errors/redact.js";
 import { contractAnnotations, TOOLS, type ToolName } from "../tools/schemas/registry.js";
 import { PLAN_WAIT_DESCRIPTION, PlanWaitInputSchema } from "./plan-wait.js";
 
@@ -25,7 +25,7 @@ const PREFER_PLAN_WAIT: Readonly<Record<string, string>> = {
 export function instructionsWith(planexe: string | undefined): string {
   if (planexe === undefined || planexe.trim() === "") return BUILTIN_INSTRUCTIONS;
   // PlanExe's text reaches the host: no secret in any spelling, no control character.
-  return `${displayText(planexe.trimEnd())}\n\n${LOCAL_GUIDANCE}`;
+  return `${redact(planexe.trimEnd(), { controls: true })}\n\n${LOCAL_GUIDANCE}`;
 }
 
 function jsonSchema(schema: z.ZodType): Tool["inputSchema"] {
@@ -105,11 +105,7 @@ export class ToolCatalog {
   /** Replaces the list by PlanExe's `planexe` (a tool of its own named `plan_wait` gives way to ours). */
   goLive(planexe: readonly Tool[]): void {
     // Names, descriptions and schemas are PlanExe's text shown to the host: cleaned as a result is.
-    const clean = scrubValue(planexe, {
-      controls: true,
-      secretsOnly: true,
-      maxDepth: 64,
-    }) as Tool[];
+    const clean = redact(planexe, { controls: true, keepLinks: true, maxDepth: 64 });
     const theirs = clean.filter((tool) => tool.name !== PLAN_WAIT).map(withHint);
     this.#list = listed([...theirs, PLAN_WAIT_TOOL]);
     this.#live = true;

@@ -1,5 +1,5 @@
 import type { ServerContext } from "@modelcontextprotocol/server";
-import { displayText } from "../errors/scrub.js";
+import { redact } from "../errors/redact.js";
 import { type Clock, sleep } from "../transport/clock.js";
 
 /** One `notifications/progress` payload (without the token). */
@@ -45,7 +45,7 @@ export function progressSender(
           method: "notifications/progress",
           params: {
             ...update,
-            message: displayText(update.message, secrets),
+            message: redact(update.message, { secrets, controls: true }),
             progressToken: token,
           },
         })

@@ -8,6 +8,7 @@ import { isToolName, TOOLS, type ToolParsedInput } from "../tools/schemas/regist
 import type { ServerToolList } from "../tools/server-tools.js";
 import { type Clock, sleep } from "../transport/clock.js";
 import type { OutageEpisode } from "../transport/episode.js";
+import { VERSION } from "../version.js";
 import { runWithBudget } from "./budget.js";
 import { instructionsWith, PLAN_WAIT, ToolCatalog } from "./catalog.js";
 import { errorResult } from "./error-result.js";
@@ -48,7 +49,7 @@ export interface LocalMcpServer {
   close(): Promise<void>;
 }
 
-const SERVER_INFO = { name: "planexe-client", version: "0.1.0" } as const;
+const SERVER_INFO = { name: "planexe-client", version: VERSION } as const;
 
 /** What the SDK hands a request handler besides the request. */
 type Extra = ServerContext;

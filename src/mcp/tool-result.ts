@@ -1,5 +1,5 @@
 import type { CallToolResult } from "@modelcontextprotocol/server";
-import { scrubValue } from "../errors/scrub.js";
+import { redact } from "../errors/redact.js";
 
 /** Results are deeper than errors: a plan list's plans' errors' details. */
 const MAX_RESULT_DEPTH = 32;
@@ -19,10 +19,10 @@ export function jsonResult(
 ): CallToolResult {
   // A plain JSON tree first: whatever the value was built from, the host gets only what JSON carries.
   const plain = JSON.parse(JSON.stringify(body) ?? "null") as unknown;
-  const clean = scrubValue(plain, {
+  const clean = redact(plain, {
     secrets,
     controls: true,
-    secretsOnly: true,
+    keepLinks: true,
     maxDepth: MAX_RESULT_DEPTH,
   }) as Record<string, unknown>;
   return {

@@ -1,4 +1,5 @@
-import { isPlanExeError, PlanNotFoundError, ProtocolError, redactUrl } from "../errors/index.js";
+import { isPlanExeError, PlanNotFoundError, ProtocolError } from "../errors/index.js";
+import { redactUrl } from "../errors/redact.js";
 import { isTerminalState, type PlanState } from "../protocol/index.js";
 import { abortReason } from "../transport/clock.js";
 import { type ResolvedConfig, withRetry } from "../transport/config.js";

@@ -1,5 +1,6 @@
 import { createParser, type EventSourceMessage, type ParseError } from "eventsource-parser";
-import { type PlanExeError, ProtocolError, redactText, TransportError } from "../errors/index.js";
+import { type PlanExeError, ProtocolError, TransportError } from "../errors/index.js";
+import { redact } from "../errors/redact.js";
 import { mimeEssence } from "../transport/classify.js";
 import { abortReason, type Clock } from "../transport/clock.js";
 import { parseRetryAfter } from "../transport/policy.js";
@@ -109,7 +110,7 @@ export async function connect(options: ConnectOptions): Promise<ConnectOutcome> 
     response: Response,
     opts: ConnectOptions,
     onBytes: () => void,
-    redact: string[],
+    hidden: string[],
   ): Promise<ConnectOutcome> {
     let verdict: MessageVerdict;
     let messages = 0;
@@ -131,7 +132,11 @@ export async function connect(options: ConnectOptions): Promise<ConnectOutcome> 
       onRetry: (ms) => opts.onRetryHint(ms),
       onError: (error: ParseError) => {
         if (error.type === "max-buffer-size-exceeded") verdict ??= tooLarge(opts.maxEventBytes);
-        else opts.onWarning({ code: "INVALID_FIELD", message: redactText(error.message) });
+        else
+          opts.onWarning({
+            code: "INVALID_FIELD",
+            message: redact(error.message, { planIds: true }),
+          });
       },
     });
     const feed = (text: string) => {
@@ -180,7 +185,7 @@ export async function connect(options: ConnectOptions): Promise<ConnectOutcome> 
         );
       if (bytes === 0)
         return retry("EMPTY_RESPONSE", "The stream was cut before sending anything", false, error);
-      return retry("NETWORK_ERROR", networkMessage(error, redact), messages > 0, error);
+      return retry("NETWORK_ERROR", networkMessage(error, hidden), messages > 0, error);
     } finally {
       controller.signal.removeEventListener("abort", cancelOnAbort);
       reader.cancel().catch(() => {});
@@ -204,7 +209,7 @@ function checkResponse(response: Response, now: number): ConnectOutcome | undefi
       kind: "fatal",
       error: new ProtocolError(
         "WRONG_CONTENT_TYPE",
-        `The progress stream answered with content type "${redactText(essence.slice(0, 60)) || "(none)"}", not ${EVENT_STREAM}`,
+        `The progress stream answered with content type "${redact(essence.slice(0, 60), { planIds: true }) || "(none)"}", not ${EVENT_STREAM}`,
         { status },
       ),
     };
@@ -251,5 +256,5 @@ function networkMessage(error: unknown, secrets: string[]): string {
   const detail = error instanceof Error ? error.message : String(error);
   const cause =
     error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : "";
-  return redactText(`Network error: ${detail}${cause}`, secrets).slice(0, 200);
+  return redact(`Network error: ${detail}${cause}`, { secrets, planIds: true }).slice(0, 200);
 }

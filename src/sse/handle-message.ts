@@ -1,5 +1,6 @@
 import type { EventSourceMessage } from "eventsource-parser";
-import { PlanNotFoundError, redactText } from "../errors/index.js";
+import { PlanNotFoundError } from "../errors/index.js";
+import { redact } from "../errors/redact.js";
 import type { ErrorEventData } from "../protocol/index.js";
 import type { MessageVerdict } from "./connect.js";
 import { createSnapshotDedupe } from "./dedupe.js";
@@ -52,7 +53,7 @@ export function createMessageHandler(options: {
 /** `PLAN_NOT_FOUND` ends the watch; the other codes reconnect (at once after `SSE_TIMEOUT`). */
 function serverError(data: ErrorEventData): MessageVerdict {
   const { code } = data;
-  const text = redactText(data.message);
+  const text = redact(data.message, { planIds: true });
   if (code === "PLAN_NOT_FOUND") {
     return { kind: "fatal", error: new PlanNotFoundError(text, { details: { code } }) };
   }

@@ -1,6 +1,5 @@
 import type { EventSourceMessage } from "eventsource-parser";
-import { redactText } from "../errors/index.js";
-import { mayHoldSecret, scrubValue } from "../errors/scrub.js";
+import { mayHoldSecret, redact } from "../errors/redact.js";
 import type { ErrorEventData, PlanState } from "../protocol/index.js";
 import { parseEventData } from "./event-data.js";
 import type {
@@ -32,7 +31,7 @@ export type Interpretation =
  * not, and never a reason to skip the event: a server that leaves one out must not
  * make a watcher miss its `complete`. Anything malformed becomes a warning (never thrown).
  * `suspect` is false when the reads the message came from hold no secret's mark
- * (see `createSecretSpotter`); otherwise its text is checked and its data scrubbed.
+ * (see `createSecretSpotter`); otherwise its text is checked and its data redacted.
  */
 export function interpretMessage(message: EventSourceMessage, suspect = true): Interpretation {
   const type = eventType(message.event);
@@ -75,8 +74,8 @@ export function interpretMessage(message: EventSourceMessage, suspect = true): I
   }
   // `type` always wins over a stray `type` field of the server's.
   data.type = type;
-  // A secret the server echoed is scrubbed; the check on the raw text keeps that off the hot path.
-  return (suspect && mayHoldSecret(message.data) ? scrubValue(data) : data) as ServerEvent;
+  // A secret the server echoed is redacted; the check on the raw text keeps that off the hot path.
+  return (suspect && mayHoldSecret(message.data) ? redact(data) : data) as ServerEvent;
 }
 
 /*
@@ -135,5 +134,5 @@ function warning(code: PlanWatchWarning["code"], message: string): Interpretatio
 }
 
 function clip(text: string): string {
-  return redactText(text.length > 40 ? `${text.slice(0, 40)}…` : text);
+  return redact(text.length > 40 ? `${text.slice(0, 40)}…` : text, { planIds: true });
 }

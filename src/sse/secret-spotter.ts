@@ -1,8 +1,8 @@
-import { mayHoldSecretPart, secretMarkLength } from "../errors/scrub.js";
+import { mayHoldSecretPart, secretMarkLength } from "../errors/redact.js";
 
 /**
  * Decides once per read, instead of once per event, whether the events a read
- * completes may hold a secret (and so need the per-event check and scrub). An event
+ * completes may hold a secret (and so need the per-event check and redaction). An event
  * is made of the text read since the last read that ended on a blank line (which
  * the parser has then dispatched all of), so: a read is suspect when its text holds a
  * secret's mark, or one split with the text before it (unless that ended on a blank

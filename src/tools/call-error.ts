@@ -5,9 +5,9 @@ import {
   isPlanExeError,
   type PlanExeError,
   ProtocolError,
-  redactText,
   TransportError,
 } from "../errors/index.js";
+import { redact, rememberSecret } from "../errors/redact.js";
 import { ContentTypeError, HttpStatusError, RpcError } from "./mcp-http.js";
 
 /** JSON-RPC code PlanExe answers on `/mcp` for a missing or invalid API key (HTTP 200). */
@@ -21,7 +21,8 @@ const HOST_GUARD = /Invalid (Host|Origin) header/;
  * `mcp-http.ts`): an `RpcError` (JSON-RPC errors), an `HttpStatusError` (HTTP
  * statuses the fetch gave up on), a `ContentTypeError` (a 2xx that is neither JSON
  * nor SSE), any other error (an envelope or result of the wrong shape), or an
- * already typed error. Messages carry no secrets.
+ * already typed error. Neither its message nor its `cause` carries a secret
+ * (`errors/redact.ts`).
  */
 export function callError(
   original: unknown,
@@ -29,20 +30,22 @@ export function callError(
   secrets: readonly (string | undefined)[] = [],
 ): PlanExeError {
   if (isPlanExeError(original)) return original;
-  const error = scrub(original, secrets);
+  // The typed error redacts its `cause` (the original, whatever echoed the key) of every remembered secret.
+  for (const secret of secrets) rememberSecret(secret);
+  const error = original;
   if (error instanceof RpcError) return fromMcpError(error, tool, secrets);
   if (error instanceof HttpStatusError) return fromHttpError(error, tool, secrets);
   if (error instanceof ContentTypeError) {
     return new ProtocolError(
       ErrorCode.WRONG_CONTENT_TYPE,
-      `${tool}: ${redactText(error.message, secrets)}`,
+      `${tool}: ${redact(error.message, { secrets, planIds: true })}`,
       { tool, cause: error },
     );
   }
   const message = error instanceof Error ? error.message : String(error);
   return new ProtocolError(
     ErrorCode.INVALID_RESPONSE,
-    `${tool}: the server's answer could not be used: ${redactText(message, secrets)}`,
+    `${tool}: the server's answer could not be used: ${redact(message, { secrets, planIds: true })}`,
     { tool, cause: error },
   );
 }
@@ -52,7 +55,7 @@ function fromMcpError(
   tool: string,
   secrets: readonly (string | undefined)[],
 ): PlanExeError {
-  const message = redactText(error.message, secrets);
+  const message = redact(error.message, { secrets, planIds: true });
   if (error.code === PLANEXE_AUTH_CODE) {
     return new AuthError(`${tool}: the server rejected the API key: ${message}`, {
       tool,
@@ -80,7 +83,7 @@ function fromHttpError(
   secrets: readonly (string | undefined)[],
 ): PlanExeError {
   const status = error.status;
-  const message = redactText(error.message, secrets);
+  const message = redact(error.message, { secrets, planIds: true });
   if ((status === 421 || status === 403) && HOST_GUARD.test(error.message)) {
     return new TransportError(
       ErrorCode.HOST_NOT_ALLOWED,
@@ -100,34 +103,4 @@ function fromHttpError(
     status,
     cause: error,
   });
-}
-
-/**
- * `error` with every secret in its message and stack shown as `***`, same class
- * (so `instanceof` still works): a server may echo the key in its error text, and a
- * logged error prints its `cause` chain.
- */
-function scrub(error: unknown, secrets: readonly (string | undefined)[]): unknown {
-  if (!(error instanceof Error)) return error;
-  const keys = secrets.filter((s): s is string => typeof s === "string" && s.length >= 4);
-  const leaks = (text: string | undefined) => keys.some((key) => text?.includes(key));
-  if (!leaks(error.message) && !leaks(error.stack)) return error;
-  const copy = Object.create(Object.getPrototypeOf(error) as object) as Error;
-  for (const key of Reflect.ownKeys(error)) {
-    const descriptor = Object.getOwnPropertyDescriptor(error, key);
-    if (descriptor) Object.defineProperty(copy, key, descriptor);
-  }
-  const hide = (text: string) => keys.reduce((out, key) => out.split(key).join("***"), text);
-  Object.defineProperty(copy, "message", {
-    value: hide(error.message),
-    configurable: true,
-    writable: true,
-  });
-  if (error.stack)
-    Object.defineProperty(copy, "stack", {
-      value: hide(error.stack),
-      configurable: true,
-      writable: true,
-    });
-  return copy;
 }

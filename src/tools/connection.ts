@@ -1,5 +1,5 @@
 import { abortReason } from "../transport/clock.js";
-import type { Logger } from "../transport/logger.js";
+import { type Logger, log } from "../transport/logger.js";
 import { raceSignal } from "../transport/signals.js";
 import { McpHttpClient, type McpHttpOptions } from "./mcp-http.js";
 
@@ -61,7 +61,7 @@ export class LazyConnection {
       throw closedError();
     }
     this.client = client;
-    logger?.debug?.("planexe-client: connected");
+    log(logger, { kind: "connected" });
     return client;
   }
 }

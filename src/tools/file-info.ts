@@ -1,4 +1,5 @@
-import { ErrorCode, redactText, ToolError } from "../errors/index.js";
+import { ErrorCode, ToolError } from "../errors/index.js";
+import { redact } from "../errors/redact.js";
 import { toolErrorFromResult } from "./result-error.js";
 import type { Artifact, PlanFileInfoAnswer, PlanFileInfoOutput } from "./schemas/plan-file-info.js";
 
@@ -8,7 +9,7 @@ import type { Artifact, PlanFileInfoAnswer, PlanFileInfoOutput } from "./schemas
  * false`) as a `ToolError` at once — `generation_failed` (a failed plan's report: it
  * will never be ready) and `content_unavailable` (PlanExe could not read the bytes:
  * its worker may be deploying; `download` waits that out) — keeping the server's
- * message, scrubbed, and its `reason` in `details`.
+ * message, redacted, and its `reason` in `details`.
  */
 export function fileInfoResult(
   answer: PlanFileInfoAnswer,
@@ -18,7 +19,7 @@ export function fileInfoResult(
   if (!("error" in answer) || typeof answer.error !== "object" || answer.error === null)
     return answer as PlanFileInfoOutput;
   const { code, message = "" } = answer.error as { code: string; message?: string };
-  const said = redactText(message, secrets);
+  const said = redact(message, { secrets, planIds: true });
   const details = { artifact, ...("reason" in answer && { reason: answer.reason }), code };
   const context = { tool: "plan_file_info", details };
   if (code === ErrorCode.GENERATION_FAILED)

@@ -1,5 +1,5 @@
 import type { CallToolResult } from "@modelcontextprotocol/server";
-import { rememberSecret } from "../errors/secrets.js";
+import { rememberSecret } from "../errors/redact.js";
 import type { Logger } from "../transport/logger.js";
 import { raceSignal } from "../transport/signals.js";
 import { callError } from "./call-error.js";
@@ -51,7 +51,7 @@ export async function callToolResult(
   args: Record<string, unknown>,
   signal?: AbortSignal,
 ): Promise<CallToolResult> {
-  // Keeps this client's key among the secrets every error is scrubbed of.
+  // Keeps this client's key among the secrets every error is redacted of.
   for (const secret of context.secrets) rememberSecret(secret);
   const combined = context.scope.enter(signal);
   // Only a call with a signal of its own is tagged; the others end with the connection, which `close()` closes.

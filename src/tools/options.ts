@@ -44,7 +44,7 @@ export interface PlanExeClientOptions {
   signal?: AbortSignal | undefined;
   /** The largest JSON answer read, in bytes; a larger one fails with `TransportError` `RESPONSE_TOO_LARGE` without being read past the cap. @default 16_777_216 (16 MiB) */
   maxResponseBytes?: number | undefined;
-  /** The name and version sent in MCP `initialize`. @default { name: "planexe-client", version: "0.1.0" } */
+  /** The name and version sent in MCP `initialize`. @default { name: "planexe-client", version: VERSION } */
   clientInfo?: { name: string; version: string } | undefined;
 }
 

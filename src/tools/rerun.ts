@@ -2,6 +2,7 @@ import { ErrorCode, isPlanExeError } from "../errors/index.js";
 import { type Clock, sleep } from "../transport/clock.js";
 import { decide, type Failure, failureKindOf } from "../transport/decide.js";
 import type { EpisodeControl } from "../transport/episode.js";
+import { log } from "../transport/logger.js";
 import type { ResolvedRetryOptions } from "../transport/policy.js";
 import { type InvokeContext, invokeTool } from "./invoke.js";
 import type { PlanResumeOutput, PlanRetryOutput } from "./schemas/plan-control.js";
@@ -114,9 +115,7 @@ export async function rerunPlan<N extends "plan_retry" | "plan_resume">(
           policy: context.retry,
         });
         if (decision.action === "give-up") throw error;
-        context.logger?.info?.(
-          `planexe-client: ${name} answer lost (attempt ${attempt}); sending it again`,
-        );
+        log(context.logger, { kind: "answer-lost", tool: name, attempt });
         // An episode wait happens in the transport, before the resend goes out.
         if (decision.waitOn === "own") await waitInScope(context, signal, decision.delayMs);
         continue;
@@ -124,7 +123,7 @@ export async function rerunPlan<N extends "plan_retry" | "plan_resume">(
       if (!ambiguous || !isPlanExeError(error) || error.code !== REFUSAL[name]) throw error;
       const status = await invokeTool(context, "plan_status", { plan_id: args.plan_id }, signal);
       if (!tookEffect(name, status, firstSentAt)) throw error;
-      context.logger?.info?.(`planexe-client: ${name} confirmed by plan_status (${status.state})`);
+      log(context.logger, { kind: "rerun-confirmed", tool: name, state: status.state });
       const confirmed: ConfirmedRerun = {
         confirmed_by_status: true,
         plan_id: status.plan_id,

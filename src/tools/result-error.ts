@@ -3,9 +3,9 @@ import {
   InsufficientCreditsError,
   InvalidArgumentError,
   PlanNotFoundError,
-  redactText,
   ToolError,
 } from "../errors/index.js";
+import { redact } from "../errors/redact.js";
 import { type ToolErrorPayload, ToolErrorPayloadSchema } from "./schemas/common.js";
 
 const KNOWN_CODES = new Set<string>(Object.values(ErrorCode));
@@ -62,7 +62,7 @@ const TEXT_ONLY: readonly { pattern: RegExp; code: ErrorCode }[] = [
   { pattern: /^Error executing tool /, code: ErrorCode.INTERNAL_ERROR },
 ];
 
-/** A refusal with no `{ error }` payload: the server's text kept (scrubbed), its code read from the text. */
+/** A refusal with no `{ error }` payload: the server's text kept (redacted), its code read from the text. */
 function textOnlyError(
   tool: string,
   text: string | undefined,
@@ -72,7 +72,7 @@ function textOnlyError(
     return new ToolError(ErrorCode.UNKNOWN_SERVER_ERROR, `${tool} failed without saying why`, {
       tool,
     });
-  const message = `${tool} failed: ${redactText(text, secrets)}`;
+  const message = `${tool} failed: ${redact(text, { secrets, planIds: true })}`;
   const code = TEXT_ONLY.find(({ pattern }) => pattern.test(text))?.code;
   if (code === undefined) return new ToolError(ErrorCode.UNKNOWN_SERVER_ERROR, message, { tool });
   const context = { tool, details: { textOnly: true } };
@@ -96,7 +96,7 @@ export function toolErrorFromResult(
   const payload = readToolErrorPayload(result);
   if (!payload) return textOnlyError(tool, firstText(result.content), secrets);
   const { code, message, details } = payload.error;
-  const text = `${tool} failed (${code}): ${redactText(message, secrets)}`;
+  const text = `${tool} failed (${code}): ${redact(message, { secrets, planIds: true })}`;
   const context = { tool, details };
   if (code === ErrorCode.PLAN_NOT_FOUND) return new PlanNotFoundError(text, context);
   if (code === ErrorCode.INSUFFICIENT_CREDITS) return new InsufficientCreditsError(text, context);

@@ -12,10 +12,10 @@ import { MAX_TIMER_MS } from "./duration.js";
 import { transportError } from "./failure.js";
 import type { FetchFunction } from "./fetch-function.js";
 import { readAll } from "./read-all.js";
+import { redactJsonError } from "./redact-body.js";
 import { fetchWithRedirects, isFinalError, type RedirectOptions } from "./redirect.js";
 import { type BodyLimit, releaseOnEnd } from "./release-on-end.js";
 import type { ReplayableRequest } from "./request.js";
-import { scrubJsonError } from "./scrub-body.js";
 import { raceSignal } from "./signals.js";
 import { statusDelivery, statusFailureKind } from "./statuses.js";
 
@@ -101,7 +101,7 @@ export async function runAttempt(
         tooLarge,
       });
       finish();
-      const clean = scrubJsonError(bytes, options.secrets);
+      const clean = redactJsonError(bytes, options.secrets);
       return { ok: true, response: new BufferedResponse(response, clean, clean === bytes) };
     }
     // Streamed: only the headers were timed; the caller's signal ends the body until the body ends.

@@ -1,6 +1,7 @@
 import { type Clock, systemClock } from "./clock.js";
 import { DEFAULT_HEALTHCHECK_PATH, type OutageEpisode } from "./episode.js";
 import type { FetchFunction } from "./fetch-function.js";
+import type { Logger } from "./logger.js";
 import {
   overrideRetryOptions,
   type ResolvedRetryOptions,
@@ -28,6 +29,8 @@ export interface ResolvedConfig {
   readonly episode: OutageEpisode | false | undefined;
   /** What an origin's shared episode probes, when this caller leases it. */
   readonly probe: ProbeConfig;
+  /** Where this caller's lines go (retries, and the outage episodes it shares); none by default. */
+  readonly logger: Logger | undefined;
 }
 
 /** Where a shared episode probes: `url` on its own origin, else `path` resolved against the origin. */
@@ -46,6 +49,7 @@ export interface ConfigOptions {
   probeUrl?: string | URL | undefined;
   healthcheckPath?: string | undefined;
   probeIntervalMs?: number | undefined;
+  logger?: Logger | undefined;
 }
 
 /** Resolves a caller's options, once: defaults filled in, nonsense rejected with a `TypeError`. */
@@ -60,6 +64,7 @@ export function resolveConfig(options: ConfigOptions): ResolvedConfig {
       path: options.healthcheckPath ?? DEFAULT_HEALTHCHECK_PATH,
       intervalMs: options.probeIntervalMs,
     },
+    logger: options.logger,
   } as ResolvedConfig;
 }
 

@@ -42,6 +42,7 @@ export function leaseOriginEpisode(origin: string, config: ResolvedConfig): Epis
   const probeUrl = probe.url?.origin === origin ? probe.url : new URL(probe.path, origin);
   const clock = config.clock === systemClock ? undefined : config.clock;
   const id = `${identity(clock)} ${identity(config.fetch)} ${probe.intervalMs ?? ""} ${probeUrl.href}`;
+  const logger = config.logger;
   let entry = entries.get(id);
   if (!entry) {
     const episode = createEpisodeControl({
@@ -57,12 +58,15 @@ export function leaseOriginEpisode(origin: string, config: ResolvedConfig): Epis
   }
   entry.users++;
   const held = entry;
+  // Each user's logger hears the episode while that user holds it, whoever built it first.
+  const removeLogger = logger ? held.episode.addLogger(logger) : undefined;
   let released = false;
   return {
     episode: held.episode,
     release() {
       if (released) return;
       released = true;
+      removeLogger?.();
       held.users--;
       if (held.users > 0 || entries.get(id) !== held) return;
       entries.delete(id);

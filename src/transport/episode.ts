@@ -1,6 +1,8 @@
+import { redactUrl } from "../errors/redact.js";
 import { abortReason, type Clock, sleep, systemClock, timeoutSignal } from "./clock.js";
 import { type Deferred, deferred } from "./deferred.js";
 import type { FetchFunction } from "./fetch-function.js";
+import { type Logger, log } from "./logger.js";
 import { isOnOrigin } from "./origin.js";
 import type { RetryOptions } from "./policy.js";
 import { createRateGates, type RateGates } from "./rate-gates.js";
@@ -27,6 +29,13 @@ export interface OutageEpisodeOptions {
   random?: () => number;
   /** The retry policy whose random source and first step the episode shares. */
   retry?: RetryOptions;
+  /**
+   * Gets one `info` line when the episode goes down (since when, which origin) and one
+   * when it is back (after how long), and a `debug` line per probe. Each user of a
+   * process-wide episode adds its own logger while it holds the episode; a logger
+   * given twice gets each line once. @default none
+   */
+  logger?: Logger;
   /** Told when the episode goes down or back up. */
   onStateChange?: (state: OutageState, info: { probes: number; downForMs: number }) => void;
 }
@@ -83,6 +92,8 @@ export interface EpisodeControl extends OutageEpisode {
   readonly heldUntil: number;
   /** The 429 gates of this origin, one per API key. */
   readonly rateGates: RateGates;
+  /** Adds a logger for the episode's lines until the returned function is called. */
+  addLogger(logger: Logger): () => void;
 }
 
 const controls = new WeakSet<object>();
@@ -133,6 +144,13 @@ export function createEpisodeControl(options: OutageEpisodeOptions = {}): Episod
   const rateGates = createRateGates(clock);
   let lastUpAt = Number.NEGATIVE_INFINITY;
   let flaps = 0;
+  // Counted per logger, so two users handing in the same `console` get each line once.
+  const loggers = new Map<Logger, number>();
+  if (options.logger) loggers.set(options.logger, 1);
+  let probesAtDown = 0;
+  const tell = (event: Parameters<typeof log>[1]) => {
+    for (const logger of loggers.keys()) log(logger, event);
+  };
 
   // A server that fails again right after a probe said "up" (a health check that
   // passes while the API does not) must not get every waiter back at probe speed:
@@ -146,7 +164,24 @@ export function createEpisodeControl(options: OutageEpisodeOptions = {}): Episod
   const setState = (next: OutageState) => {
     if (state === next) return;
     state = next;
-    options.onStateChange?.(next, { probes, downForMs: clock.now() - downSince });
+    const downForMs = clock.now() - downSince;
+    if (next === "down") {
+      probesAtDown = probes;
+      tell({
+        kind: "down",
+        origin: origin ?? "the server",
+        since: downSince,
+        probeUrl: probeUrl && redactUrl(probeUrl),
+        everyMs: interval,
+      });
+    } else if (!closed)
+      tell({
+        kind: "back",
+        origin: origin ?? "the server",
+        downForMs,
+        probes: probes - probesAtDown,
+      });
+    options.onStateChange?.(next, { probes, downForMs });
   };
 
   const markUp = () => {
@@ -179,6 +214,7 @@ export function createEpisodeControl(options: OutageEpisodeOptions = {}): Episod
     const started = clock.now();
     const timeout = timeoutSignal(probeTimeout, { clock });
     let answered = false;
+    let outcome = "got no answer";
     try {
       const response = await raceSignal(
         inner(probeUrl.toString(), {
@@ -192,13 +228,16 @@ export function createEpisodeControl(options: OutageEpisodeOptions = {}): Episod
       response.body?.cancel().catch(() => {});
       // Anything but an edge's outage answer means the server itself is answering.
       answered = isServerAnswer(response.status);
-    } catch {
+      outcome = `answered HTTP ${response.status}`;
+    } catch (error) {
       answered = false;
+      outcome = `got no answer (${error instanceof Error ? error.name : "error"})`;
     } finally {
       timeout.dispose();
       probing = false;
     }
     if (state !== "down" || closed) return;
+    tell({ kind: "probe", origin: origin ?? "the server", probe: probes - probesAtDown, outcome });
     if (answered) markUp();
     else schedule(Math.max(0, started + interval - clock.now()));
   };
@@ -226,6 +265,17 @@ export function createEpisodeControl(options: OutageEpisodeOptions = {}): Episod
       return heldUntil;
     },
     rateGates,
+    addLogger(logger) {
+      loggers.set(logger, (loggers.get(logger) ?? 0) + 1);
+      let removed = false;
+      return () => {
+        if (removed) return;
+        removed = true;
+        const left = (loggers.get(logger) ?? 1) - 1;
+        if (left > 0) loggers.set(logger, left);
+        else loggers.delete(logger);
+      };
+    },
     covers(url) {
       return origin === undefined || isOnOrigin(url, origin);
     },

@@ -1,4 +1,4 @@
-import { redactText, redactUrl } from "../errors/redact.js";
+import { redact, redactUrl } from "../errors/redact.js";
 import { TransportError, type TransportErrorCode } from "../errors/transport-error.js";
 import type { TransientFailure } from "./classify.js";
 import { failureCode } from "./decide.js";
@@ -34,10 +34,10 @@ export function transportError(
   request: RequestContext,
   context: { cause?: unknown; status?: number | undefined; attempts?: number; details?: unknown },
 ): TransportError {
-  const message = redactText(
-    `${request.method} ${redactUrl(request.url)}: ${text}`,
-    request.secrets,
-  );
+  const message = redact(`${request.method} ${redactUrl(request.url)}: ${text}`, {
+    secrets: request.secrets,
+    planIds: true,
+  });
   return new TransportError(code, message, context);
 }
 

@@ -1,5 +1,6 @@
 import { ErrorCode } from "../errors/codes.js";
-import { redactUrl, SECRET_HEADERS } from "../errors/redact.js";
+import { redactUrl } from "../errors/redact.js";
+import { SECRET_HEADERS } from "../errors/secrets.js";
 import { type RequestContext, transportError } from "./failure.js";
 import type { FetchFunction } from "./fetch-function.js";
 import { attemptInit, type ReplayableRequest } from "./request.js";

@@ -1,4 +1,4 @@
-import { rememberSecret } from "../errors/secrets.js";
+import { rememberSecret } from "../errors/redact.js";
 import { BufferedResponse } from "./buffered-response.js";
 import { isJsonType } from "./classify.js";
 import type { Clock } from "./clock.js";
@@ -29,7 +29,7 @@ export interface ResilientFetchOptions {
   signal?: AbortSignal;
   /** Told before each wait; every field is safe to log. */
   onRetry?: (info: RetryInfo) => void;
-  /** Gets one redacted line per retry. @default none */
+  /** Gets one redacted line per retry, and the outage episode's down / probe / back lines (see `Logger`). @default none */
   logger?: Logger;
   /** More strings to show as `***` in errors and logs (the request's `X-API-Key` and `Authorization` always are). @default [] */
   secrets?: readonly (string | undefined)[];
@@ -132,7 +132,7 @@ export function resilientFetchFrom(
     );
   const annotations = createToolAnnotationsRegistry();
   const secrets = (options.secrets ?? []).filter((s): s is string => typeof s === "string");
-  // Errors the SDK builds anywhere in the process are scrubbed of them too.
+  // Errors the SDK builds anywhere in the process are redacted of them too.
   for (const secret of secrets) rememberSecret(secret);
   const send = (request: ReplayableRequest) =>
     sendWithRetry(request, {
@@ -147,7 +147,7 @@ export function resilientFetchFrom(
       maxResponseBytes,
       followCrossOriginRedirects: options.followCrossOriginRedirects ?? false,
       onRetry: options.onRetry,
-      logger: options.logger,
+      logger: config.logger,
     });
   const handle = options.sessionRecovery === false ? send : createSessionKeeper(send);
   const widened = new WeakSet<AbortSignal>();
@@ -168,7 +168,7 @@ export function resilientFetchFrom(
     try {
       const response = await handle({ ...request, signal: linked.signal });
       // A streamed body stays tied to the client's signal until it ends; anything else is done with it.
-      // Read whole already (a JSON answer, a scrubbed error body), or nothing to read.
+      // Read whole already (a JSON answer, a redacted error body), or nothing to read.
       if (
         response instanceof BufferedResponse ||
         isJsonType(response.headers.get("content-type")) ||

@@ -1,5 +1,5 @@
 import { ErrorCode } from "../errors/codes.js";
-import { redactText, redactUrl } from "../errors/redact.js";
+import { redactUrl } from "../errors/redact.js";
 import type { TransportError } from "../errors/transport-error.js";
 import { runAttempt } from "./attempt.js";
 import type { TransientFailure } from "./classify.js";
@@ -8,13 +8,13 @@ import { decide, type Failure, isOutage } from "./decide.js";
 import type { EpisodeControl } from "./episode.js";
 import { describeFailure, givingUp, type RequestContext } from "./failure.js";
 import type { FetchFunction } from "./fetch-function.js";
-import type { Logger } from "./logger.js";
+import { type Logger, log } from "./logger.js";
 import { parseRetryAfter, type ResolvedRetryOptions } from "./policy.js";
 import { rateLimitIdentity } from "./rate-identity.js";
+import { redactErrorBody } from "./redact-body.js";
 import type { ReplayableRequest } from "./request.js";
 import { requestSecrets } from "./request-secrets.js";
 import { isResendable, type ResendableHook } from "./resend.js";
-import { scrubErrorBody } from "./scrub-body.js";
 import type { ToolAnnotationsRegistry } from "./tool-annotations.js";
 
 /** What `onRetry` is told before each wait. Every field is safe to log. */
@@ -57,7 +57,7 @@ export interface RetryLoopContext {
  * request that may have reached the server is sent again only when it is safe to
  * repeat (for a `tools/call` of a tool never listed, the fetch asks `tools/list`
  * first). Any other answer (2xx, 4xx, …) is returned as is, with the request's
- * secrets scrubbed from an error body.
+ * secrets redacted from an error body.
  */
 export async function sendWithRetry(
   request: ReplayableRequest,
@@ -131,7 +131,7 @@ export async function sendWithRetry(
           if (shared?.rateGates.active) shared.rateGates.open(identity());
           const answer = ctx.annotations.learn(request, outcome.response);
           if (answer.ok) return answer;
-          return await scrubErrorBody(answer, context.secrets, clock, retry.attemptTimeoutMs);
+          return await redactErrorBody(answer, context.secrets, clock, retry.attemptTimeoutMs);
         }
         last = outcome.failure;
         const now = clock.now();
@@ -191,11 +191,17 @@ export async function sendWithRetry(
         sharedWait: decision.waitOn === "episode",
       };
       ctx.onRetry?.(info);
-      ctx.logger?.warn?.(
-        redactText(
-          `planexe-client: ${request.method} ${info.url} failed (${describeFailure(last)}), attempt ${attempts}; retrying in ~${decision.delayMs} ms`,
-          context.secrets,
-        ),
+      log(
+        ctx.logger,
+        {
+          kind: "retry",
+          method: request.method,
+          url: info.url,
+          failure: describeFailure(last),
+          attempt: attempts,
+          delayMs: decision.delayMs,
+        },
+        context.secrets,
       );
       if (decision.waitOn === "own")
         await sleep(decision.delayMs, { clock, signal: untilDeadline() }).catch((e) =>

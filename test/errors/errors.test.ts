@@ -4,11 +4,9 @@ import {
   isPlanExeError,
   PlanExeError,
   PlanNotFoundError,
-  redactHeaders,
-  redactText,
-  redactUrl,
   TransportError,
 } from "../../src/errors/index.js";
+import { redact, redactHeaders, redactUrl } from "../../src/errors/redact.js";
 
 const PLAN = "3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b";
 
@@ -59,7 +57,9 @@ describe("redaction", () => {
   });
 
   it("hides given secrets and plan ids in free text", () => {
-    expect(redactText(`key pex_secret123 for ${PLAN}`, ["pex_secret123"])).toBe("key *** for ***");
+    expect(
+      redact(`key pex_secret123 for ${PLAN}`, { secrets: ["pex_secret123"], planIds: true }),
+    ).toBe("key *** for ***");
   });
 
   it("hides secret headers", () => {

@@ -10,8 +10,8 @@ import {
   ToolError,
   TransportError,
 } from "../../src/errors/index.js";
-import { scrubValue } from "../../src/errors/scrub.js";
-import { knownSecretForms, rememberSecret } from "../../src/errors/secrets.js";
+import { redact, rememberSecret } from "../../src/errors/redact.js";
+import { knownSecretForms } from "../../src/errors/secrets.js";
 import { durationMs, MAX_TIMER_MS } from "../../src/transport/duration.js";
 import { parseRetryAfter } from "../../src/transport/policy.js";
 import {
@@ -175,7 +175,7 @@ describe("no secret in anything a user can print", () => {
 });
 
 describe("every spelling of a key, for any header-safe key", () => {
-  it("scrubValue hides each spelling a server may echo, in values and keys, and shows controls with `controls`", () => {
+  it("redact hides each spelling a server may echo, in values and keys, and shows controls with `controls`", () => {
     fc.assert(
       fc.property(headerKey, (key) => {
         const spellings = keySpellings(key);
@@ -183,7 +183,7 @@ describe("every spelling of a key, for any header-safe key", () => {
           text: spellings.map((form) => `[${form}]`).join(" "),
           [`${spellings[1]}`]: "\u001b[2J\u009b",
         };
-        const clean = scrubValue(value, { secrets: [key], controls: true, secretsOnly: true });
+        const clean = redact(value, { secrets: [key], controls: true, keepLinks: true });
         const text = JSON.stringify(clean);
         for (const form of spellings) expect(text.includes(form), form).toBe(false);
         // biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
@@ -75,36 +75,73 @@ describe("what a user installs", () => {
 
 describe("the root entry", () => {
   it("bundles for the browser without any node: built-in", async () => {
-    const result = await build({
-      entryPoints: [join(root, "dist", "index.js")],
-      bundle: true,
-      platform: "browser",
-      format: "esm",
-      write: false,
-      logLevel: "silent",
-      metafile: true,
-    });
+    const result = await bundleRoot();
     const inputs = Object.keys(result.metafile.inputs);
     expect(inputs.filter((input) => input.startsWith("node:"))).toEqual([]);
     expect(result.errors).toEqual([]);
   });
 
   it("loads from CommonJS and ESM alike", () => {
-    const esm = execFileSync(
-      process.execPath,
-      [
-        "--input-type=module",
-        "-e",
-        "import * as m from 'planexe-client'; console.log(typeof m.isPlanExeError)",
-      ],
-      { cwd: root, encoding: "utf8" },
-    );
-    const cjs = execFileSync(
-      process.execPath,
-      ["-e", "console.log(typeof require('planexe-client').isPlanExeError)"],
-      { cwd: root, encoding: "utf8" },
-    );
-    expect(esm.trim()).toBe("function");
-    expect(cjs.trim()).toBe("function");
+    expect(fromEsm("typeof m.isPlanExeError")).toBe("function");
+    expect(fromCjs("typeof m.isPlanExeError")).toBe("function");
   });
 });
+
+describe("VERSION", () => {
+  const { version, description } = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
+    version: string;
+    description: string;
+  };
+
+  it("is package.json's version from ESM, CommonJS and `planexe-client --version`", () => {
+    const cli = execFileSync(
+      process.execPath,
+      [join(root, "dist", "cli", "main.js"), "--version"],
+      {
+        encoding: "utf8",
+      },
+    );
+    expect([fromEsm("m.VERSION"), fromCjs("m.VERSION"), cli.trim()]).toEqual([
+      version,
+      version,
+      version,
+    ]);
+  });
+
+  it("is inlined: the root entry bundled for a page carries the version, not the package.json", async () => {
+    const result = await bundleRoot();
+    const text = result.outputFiles.map((file) => file.text).join("\n");
+    expect(text).toContain(JSON.stringify(version));
+    expect(text).not.toContain(description);
+    const inputs = Object.keys(result.metafile.inputs);
+    expect(inputs.filter((input) => input.endsWith("package.json"))).toEqual([]);
+  });
+});
+
+/** The root entry bundled for a page, as a user's bundler would. */
+function bundleRoot() {
+  return build({
+    entryPoints: [join(root, "dist", "index.js")],
+    bundle: true,
+    platform: "browser",
+    format: "esm",
+    write: false,
+    logLevel: "silent",
+    metafile: true,
+  });
+}
+
+/** What `expression` (over the root entry as `m`) prints in a new ESM process. */
+function fromEsm(expression: string): string {
+  const code = `import * as m from 'planexe-client'; console.log(${expression})`;
+  return node(["--input-type=module", "-e", code]);
+}
+
+/** The same from CommonJS (`require`). */
+function fromCjs(expression: string): string {
+  return node(["-e", `const m = require('planexe-client'); console.log(${expression})`]);
+}
+
+function node(args: string[]): string {
+  return execFileSync(process.execPath, args, { cwd: root, encoding: "utf8" }).trim();
+}

@@ -1,8 +1,7 @@
 import { createParser } from "eventsource-parser";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { mayHoldSecret } from "../../src/errors/scrub.js";
-import { rememberSecret } from "../../src/errors/secrets.js";
+import { mayHoldSecret, rememberSecret } from "../../src/errors/redact.js";
 import { createSecretSpotter } from "../../src/sse/secret-spotter.js";
 import { watchPlan } from "../../src/sse/watch-plan.js";
 import { sseResponse } from "./helpers.js";

@@ -1,4 +1,4 @@
-import { rememberSecret } from "../../errors/secrets.js";
+import { rememberSecret } from "../../errors/redact.js";
 import { CliError, usageError } from "../exit-codes.js";
 import { durationFlag } from "./duration.js";
 import { readFileHead } from "./file-head.js";

@@ -1,4 +1,4 @@
-import { hideSecrets, scrubText } from "../errors/scrub.js";
+import { redact } from "../errors/redact.js";
 import { BufferedResponse } from "./buffered-response.js";
 import { type Clock, timeoutSignal } from "./clock.js";
 import { forEachChunk } from "./each-chunk.js";
@@ -13,7 +13,7 @@ const MAX_ERROR_BODY_BYTES = 1_048_576;
  * them. The body is read within `timeoutMs` and at most 1 MiB of it is kept; a body
  * that fails to arrive is handed on empty. Any other response is returned as is.
  */
-export async function scrubErrorBody(
+export async function redactErrorBody(
   response: Response,
   secrets: readonly string[],
   clock: Clock,
@@ -41,8 +41,8 @@ export async function scrubErrorBody(
   }
   const decoder = new TextDecoder();
   const text = chunks.map((chunk) => decoder.decode(chunk, { stream: true })).join("");
-  // The one redaction: these secrets and the process's, in every form, pex_ keys, tokens, user info.
-  const clean = scrubText((text + decoder.decode()).slice(0, MAX_ERROR_BODY_BYTES), secrets);
+  // These secrets and the process's, in every form, pex_ keys, tokens, user info.
+  const clean = redact((text + decoder.decode()).slice(0, MAX_ERROR_BODY_BYTES), { secrets });
   return new BufferedResponse(response, new TextEncoder().encode(clean), false);
 }
 
@@ -55,14 +55,14 @@ const JSON_RPC_ERROR = /"error"\s*:\s*\{/;
  * on HTTP 200): the MCP SDK builds its `McpError` message from it. Any other answer is
  * handed back untouched, without a copy.
  */
-export function scrubJsonError(
+export function redactJsonError(
   bytes: Uint8Array<ArrayBuffer>,
   secrets: readonly string[],
 ): Uint8Array<ArrayBuffer> {
   if (secrets.length === 0) return bytes;
   const text = new TextDecoder().decode(bytes);
   if (!JSON_RPC_ERROR.test(text)) return bytes;
-  // Only the request's own secrets: a result's other fields (a signed URL) stay as sent.
-  const clean = hideSecrets(text, secrets);
+  // The secrets alone: a result's other fields (a signed URL) stay as sent.
+  const clean = redact(text, { secrets, keepLinks: true });
   return clean === text ? bytes : new TextEncoder().encode(clean);
 }
