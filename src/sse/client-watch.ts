@@ -7,7 +7,6 @@ import type { OutageEpisode } from "../transport/episode.js";
 import type { FetchFunction } from "../transport/fetch-function.js";
 import { unfetchableReason } from "../transport/origin.js";
 import type { RetryOptions } from "../transport/policy.js";
-import { createSnapshotDedupe } from "./dedupe.js";
 import { createPlanWatch, type PlanWatch, type PlanWatchSink } from "./event-queue.js";
 import type {
   PlanClientWatchEvent,
@@ -16,6 +15,7 @@ import type {
   PlanWatchWarning,
 } from "./events.js";
 import { followStream } from "./follow-stream.js";
+import { createSnapshotDedupe } from "./messages.js";
 import { completeFrom, pollPlan, type StatusLike, statusEventFrom } from "./poll-plan.js";
 import { type WatchPlanOptions, watchPlan } from "./watch-plan.js";
 

@@ -4,10 +4,10 @@ import { clampRetryHint, decide, isOutage, isRefusal } from "../transport/decide
 import type { EpisodeControl } from "../transport/episode.js";
 import type { FetchFunction } from "../transport/fetch-function.js";
 import type { ResolvedRetryOptions } from "../transport/policy.js";
-import { connect } from "./connect.js";
+import { connect } from "./connection.js";
 import type { PlanWatchSink } from "./event-queue.js";
 import type { PlanWatchEnd, PlanWatchWarning } from "./events.js";
-import { createMessageHandler } from "./handle-message.js";
+import { createMessageHandler } from "./messages.js";
 import { type RetryOutcome, refusalCause, streamFailure } from "./stream-failure.js";
 
 /** Everything the connection loop needs, resolved. */
