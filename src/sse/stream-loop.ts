@@ -1,3 +1,10 @@
+/**
+ * The watch over one stream URL, connection after connection. Owns: opening each
+ * connection (`connection.ts`) with the last event id, handing its messages to one
+ * handler for the whole watch (`messages.ts`, so dedupe spans reconnects), and, when a
+ * connection ends without `complete`, asking the one retry policy (`decide`) whether
+ * and when to connect again, waiting on the shared outage episode while it is down.
+ */
 import { type PlanExeError, TransportError } from "../errors/index.js";
 import { abortReason, type Clock, sleep, timeoutSignal } from "../transport/clock.js";
 import { clampRetryHint, decide, isOutage, isRefusal } from "../transport/decide.js";
