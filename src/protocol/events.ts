@@ -19,7 +19,6 @@ export const StatusEventDataSchema = z.looseObject({
   progress_percentage: z.number(),
   elapsed_sec: z.number(),
 });
-type StatusEventData = z.infer<typeof StatusEventDataSchema>;
 
 /** `data` of `event: complete`: the final snapshot, with `error` when the plan failed. */
 export const CompleteEventDataSchema = z.looseObject({
@@ -29,11 +28,9 @@ export const CompleteEventDataSchema = z.looseObject({
   elapsed_sec: z.number(),
   error: z.looseObject({ code: z.string(), message: z.string() }).optional(),
 });
-type CompleteEventData = z.infer<typeof CompleteEventDataSchema>;
 
 /** `data` of `event: heartbeat`, sent after 20 s without a status. */
 const HeartbeatEventDataSchema = z.looseObject({ timestamp: z.string() });
-type HeartbeatEventData = z.infer<typeof HeartbeatEventDataSchema>;
 
 /** `data` of `event: error` (`PLAN_NOT_FOUND`, `SSE_TIMEOUT`); the stream closes after it. */
 const ErrorEventDataSchema = z.looseObject({ code: z.string(), message: z.string() });

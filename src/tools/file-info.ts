@@ -1,6 +1,6 @@
 import { ErrorCode, redactText, ToolError } from "../errors/index.js";
-import type { Artifact, PlanFileInfoAnswer, PlanFileInfoOutput } from "./schemas/plan-file-info.js";
 import { toolErrorFromResult } from "./result-error.js";
+import type { Artifact, PlanFileInfoAnswer, PlanFileInfoOutput } from "./schemas/plan-file-info.js";
 
 /**
  * What `getFileInfo` resolves with, from any `plan_file_info` answer: ready or not

@@ -7,8 +7,8 @@ import type { CallScope } from "./call-scope.js";
 import type { CallSignals } from "./call-signals.js";
 import { type LazyConnection, NO_SDK_TIMEOUT } from "./connection.js";
 import { parseToolOutput } from "./parse-output.js";
-import { TOOLS, type ToolName, type ToolOutput, type ToolParsedInput } from "./schemas/registry.js";
 import { toolErrorFromResult } from "./result-error.js";
+import { TOOLS, type ToolName, type ToolOutput, type ToolParsedInput } from "./schemas/registry.js";
 
 /** What one tool call needs from its client. */
 export interface InvokeContext {

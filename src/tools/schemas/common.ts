@@ -10,7 +10,6 @@ export const PlanIdSchema = z
 
 /** The model profiles PlanExe accepts when creating, retrying or resuming a plan. */
 const ModelProfileSchema = z.enum(["baseline", "premium", "frontier", "custom"]);
-type ModelProfile = z.infer<typeof ModelProfileSchema>;
 
 /** An input that a caller leaves out gets the server's default (`baseline`). */
 export const ModelProfileInputSchema = ModelProfileSchema.default("baseline");
@@ -33,4 +32,3 @@ export type ToolErrorPayload = z.infer<typeof ToolErrorPayloadSchema>;
 
 /** Input of the tools that take nothing (`example_prompts`, `example_plans`, `model_profiles`). */
 export const EmptyInputSchema = z.object({});
-type EmptyInput = z.input<typeof EmptyInputSchema>;

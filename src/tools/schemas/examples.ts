@@ -13,7 +13,6 @@ const ExamplePlanSchema = z.looseObject({
   report_url: z.string(),
   zip_url: z.string(),
 });
-type ExamplePlan = z.infer<typeof ExamplePlanSchema>;
 
 /** Output of `example_plans` (free, no key needed). */
 export const ExamplePlansOutputSchema = z.looseObject({

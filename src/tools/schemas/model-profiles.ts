@@ -7,7 +7,6 @@ const ProfileModelSchema = z.looseObject({
   model: z.string().optional(),
   priority: z.number().optional(),
 });
-type ProfileModel = z.infer<typeof ProfileModelSchema>;
 
 /** One model profile (`baseline`, `premium`, …). */
 const ModelProfileInfoSchema = z.looseObject({
@@ -17,7 +16,6 @@ const ModelProfileInfoSchema = z.looseObject({
   model_count: z.number().int().nonnegative(),
   models: z.array(ProfileModelSchema),
 });
-type ModelProfileInfo = z.infer<typeof ModelProfileInfoSchema>;
 
 /** Output of `model_profiles` (free, no key needed). */
 export const ModelProfilesOutputSchema = z.looseObject({

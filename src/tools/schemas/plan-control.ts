@@ -8,7 +8,6 @@ import {
 
 /** Input of `plan_stop`. */
 export const PlanStopInputSchema = z.object({ plan_id: PlanIdSchema });
-type PlanStopInput = z.input<typeof PlanStopInputSchema>;
 
 /** Output of `plan_stop`. Idempotent: `stop_requested` is false when the plan was already terminal. */
 export const PlanStopOutputSchema = z.looseObject({

@@ -18,7 +18,6 @@ const FileNotReadySchema = z.looseObject({
   ready: z.literal(false),
   reason: z.string(),
 });
-type FileNotReady = z.infer<typeof FileNotReadySchema>;
 
 /**
  * `plan_file_info` once the artifact exists (PlanExe sends no `ready` key then).
@@ -51,7 +50,6 @@ const FileFailureSchema = z.looseObject({
   reason: z.string().optional(),
   error: z.looseObject({ code: z.string(), message: z.string().optional() }),
 });
-type FileFailure = z.infer<typeof FileFailureSchema>;
 
 /** Every `plan_file_info` result PlanExe sends: a failure first (it may carry `ready: false` too), then not ready, then ready. */
 export const PlanFileInfoAnswerSchema = z.union([

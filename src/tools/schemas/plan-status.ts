@@ -3,7 +3,6 @@ import { PlanIdSchema, PlanStateSchema, TimestampSchema } from "./common.js";
 
 /** Input of `plan_status`. */
 export const PlanStatusInputSchema = z.object({ plan_id: PlanIdSchema });
-type PlanStatusInput = z.input<typeof PlanStatusInputSchema>;
 
 /** Why a plan failed (`plan_status.error`, only when `state` is `failed`). */
 const PlanFailureSchema = z.looseObject({
@@ -14,7 +13,6 @@ const PlanFailureSchema = z.looseObject({
   /** True when `plan_resume` may work. */
   recoverable: z.boolean().optional(),
 });
-type PlanFailure = z.infer<typeof PlanFailureSchema>;
 
 /**
  * Output of `plan_status`. PlanExe sends every key, and `steps_*`, `current_step`,

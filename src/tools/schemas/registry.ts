@@ -210,8 +210,6 @@ export const TOOLS = {
 
 /** The name of a PlanExe tool. */
 export type ToolName = keyof typeof TOOLS;
-/** The arguments a caller passes to `name` (defaults optional). */
-type ToolInput<N extends ToolName> = z.input<(typeof TOOLS)[N]["input"]>;
 /** The arguments after defaults are applied (what a server receives). */
 export type ToolParsedInput<N extends ToolName> = z.output<(typeof TOOLS)[N]["input"]>;
 /** The validated `structuredContent` of a successful call of `name`. */
