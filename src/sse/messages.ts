@@ -20,6 +20,13 @@ import type {
   ReconnectCode,
 } from "./events.js";
 
+/** The watch's one message handler: it outlives each connection, so dedupe and the last event id span reconnects. */
+export interface MessageHandler {
+  readonly lastEventId: string | undefined;
+  /** `suspect`: the reads it came from may hold a secret (see `createSecretSpotter`). */
+  handle(message: EventSourceMessage, suspect: boolean): MessageVerdict;
+}
+
 /**
  * Turns each SSE message into what the watcher does: deliver (each distinct status
  * once), finish on `complete`, fail on `PLAN_NOT_FOUND`, reconnect on the other
@@ -31,11 +38,7 @@ export function createMessageHandler(options: {
   lastEventId: string | undefined;
   deliver: (event: PlanWatchEvent, lastEventId: string | undefined) => void;
   warn: (warning: PlanWatchWarning) => void;
-}): {
-  readonly lastEventId: string | undefined;
-  /** `suspect`: the reads it came from may hold a secret (see `createSecretSpotter`). */
-  handle(message: EventSourceMessage, suspect: boolean): MessageVerdict;
-} {
+}): MessageHandler {
   let lastEventId = options.lastEventId;
   const dedupe = createSnapshotDedupe();
   return {
