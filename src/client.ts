@@ -1,4 +1,4 @@
-import type { CallToolResult } from "@modelcontextprotocol/client";
+import type { CallToolResult } from "@modelcontextprotocol/server";
 import { scrubValue } from "./errors/scrub.js";
 import { rememberSecret } from "./errors/secrets.js";
 import {
@@ -95,8 +95,8 @@ export function serverSession(client: PlanExeClient): ServerSession {
 
 /**
  * A typed PlanExe client that survives server deploys. Each method calls one PlanExe
- * tool over the official MCP SDK (`Client` + `StreamableHTTPClientTransport` on
- * `{baseUrl}/mcp`), whose every request goes through the SDK's one retry policy:
+ * tool over MCP's Streamable HTTP on `{baseUrl}/mcp` (a small client of its own,
+ * `tools/mcp-http.ts`, not the MCP SDK's), whose every request goes through the SDK's one retry policy:
  * during a restart window calls wait on one shared health probe and resume when the
  * server is back; only calls that are safe to repeat are sent again. Inputs and
  * outputs are checked against the PlanExe contract; failures are typed errors

@@ -1,10 +1,4 @@
 import {
-  ProtocolError as McpProtocolError,
-  SdkError,
-  SdkErrorCode,
-  SdkHttpError,
-} from "@modelcontextprotocol/client";
-import {
   AuthError,
   ErrorCode,
   InvalidArgumentError,
@@ -14,6 +8,7 @@ import {
   redactText,
   TransportError,
 } from "../errors/index.js";
+import { ContentTypeError, HttpStatusError, RpcError } from "./mcp-http.js";
 
 /** JSON-RPC code PlanExe answers on `/mcp` for a missing or invalid API key (HTTP 200). */
 const PLANEXE_AUTH_CODE = -32001;
@@ -22,11 +17,11 @@ const INVALID_PARAMS = -32602;
 const HOST_GUARD = /Invalid (Host|Origin) header/;
 
 /**
- * The typed error for anything a tool call threw below the tool level: the MCP SDK's
- * `ProtocolError` (JSON-RPC errors), `SdkHttpError` (HTTP statuses the transport gave
- * up on), its other `SdkError`s (its own timeout, an answer that is not JSON or SSE,
- * an envelope that fails its schema), or an already typed error. Messages carry no
- * secrets.
+ * The typed error for anything a tool call threw below the tool level (see
+ * `mcp-http.ts`): an `RpcError` (JSON-RPC errors), an `HttpStatusError` (HTTP
+ * statuses the fetch gave up on), a `ContentTypeError` (a 2xx that is neither JSON
+ * nor SSE), any other error (an envelope or result of the wrong shape), or an
+ * already typed error. Messages carry no secrets.
  */
 export function callError(
   original: unknown,
@@ -35,16 +30,9 @@ export function callError(
 ): PlanExeError {
   if (isPlanExeError(original)) return original;
   const error = scrub(original, secrets);
-  if (error instanceof McpProtocolError) return fromMcpError(error, tool, secrets);
-  if (error instanceof SdkHttpError) return fromHttpError(error, tool, secrets);
-  if (error instanceof SdkError && error.code === SdkErrorCode.RequestTimeout) {
-    return new TransportError(
-      ErrorCode.ATTEMPT_TIMEOUT,
-      `${tool}: ${redactText(error.message, secrets)}`,
-      { tool, cause: error },
-    );
-  }
-  if (error instanceof SdkError && error.code === SdkErrorCode.ClientHttpUnexpectedContent) {
+  if (error instanceof RpcError) return fromMcpError(error, tool, secrets);
+  if (error instanceof HttpStatusError) return fromHttpError(error, tool, secrets);
+  if (error instanceof ContentTypeError) {
     return new ProtocolError(
       ErrorCode.WRONG_CONTENT_TYPE,
       `${tool}: ${redactText(error.message, secrets)}`,
@@ -60,7 +48,7 @@ export function callError(
 }
 
 function fromMcpError(
-  error: McpProtocolError,
+  error: RpcError,
   tool: string,
   secrets: readonly (string | undefined)[],
 ): PlanExeError {
@@ -87,7 +75,7 @@ function fromMcpError(
 }
 
 function fromHttpError(
-  error: SdkHttpError,
+  error: HttpStatusError,
   tool: string,
   secrets: readonly (string | undefined)[],
 ): PlanExeError {

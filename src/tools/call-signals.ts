@@ -7,13 +7,13 @@ import { withBody } from "../transport/release-on-end.js";
 export const CALL_TAG = "planexe-client/call";
 
 /**
- * Lets each tool call's `signal` reach the `fetch` that carries it. The MCP SDK
- * only gives `fetch` its own transport-wide signal, so a caller's abort would
- * leave the retry loop running; a call is tagged in `params._meta`, and this
- * wrapper strips the tag and aborts that request's `fetch` with the caller's signal.
- * An untagged request (a call without a signal of its own, `initialize`, …) keeps
- * the SDK's signal, which the client's `close()` aborts by closing the transport
- * (the resilient fetch gives that signal room for one listener per request).
+ * Lets each tool call's `signal` reach the `fetch` that carries it (the MCP SDK's
+ * `Client`, which `PlanExeClient` used before `mcp-http.ts`, only gave `fetch` its
+ * transport-wide signal): a call is tagged in `params._meta`, and this wrapper strips
+ * the tag and aborts that request's `fetch` with the caller's signal. An untagged
+ * request (a call without a signal of its own, `initialize`, …) keeps the connection's
+ * signal, which the client's `close()` aborts (the resilient fetch gives that signal
+ * room for one listener per request).
  */
 export class CallSignals {
   private readonly calls = new Map<string, { signal: AbortSignal; failed: AbortController }>();
@@ -21,9 +21,9 @@ export class CallSignals {
 
   /**
    * Registers `signal` for one call; returns the `_meta` to send, a release function
-   * and `failed`: a signal for the MCP SDK's request that aborts with the typed error
-   * a streamed answer of this call failed with (one cut at `maxResponseBytes`): the
-   * SDK only reports such a failure to `onerror` and would keep the call waiting.
+   * and `failed`: a signal for the MCP request that aborts with the typed error a
+   * streamed answer of this call failed with (one cut at `maxResponseBytes`), whatever
+   * the reader of the answer made of it.
    */
   register(signal: AbortSignal): {
     meta: Record<string, string>;
@@ -49,7 +49,7 @@ export class CallSignals {
       const { text, tag } = untag(body);
       const call = tag === undefined ? undefined : this.calls.get(tag);
       // The call's signal alone: the client's close() aborts every call before it closes the
-      // transport, so linking the SDK's transport-wide signal too would only hang one listener
+      // connection, so linking the connection-wide signal too would only hang one listener
       // per request on it (Node warns past 10 concurrent calls).
       const sent = inner(input, {
         ...init,
@@ -87,7 +87,7 @@ function reportBodyFailure(response: Response, failed: AbortController): Respons
 }
 
 /**
- * The tag as the MCP SDK serializes a call made by `invokeTool`: `_meta` holding only
+ * The tag as `mcp-http.ts` serializes a call made by `invokeTool`: `_meta` holding only
  * the tag, last in `params`. JSON escapes every quote inside a string value, so this
  * text can only be the tag itself.
  */

@@ -1,11 +1,11 @@
-import type { CallToolResult } from "@modelcontextprotocol/client";
+import type { CallToolResult } from "@modelcontextprotocol/server";
 import { rememberSecret } from "../errors/secrets.js";
 import type { Logger } from "../transport/logger.js";
 import { raceSignal } from "../transport/signals.js";
 import { callError } from "./call-error.js";
 import type { CallScope } from "./call-scope.js";
 import type { CallSignals } from "./call-signals.js";
-import { type LazyConnection, NO_SDK_TIMEOUT } from "./connection.js";
+import type { LazyConnection } from "./connection.js";
 import { parseToolOutput } from "./parse-output.js";
 import { toolErrorFromResult } from "./result-error.js";
 import { TOOLS, type ToolName, type ToolOutput, type ToolParsedInput } from "./schemas/registry.js";
@@ -54,18 +54,18 @@ export async function callToolResult(
   // Keeps this client's key among the secrets every error is scrubbed of.
   for (const secret of context.secrets) rememberSecret(secret);
   const combined = context.scope.enter(signal);
-  // Only a call with a signal of its own is tagged; the others end with the SDK's transport, which `close()` closes.
+  // Only a call with a signal of its own is tagged; the others end with the connection, which `close()` closes.
   const registration = combined.shared ? undefined : context.signals.register(combined.signal);
   try {
     const client = await context.connection.get(combined.signal);
     const call = client.callTool(
       { name, arguments: args, ...(registration && { _meta: registration.meta }) },
-      { timeout: NO_SDK_TIMEOUT, ...(registration && { signal: registration.failed }) },
-    ) as Promise<CallToolResult>;
+      registration?.failed,
+    );
     return await raceSignal(call, combined.signal);
   } catch (error) {
     if (combined.signal.aborted) throw error;
-    // The answer's own typed failure (cut at maxResponseBytes), not the SDK's wrapping of it.
+    // The answer's own typed failure (cut at maxResponseBytes), whatever reading it threw.
     if (registration?.failed.aborted) throw registration.failed.reason;
     throw callError(error, name, context.secrets);
   } finally {

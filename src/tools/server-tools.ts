@@ -1,7 +1,6 @@
-import type { Tool } from "@modelcontextprotocol/client";
+import type { Tool } from "@modelcontextprotocol/server";
 import { raceSignal } from "../transport/signals.js";
 import { callError } from "./call-error.js";
-import { NO_SDK_TIMEOUT } from "./connection.js";
 import type { InvokeContext } from "./invoke.js";
 
 /** What a server says about itself: its tools as it lists them, and the `instructions` of its `initialize` answer. */
@@ -29,13 +28,7 @@ export async function listServerTools(
     const tools: Tool[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
-      // `request`, not `client.listTools()`: that one would make the SDK check every
-      // later call's answer against the listed output schemas, failing calls that work.
-      const listing = client.request(
-        { method: "tools/list", ...(cursor !== undefined && { params: { cursor } }) },
-        { timeout: NO_SDK_TIMEOUT, signal: combined.signal },
-      );
-      const result = await raceSignal(listing, combined.signal);
+      const result = await raceSignal(client.listTools(cursor, combined.signal), combined.signal);
       tools.push(...result.tools);
       cursor = result.nextCursor;
       if (cursor === undefined) break;

@@ -1,9 +1,3 @@
-import {
-  ProtocolError as McpProtocolError,
-  SdkError,
-  SdkErrorCode,
-  SdkHttpError,
-} from "@modelcontextprotocol/client";
 import { describe, expect, it } from "vitest";
 import {
   AuthError,
@@ -16,9 +10,10 @@ import {
   TransportError,
 } from "../../src/errors/index.js";
 import { callError } from "../../src/tools/call-error.js";
+import { ContentTypeError, HttpStatusError, RpcError } from "../../src/tools/mcp-http.js";
 import { dropNulls, parseToolOutput } from "../../src/tools/parse-output.js";
-import { PlanCreateOutputSchema } from "../../src/tools/schemas/index.js";
 import { toolErrorFromResult } from "../../src/tools/result-error.js";
+import { PlanCreateOutputSchema } from "../../src/tools/schemas/index.js";
 
 const KEY = "pex_live_0123456789abcdef";
 const PLAN_ID = "5e2b1c3a-1f2d-4c3b-9a8e-0123456789ab";
@@ -93,57 +88,41 @@ describe("tool errors", () => {
 
 describe("call errors", () => {
   it("map PlanExe's JSON-RPC −32001 to AuthError", () => {
-    const error = callError(new McpProtocolError(-32001, `Invalid API key ${KEY}`), "plan_list", [
-      KEY,
-    ]);
+    const error = callError(new RpcError(-32001, `Invalid API key ${KEY}`), "plan_list", [KEY]);
     expect(error).toBeInstanceOf(AuthError);
     expect(error.message).not.toContain(KEY);
-    expect((error as AuthError).cause).toBeInstanceOf(McpProtocolError);
+    expect((error as AuthError).cause).toBeInstanceOf(RpcError);
   });
 
-  it("do not mistake the MCP SDK's own request timeout for an auth failure", () => {
-    const timeout = new SdkError(SdkErrorCode.RequestTimeout, "Request timed out", {
-      timeout: 60_000,
-    });
-    const error = callError(timeout, "plan_status");
-    expect(error).toBeInstanceOf(TransportError);
-    expect(error.code).toBe("ATTEMPT_TIMEOUT");
+  it("map JSON-RPC −32602 to INVALID_ARGUMENTS and other codes to INVALID_RESPONSE", () => {
+    const params = callError(new RpcError(-32602, "Invalid params"), "plan_status");
+    expect(params).toBeInstanceOf(InvalidArgumentError);
+    expect(params.code).toBe("INVALID_ARGUMENTS");
+    const other = callError(new RpcError(-32603, "Internal error"), "plan_status");
+    expect(other).toBeInstanceOf(ProtocolError);
+    expect(other.code).toBe("INVALID_RESPONSE");
+    expect(other.details).toMatchObject({ rpcCode: -32603 });
   });
 
   it("map HTTP 401/403 to AuthError and other statuses to TransportError", () => {
     expect(
-      callError(
-        new SdkHttpError(SdkErrorCode.ClientHttpNotImplemented, "Missing API key", {
-          status: 401,
-          statusText: "Missing API key",
-        }),
-        "plan_list",
-      ),
+      callError(new HttpStatusError(401, '{"detail":"Missing API key"}'), "plan_list"),
     ).toBeInstanceOf(AuthError);
     const forbidden = callError(
-      new SdkHttpError(SdkErrorCode.ClientHttpNotImplemented, "Invalid API key", {
-        status: 403,
-        statusText: "Invalid API key",
-      }),
+      new HttpStatusError(403, '{"detail":"Invalid API key"}'),
       "plan_list",
     );
     expect(forbidden).toBeInstanceOf(AuthError);
     expect(forbidden.status).toBe(403);
-    const notFound = callError(
-      new SdkHttpError(SdkErrorCode.ClientHttpNotImplemented, "Not Found", {
-        status: 404,
-        statusText: "Not Found",
-      }),
-      "plan_list",
-    );
+    const notFound = callError(new HttpStatusError(404, "Not Found"), "plan_list");
     expect(notFound).toBeInstanceOf(TransportError);
     expect(notFound.status).toBe(404);
-    const wrongType = callError(
-      new SdkError(SdkErrorCode.ClientHttpUnexpectedContent, "Unexpected content type"),
-      "x",
-    );
+    const wrongType = callError(new ContentTypeError("Unexpected content type: text/html"), "x");
     expect(wrongType).toBeInstanceOf(ProtocolError);
     expect(wrongType.code).toBe("WRONG_CONTENT_TYPE");
+    const guard = callError(new HttpStatusError(421, "Invalid Host header"), "plan_list");
+    expect(guard).toBeInstanceOf(TransportError);
+    expect(guard.code).toBe("HOST_NOT_ALLOWED");
   });
 
   it("pass typed errors through and wrap anything else as INVALID_RESPONSE", () => {

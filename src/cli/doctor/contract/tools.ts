@@ -1,4 +1,4 @@
-import type { Tool } from "@modelcontextprotocol/client";
+import type { Tool } from "@modelcontextprotocol/server";
 import {
   contractAnnotations,
   contractInputFields,
