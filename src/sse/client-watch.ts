@@ -5,7 +5,6 @@ import { abortReason } from "../transport/clock.js";
 import { type ResolvedConfig, withRetry } from "../transport/config.js";
 import { durationMs } from "../transport/duration.js";
 import { unfetchableReason } from "../transport/origin.js";
-import { createSnapshotDedupe } from "./dedupe.js";
 import { createPlanWatch, type PlanWatch, type PlanWatchSink } from "./event-queue.js";
 import type {
   PlanClientWatchEvent,
@@ -14,6 +13,7 @@ import type {
   PlanWatchWarning,
 } from "./events.js";
 import { followStream } from "./follow-stream.js";
+import { createSnapshotDedupe } from "./messages.js";
 import { completeFrom, pollPlan, type StatusLike, statusEventFrom } from "./poll-plan.js";
 import {
   resolveWatchConfig,

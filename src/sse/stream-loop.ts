@@ -1,13 +1,20 @@
+/**
+ * The watch over one stream URL, connection after connection. Owns: opening each
+ * connection (`connection.ts`) with the last event id, handing its messages to one
+ * handler for the whole watch (`messages.ts`, so dedupe spans reconnects), and, when a
+ * connection ends without `complete`, asking the one retry policy (`decide`) whether
+ * and when to connect again, waiting on the shared outage episode while it is down.
+ */
 import { type PlanExeError, TransportError } from "../errors/index.js";
 import { abortReason, type Clock, sleep, timeoutSignal } from "../transport/clock.js";
-import { clampRetryHint, decide, isOutage, isRefusal } from "../transport/decide.js";
+import { clampRetryHint, type Decision, decide, isOutage, isRefusal } from "../transport/decide.js";
 import type { EpisodeControl } from "../transport/episode.js";
 import type { FetchFunction } from "../transport/fetch-function.js";
 import type { ResolvedRetryOptions } from "../transport/policy.js";
-import { connect } from "./connect.js";
+import { type ConnectOutcome, connect } from "./connection.js";
 import type { PlanWatchSink } from "./event-queue.js";
 import type { PlanWatchEnd, PlanWatchWarning } from "./events.js";
-import { createMessageHandler } from "./handle-message.js";
+import { createMessageHandler, type MessageHandler } from "./messages.js";
 import { type RetryOutcome, refusalCause, streamFailure } from "./stream-failure.js";
 
 /** Everything the connection loop needs, resolved. */
@@ -70,23 +77,7 @@ export async function runStreamLoop(ctx: StreamLoopContext): Promise<PlanWatchEn
       if (waited === "aborted") return aborted();
       if (waited) return failed(waited);
     }
-    const outcome = await connect({
-      url: ctx.url,
-      fetch: ctx.fetch,
-      clock,
-      signal: ctx.signal,
-      lastEventId: handler.lastEventId,
-      attemptTimeoutMs: ctx.retry.attemptTimeoutMs,
-      heartbeatTimeoutMs: ctx.heartbeatTimeoutMs,
-      maxEventBytes: ctx.maxEventBytes,
-      onAnswer: () => shared?.reportUp(),
-      onOpen: () => sink.push({ type: "connected", attempt: state.attempt }, handler.lastEventId),
-      onMessage: handler.handle,
-      onRetryHint: (ms) => {
-        state.retryHintMs = clampRetryHint(ms);
-      },
-      onWarning: ctx.onWarning,
-    });
+    const outcome = await connectOnce(ctx, handler, state, shared);
     if (outcome.kind === "aborted") return aborted();
     if (outcome.kind === "fatal") return failed(outcome.error);
     if (outcome.kind === "complete") {
@@ -94,49 +85,92 @@ export async function runStreamLoop(ctx: StreamLoopContext): Promise<PlanWatchEn
       return { reason: "complete", event: outcome.event };
     }
     last = outcome;
-    const failure = streamFailure(outcome);
-    const now = clock.now();
-    if (outcome.productive) {
-      state.attempt = 0;
-      state.startedAt = undefined;
-    }
-    state.attempt += 1;
-    state.startedAt ??= now;
-    state.emptyStreak = failure.kind === "empty-stream" ? state.emptyStreak + 1 : 0;
-    // An outage goes to the shared episode: one probe for every call and stream of the process.
-    if (isOutage(failure.kind, state.emptyStreak)) shared?.reportDown(ctx.url);
-    const decision = decide({
-      operation: "stream",
-      failure,
-      resendable: true,
-      attempt: state.attempt,
-      elapsedMs: now - state.startedAt,
-      emptyStreak: state.emptyStreak,
-      retryHintMs: state.retryHintMs,
-      episode: shared?.state === "down" ? shared : undefined,
-      now,
-      policy: ctx.retry,
-    });
-    if (decision.action === "give-up") return failed(deadlineError(outcome, state, now));
-    sink.push(
-      {
-        type: "reconnecting",
-        attempt: state.attempt,
-        delayMs: decision.delayMs,
-        sharedWait: decision.waitOn === "episode",
-        cause: isRefusal(failure.kind, state.emptyStreak)
-          ? refusalCause(outcome.cause)
-          : outcome.cause,
-      },
-      handler.lastEventId,
-    );
-    if (decision.waitOn === "episode") continue; // the wait is the episode's, at the top of the loop
+    const next = planReconnect(outcome, ctx, state, shared, handler.lastEventId);
+    if (next instanceof TransportError) return failed(next);
+    if (next.waitOn === "episode") continue; // the wait is the episode's, at the top of the loop
     try {
-      await sleep(decision.delayMs, { clock, signal: ctx.signal });
+      await sleep(next.delayMs, { clock, signal: ctx.signal });
     } catch {
       return aborted();
     }
   }
+}
+
+/** One connection, resuming after the handler's last event id; its events go to the handler, the server's answers to the episode. */
+function connectOnce(
+  ctx: StreamLoopContext,
+  handler: MessageHandler,
+  state: OutageState,
+  shared: EpisodeControl | undefined,
+): Promise<ConnectOutcome> {
+  return connect({
+    url: ctx.url,
+    fetch: ctx.fetch,
+    clock: ctx.clock,
+    signal: ctx.signal,
+    lastEventId: handler.lastEventId,
+    attemptTimeoutMs: ctx.retry.attemptTimeoutMs,
+    heartbeatTimeoutMs: ctx.heartbeatTimeoutMs,
+    maxEventBytes: ctx.maxEventBytes,
+    onAnswer: () => shared?.reportUp(),
+    onOpen: () => ctx.sink.push({ type: "connected", attempt: state.attempt }, handler.lastEventId),
+    onMessage: handler.handle,
+    onRetryHint: (ms) => {
+      state.retryHintMs = clampRetryHint(ms);
+    },
+    onWarning: ctx.onWarning,
+  });
+}
+
+/**
+ * After a connection that calls for another: counts it into the outage, reports an
+ * outage to the shared episode, asks the one policy, and tells the watcher
+ * `reconnecting`. Returns how to wait, or the error the watch ends with.
+ */
+function planReconnect(
+  outcome: RetryOutcome,
+  ctx: StreamLoopContext,
+  state: OutageState,
+  shared: EpisodeControl | undefined,
+  lastEventId: string | undefined,
+): Extract<Decision, { action: "retry" }> | TransportError {
+  const failure = streamFailure(outcome);
+  const now = ctx.clock.now();
+  if (outcome.productive) {
+    state.attempt = 0;
+    state.startedAt = undefined;
+  }
+  state.attempt += 1;
+  state.startedAt ??= now;
+  state.emptyStreak = failure.kind === "empty-stream" ? state.emptyStreak + 1 : 0;
+  // An outage goes to the shared episode: one probe for every call and stream of the process.
+  if (isOutage(failure.kind, state.emptyStreak)) shared?.reportDown(ctx.url);
+  const decision = decide({
+    operation: "stream",
+    failure,
+    resendable: true,
+    attempt: state.attempt,
+    elapsedMs: now - state.startedAt,
+    emptyStreak: state.emptyStreak,
+    retryHintMs: state.retryHintMs,
+    episode: shared?.state === "down" ? shared : undefined,
+    now,
+    policy: ctx.retry,
+  });
+  if (decision.action === "give-up") return deadlineError(outcome, state, now);
+  ctx.sink.push(
+    {
+      type: "reconnecting",
+      attempt: state.attempt,
+      delayMs: decision.delayMs,
+      sharedWait: decision.waitOn === "episode",
+      cause: isRefusal(failure.kind, state.emptyStreak)
+        ? refusalCause(outcome.cause)
+        : outcome.cause,
+    },
+    lastEventId,
+  );
+  return decision;
 }
 
 /** The error a watch ends with when an outage outlasts `deadlineMs` (or a wait would pass it). */

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseEventData } from "../../src/sse/event-data.js";
+import { parseEventData } from "../../src/sse/messages.js";
 
 /** The outcome of parsing: the value with its key order and -0 kept, or "throws". */
 function outcome(parse: (text: string) => unknown, text: string): unknown {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createEventSizeGuard } from "../../src/sse/event-size.js";
+import { createEventSizeGuard } from "../../src/sse/connection.js";
 
 // The plain byte-by-byte reading of the rule, kept here as the oracle.
 function referenceGuard(maxBytes: number): { push(chunk: Uint8Array): number } {

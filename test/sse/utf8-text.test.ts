@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createUtf8Text } from "../../src/sse/utf8-text.js";
+import { createUtf8Text } from "../../src/sse/connection.js";
 
 const encode = (text: string) => new TextEncoder().encode(text);
 const BOM = [0xef, 0xbb, 0xbf];
