@@ -54,37 +54,41 @@ export function releaseOnEnd(
   };
   signal.addEventListener("abort", onAbort, { once: true });
   const count = limit && byteCounter(limit);
-  const watched = new ReadableStream<Uint8Array>({
-    start(controller) {
-      output = controller;
-      if (signal.aborted) onAbort();
-    },
-    async pull(controller) {
-      try {
-        const step = await reader.read();
-        if (done) return;
-        if (step.done) {
-          end();
-          controller.close();
-          return;
+  const watched = new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        output = controller;
+        if (signal.aborted) onAbort();
+      },
+      async pull(controller) {
+        try {
+          const step = await reader.read();
+          if (done) return;
+          if (step.done) {
+            end();
+            controller.close();
+            return;
+          }
+          const over = count?.(step.value);
+          if (over) {
+            end();
+            controller.error(over);
+            reader.cancel(over).catch(() => {});
+            return;
+          }
+          controller.enqueue(step.value);
+        } catch (error) {
+          if (end()) controller.error(error);
         }
-        const over = count?.(step.value);
-        if (over) {
-          end();
-          controller.error(over);
-          reader.cancel(over).catch(() => {});
-          return;
-        }
-        controller.enqueue(step.value);
-      } catch (error) {
-        if (end()) controller.error(error);
-      }
+      },
+      cancel(reason) {
+        end();
+        return reader.cancel(reason);
+      },
     },
-    cancel(reason) {
-      end();
-      return reader.cancel(reason);
-    },
-  });
+    // Nothing is read before the consumer asks.
+    { highWaterMark: 0 },
+  );
   return withBody(response, watched);
 }
 
