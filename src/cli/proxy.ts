@@ -19,6 +19,11 @@ const CONNECT_CODES = new Set([
  * When the proxy itself cannot be reached, the request fails at once with a
  * `TransportError` `NETWORK_ERROR` that names the proxy (its URL without credentials,
  * in the message and `details.proxy`), not PlanExe: PlanExe was never asked.
+ *
+ * The dispatcher goes to Node's built-in `fetch`, whose own undici differs by Node
+ * version (6 in Node 22, 7 in 24, 8 in 26): undici 7's dispatchers speak both handler
+ * interfaces and work with all three; undici 6's are refused by Node 26 and undici 8's
+ * by Nodes 22 and 24. Keep the `undici` dependency at 7 until Node 22 and 24 are gone.
  */
 export function proxyFetch(env: Record<string, string | undefined>): FetchFunction | undefined {
   const httpProxy = env.HTTP_PROXY || env.http_proxy || undefined;
