@@ -53,10 +53,10 @@ import {
 } from "./tools/schemas/send-feedback.js";
 import { listServerTools, type ServerToolList } from "./tools/server-tools.js";
 import { type ResolvedConfig, resolveConfig } from "./transport/config.js";
-import { controlOf, type OutageEpisode } from "./transport/episode.js";
-import { type EpisodeLease, leaseOriginEpisode } from "./transport/episode-registry.js";
+import { controlOf, type OutageEpisode } from "./transport/episode/episode.js";
+import { type EpisodeLease, leaseOriginEpisode } from "./transport/episode/registry.js";
+import { scopeCredentials } from "./transport/http/origin.js";
 import { log } from "./transport/logger.js";
-import { scopeCredentials } from "./transport/origin.js";
 import { resilientFetchFrom } from "./transport/resilient-fetch.js";
 import { VERSION } from "./version.js";
 

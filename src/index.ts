@@ -38,6 +38,8 @@ export type {
   WatchPlanOptions,
 } from "./sse/index.js";
 export { watchPlan } from "./sse/index.js";
+// The resilient fetch under any MCP SDK Client, and the outage episode calls and streams share.
+export { type Clock, systemClock } from "./time/clock.js";
 // The options and answers of the client's methods.
 export type { DownloadedArtifact, SavedArtifact } from "./tools/download.js";
 export type { DownloadTarget } from "./tools/download-target.js";
@@ -64,8 +66,6 @@ export type {
   PlanStopOutput,
   SendFeedbackOutput,
 } from "./tools/schemas/index.js";
-// The resilient fetch under any MCP SDK Client, and the outage episode calls and streams share.
-export { type Clock, systemClock } from "./transport/clock.js";
 export {
   createOutageEpisode,
   createResilientFetch,
@@ -80,5 +80,5 @@ export {
   type ResilientFetchOptions,
   type RetryInfo,
 } from "./transport/index.js";
-export { DEFAULT_RETRY, type RetryOptions } from "./transport/policy.js";
+export { DEFAULT_RETRY, type RetryOptions } from "./transport/policy/retry-options.js";
 export { VERSION } from "./version.js";

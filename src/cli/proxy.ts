@@ -1,5 +1,5 @@
 import { ErrorCode, TransportError } from "../errors/index.js";
-import type { FetchFunction } from "../transport/fetch-function.js";
+import type { FetchFunction } from "../transport/http/fetch-function.js";
 
 type Dispatcher = import("undici").Dispatcher;
 

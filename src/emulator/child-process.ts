@@ -1,5 +1,5 @@
 import { type ChildProcess, fork } from "node:child_process";
-import { type Clock, sleep, systemClock } from "../transport/clock.js";
+import { type Clock, sleep, systemClock } from "../time/clock.js";
 import { childEntry } from "./child-entry.js";
 import { CHILD_CONFIG_ENV, type ChildConfig, type ChildMessage } from "./child-protocol.js";
 

@@ -1,5 +1,5 @@
 import type { DeployKind } from "../fake/index.js";
-import { type Clock, sleep } from "../transport/clock.js";
+import { type Clock, sleep } from "../time/clock.js";
 import type { ReplicaPool } from "./replica-pool.js";
 
 /** How to deploy: like Railway with one replica (`restart`) or with replicas (`rolling`). */

@@ -1,7 +1,7 @@
 import { DOUBLE_API_KEY } from "../fake/auth.js";
 import type { RateLimitOptions } from "../fake/rate-limit.js";
 import { PROGRESS_STREAM_DEFAULTS as STREAM } from "../server/options.js";
-import type { Clock } from "../transport/clock.js";
+import type { Clock } from "../time/clock.js";
 import type { ChildConfig } from "./child-protocol.js";
 
 /** Options of `startEmulator()`. Every time is an option, so tests run in seconds. */

@@ -1,5 +1,5 @@
 import { get } from "node:http";
-import { type Clock, timeoutSignal } from "../transport/clock.js";
+import { type Clock, timeoutSignal } from "../time/clock.js";
 
 /** True when `GET /healthcheck` on the replica answers 200 within `timeoutMs`. */
 export function checkHealth(port: number, timeoutMs: number, clock: Clock): Promise<boolean> {

@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import { type Clock, sleep } from "../transport/clock.js";
+import { type Clock, sleep } from "../time/clock.js";
 import type { ChildHandle } from "./child-process.js";
 import type { Upstream } from "./edge.js";
 import { checkHealth } from "./health.js";

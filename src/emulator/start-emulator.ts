@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { systemClock } from "../transport/clock.js";
+import { systemClock } from "../time/clock.js";
 import { type ChildHandle, spawnChild } from "./child-process.js";
 import { createControlHandler } from "./control.js";
 import { type DeployOptions, type DeployReport, runDeploy } from "./deploy.js";

@@ -1,4 +1,4 @@
-import type { Clock } from "../transport/clock.js";
+import type { Clock } from "../time/clock.js";
 
 /** Rate-limit settings: requests allowed per client in a sliding window. */
 export interface RateLimitOptions {

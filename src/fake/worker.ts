@@ -1,4 +1,4 @@
-import type { Clock } from "../transport/clock.js";
+import type { Clock } from "../time/clock.js";
 import { failPlan, finishStep, startRun, WORKER_RESTART_MESSAGE } from "./plans.js";
 import type { PlanStore } from "./store.js";
 import type { PlanFailure, PlanRecord } from "./types.js";

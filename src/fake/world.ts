@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { PlanSnapshot } from "../protocol/index.js";
-import { type Clock, systemClock } from "../transport/clock.js";
+import { type Clock, systemClock } from "../time/clock.js";
 import { type Artifact, buildArtifact } from "./artifacts.js";
 import { type AuthResult, apiKeyOf, checkApiKey, DOUBLE_API_KEY } from "./auth.js";
 import { applyDrift, type ContractDrift } from "./drift.js";

@@ -1,5 +1,5 @@
-import { abortReason, type Clock } from "../transport/clock.js";
-import type { OutageEpisode } from "../transport/episode.js";
+import { abortReason, type Clock } from "../time/clock.js";
+import type { OutageEpisode } from "../transport/episode/episode.js";
 import type { ProgressUpdate } from "./progress.js";
 
 const FIRST_REPORT_MS = 1_000;

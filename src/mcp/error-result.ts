@@ -1,6 +1,6 @@
 import type { CallToolResult } from "@modelcontextprotocol/server";
 import { ErrorCode, isPlanExeError, type PlanExeError } from "../errors/index.js";
-import type { OutageEpisode } from "../transport/episode.js";
+import type { OutageEpisode } from "../transport/episode/episode.js";
 import { CallBudgetExceeded } from "./budget.js";
 import { jsonResult } from "./tool-result.js";
 

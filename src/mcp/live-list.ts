@@ -1,7 +1,7 @@
 import type { ServerSession } from "../client.js";
 import { ErrorCode, isPlanExeError } from "../errors/index.js";
+import { type Clock, sleep } from "../time/clock.js";
 import type { ServerToolList } from "../tools/server-tools.js";
-import { type Clock, sleep } from "../transport/clock.js";
 
 /** The first pause between two tries at PlanExe's list, in ms (doubling). */
 const FIRST_PAUSE_MS = 5_000;

@@ -2,8 +2,8 @@ import type { CallToolResult } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import type { PlanExeClient } from "../client.js";
 import type { PlanClientWatchEvent } from "../sse/events.js";
+import { abortReason, type Clock } from "../time/clock.js";
 import { PlanIdSchema } from "../tools/schemas/common.js";
-import { abortReason, type Clock } from "../transport/clock.js";
 import type { ProgressUpdate } from "./progress.js";
 import { jsonResult } from "./tool-result.js";
 

@@ -1,6 +1,6 @@
 import type { ServerContext } from "@modelcontextprotocol/server";
 import { redact } from "../errors/redact.js";
-import { type Clock, sleep } from "../transport/clock.js";
+import { type Clock, sleep } from "../time/clock.js";
 
 /** One `notifications/progress` payload (without the token). */
 export interface ProgressUpdate {

@@ -1,6 +1,6 @@
 import type { PlanSnapshot } from "../protocol/index.js";
-import { type Clock, systemClock } from "../transport/clock.js";
-import { durationMs } from "../transport/duration.js";
+import { type Clock, systemClock } from "../time/clock.js";
+import { durationMs } from "../time/duration.js";
 import {
   type ConnectionInfo,
   checkTrustProxy,

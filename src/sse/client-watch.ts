@@ -1,10 +1,10 @@
 import { isPlanExeError, PlanNotFoundError, ProtocolError } from "../errors/index.js";
 import { redactUrl } from "../errors/redact.js";
 import { isTerminalState, type PlanState } from "../protocol/index.js";
-import { abortReason } from "../transport/clock.js";
+import { abortReason } from "../time/clock.js";
+import { durationMs } from "../time/duration.js";
 import { type ResolvedConfig, withRetry } from "../transport/config.js";
-import { durationMs } from "../transport/duration.js";
-import { unfetchableReason } from "../transport/origin.js";
+import { unfetchableReason } from "../transport/http/origin.js";
 import { createPlanWatch, type PlanWatch, type PlanWatchSink } from "./event-queue.js";
 import type {
   PlanClientWatchEvent,

@@ -11,10 +11,10 @@
 import { createParser, type EventSourceMessage, type ParseError } from "eventsource-parser";
 import { type PlanExeError, ProtocolError, TransportError } from "../errors/index.js";
 import { redact } from "../errors/redact.js";
-import { mimeEssence } from "../transport/classify.js";
-import { abortReason, type Clock } from "../transport/clock.js";
-import { parseRetryAfter } from "../transport/policy.js";
-import { isServerAnswer, statusFailureKind } from "../transport/statuses.js";
+import { abortReason, type Clock } from "../time/clock.js";
+import { mimeEssence } from "../transport/policy/classify.js";
+import { parseRetryAfter } from "../transport/policy/retry-options.js";
+import { isServerAnswer, statusFailureKind } from "../transport/policy/statuses.js";
 import type { PlanCompleteEvent, PlanWatchWarning, ReconnectCause } from "./events.js";
 import { createSecretSpotter } from "./secret-spotter.js";
 import type { RetryOutcome } from "./stream-failure.js";

@@ -1,4 +1,4 @@
-import { anySignal } from "../transport/signals.js";
+import { anySignal } from "../time/signals.js";
 import type { PlanCompleteEvent, PlanWatchEnd, PlanWatchEvent, ReconnectCause } from "./events.js";
 import { completeFrom, type StatusLike } from "./poll-plan.js";
 import { createRefusalPolling } from "./refusal-polling.js";

@@ -1,5 +1,5 @@
 import { isTerminalState, type PlanState } from "../protocol/index.js";
-import { type Clock, sleep } from "../transport/clock.js";
+import { type Clock, sleep } from "../time/clock.js";
 import type { PlanCompleteEvent, PlanStatusEvent } from "./events.js";
 
 /** The fields of a `plan_status` answer the watcher reads. */

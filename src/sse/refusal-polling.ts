@@ -1,6 +1,6 @@
 import { isTerminalState, type PlanState } from "../protocol/index.js";
-import { type Clock, sleep } from "../transport/clock.js";
-import { anySignal } from "../transport/signals.js";
+import { type Clock, sleep } from "../time/clock.js";
+import { anySignal } from "../time/signals.js";
 import type { StatusLike } from "./poll-plan.js";
 
 /** Polling `plan_status` beside a stream the server refuses for now. */

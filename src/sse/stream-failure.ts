@@ -1,4 +1,4 @@
-import { type Failure, type FailureCode, failureKindOf } from "../transport/decide.js";
+import { type Failure, type FailureCode, failureKindOf } from "../transport/policy/decide.js";
 import type { ReconnectCause } from "./events.js";
 
 /** A connection ended in a way that calls for another one. */

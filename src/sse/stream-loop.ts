@@ -6,11 +6,17 @@
  * and when to connect again, waiting on the shared outage episode while it is down.
  */
 import { type PlanExeError, TransportError } from "../errors/index.js";
-import { abortReason, type Clock, sleep, timeoutSignal } from "../transport/clock.js";
-import { clampRetryHint, type Decision, decide, isOutage, isRefusal } from "../transport/decide.js";
-import type { EpisodeControl } from "../transport/episode.js";
-import type { FetchFunction } from "../transport/fetch-function.js";
-import type { ResolvedRetryOptions } from "../transport/policy.js";
+import { abortReason, type Clock, sleep, timeoutSignal } from "../time/clock.js";
+import type { EpisodeControl } from "../transport/episode/episode.js";
+import type { FetchFunction } from "../transport/http/fetch-function.js";
+import {
+  clampRetryHint,
+  type Decision,
+  decide,
+  isOutage,
+  isRefusal,
+} from "../transport/policy/decide.js";
+import type { ResolvedRetryOptions } from "../transport/policy/retry-options.js";
 import { type ConnectOutcome, connect } from "./connection.js";
 import type { PlanWatchSink } from "./event-queue.js";
 import type { PlanWatchEnd, PlanWatchWarning } from "./events.js";

@@ -1,11 +1,15 @@
 import { ProtocolError } from "../errors/index.js";
-import { abortReason, type Clock } from "../transport/clock.js";
+import { abortReason, type Clock } from "../time/clock.js";
+import { durationMs } from "../time/duration.js";
 import { fetchOf, type ResolvedConfig, resolveConfig } from "../transport/config.js";
-import { durationMs } from "../transport/duration.js";
-import { controlOf, type EpisodeControl, type OutageEpisode } from "../transport/episode.js";
-import { leaseOriginEpisode } from "../transport/episode-registry.js";
-import type { FetchFunction } from "../transport/fetch-function.js";
-import type { RetryOptions } from "../transport/policy.js";
+import {
+  controlOf,
+  type EpisodeControl,
+  type OutageEpisode,
+} from "../transport/episode/episode.js";
+import { leaseOriginEpisode } from "../transport/episode/registry.js";
+import type { FetchFunction } from "../transport/http/fetch-function.js";
+import type { RetryOptions } from "../transport/policy/retry-options.js";
 import { createPlanWatch, type PlanWatch } from "./event-queue.js";
 import type { PlanWatchWarning } from "./events.js";
 import { runStreamLoop } from "./stream-loop.js";

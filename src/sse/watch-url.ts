@@ -1,4 +1,4 @@
-import { unfetchableReason } from "../transport/origin.js";
+import { unfetchableReason } from "../transport/http/origin.js";
 
 const UUID_ONLY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -1,5 +1,5 @@
 import type { HttpHandler } from "msw";
-import type { Clock } from "../transport/clock.js";
+import type { Clock } from "../time/clock.js";
 import { createDeployScheduler, type DeployControls, type WorkerControl } from "./deploy.js";
 import { createEdge } from "./edge.js";
 import { createEdgeFetch } from "./edge-fetch.js";

@@ -1,5 +1,5 @@
 import type { DeployKind } from "../fake/index.js";
-import type { Clock } from "../transport/clock.js";
+import type { Clock } from "../time/clock.js";
 import type { ReplicaPool } from "./replica-pool.js";
 
 /** `restart`: Railway with one replica. `rolling`: Railway with two, a rolling deploy. */

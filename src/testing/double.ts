@@ -6,7 +6,7 @@ import {
   type PlanExeWorld,
   type PlanExeWorldOptions,
 } from "../fake/index.js";
-import type { Clock } from "../transport/clock.js";
+import type { Clock } from "../time/clock.js";
 import { assembleDouble, type EdgeDouble, originOf } from "./assemble.js";
 import { createManualClock, type ManualClock } from "./manual-clock.js";
 

@@ -1,4 +1,4 @@
-import { abortReason } from "../transport/clock.js";
+import { abortReason } from "../time/clock.js";
 
 /**
  * The edge as a `fetch` function: same origin only, a network fault rejects with

@@ -1,4 +1,4 @@
-import type { Clock } from "../transport/clock.js";
+import type { Clock } from "../time/clock.js";
 import type { DeployControls } from "./deploy.js";
 import type { AnswerQueue, FaultQueue } from "./faults.js";
 import { railwayBadGateway } from "./railway-502.js";

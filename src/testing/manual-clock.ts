@@ -1,4 +1,4 @@
-import type { Clock } from "../transport/clock.js";
+import type { Clock } from "../time/clock.js";
 
 /** A {@link Clock} that only moves when a test moves it. */
 export interface ManualClock extends Clock {

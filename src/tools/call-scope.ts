@@ -1,5 +1,5 @@
-import { abortReason } from "../transport/clock.js";
-import { allowManyListeners } from "../transport/signals.js";
+import { abortReason } from "../time/clock.js";
+import { allowManyListeners } from "../time/signals.js";
 
 /** One call inside a {@link CallScope}: its signal, and `exit()` when it settles. */
 export interface ScopedCall {

@@ -1,7 +1,7 @@
 import { isPlanExeError } from "../errors/planexe-error.js";
-import { isJsonType } from "../transport/classify.js";
-import type { FetchFunction } from "../transport/fetch-function.js";
-import { withBody } from "../transport/release-on-end.js";
+import type { FetchFunction } from "../transport/http/fetch-function.js";
+import { withBody } from "../transport/http/release-on-end.js";
+import { isJsonType } from "../transport/policy/classify.js";
 
 /** The `_meta` key that tags a tool call's JSON-RPC request with its caller's signal; never sent to the server. */
 export const CALL_TAG = "planexe-client/call";

@@ -1,4 +1,4 @@
-import { unfetchableReason } from "../transport/origin.js";
+import { unfetchableReason } from "../transport/http/origin.js";
 import type { PlanExeClientOptions } from "./options.js";
 
 /**

@@ -1,6 +1,6 @@
-import { abortReason } from "../transport/clock.js";
+import { abortReason } from "../time/clock.js";
+import { raceSignal } from "../time/signals.js";
 import { type Logger, log } from "../transport/logger.js";
-import { raceSignal } from "../transport/signals.js";
 import { McpHttpClient, type McpHttpOptions } from "./mcp-http.js";
 
 /** What a {@link LazyConnection} needs. */

@@ -7,12 +7,12 @@ import {
   TransportError,
 } from "../errors/index.js";
 import { redactUrl } from "../errors/redact.js";
-import { type Clock, sleep, timeoutSignal } from "../transport/clock.js";
-import { type Decision, decide, type Failure } from "../transport/decide.js";
-import { forEachChunk } from "../transport/each-chunk.js";
-import type { FetchFunction } from "../transport/fetch-function.js";
-import { unfetchableReason } from "../transport/origin.js";
-import type { ResolvedRetryOptions } from "../transport/policy.js";
+import { type Clock, sleep, timeoutSignal } from "../time/clock.js";
+import { forEachChunk } from "../transport/http/each-chunk.js";
+import type { FetchFunction } from "../transport/http/fetch-function.js";
+import { unfetchableReason } from "../transport/http/origin.js";
+import { type Decision, decide, type Failure } from "../transport/policy/decide.js";
+import type { ResolvedRetryOptions } from "../transport/policy/retry-options.js";
 import type { DownloadAttempt, DownloadTarget } from "./download-target.js";
 import type { Artifact, FileReady, PlanFileInfoOutput } from "./schemas/plan-file-info.js";
 

@@ -1,7 +1,7 @@
 import type { CallToolResult } from "@modelcontextprotocol/server";
 import { rememberSecret } from "../errors/redact.js";
+import { raceSignal } from "../time/signals.js";
 import type { Logger } from "../transport/logger.js";
-import { raceSignal } from "../transport/signals.js";
 import { callError } from "./call-error.js";
 import type { CallScope } from "./call-scope.js";
 import type { CallSignals } from "./call-signals.js";

@@ -17,9 +17,9 @@
  */
 import type { CallToolResult, Tool } from "@modelcontextprotocol/server";
 import { createParser } from "eventsource-parser";
-import { mimeEssence } from "../transport/classify.js";
-import type { FetchFunction } from "../transport/fetch-function.js";
-import { anySignal, raceSignal } from "../transport/signals.js";
+import { anySignal, raceSignal } from "../time/signals.js";
+import type { FetchFunction } from "../transport/http/fetch-function.js";
+import { mimeEssence } from "../transport/policy/classify.js";
 
 /** The version offered in `initialize`: `LATEST_PROTOCOL_VERSION` of `@modelcontextprotocol/core` 2.4.0 (its legacy handshake's offer). */
 const OFFERED_VERSION = "2025-11-25";

@@ -1,8 +1,8 @@
-import type { Clock } from "../transport/clock.js";
-import type { OutageEpisode } from "../transport/episode.js";
-import type { FetchFunction } from "../transport/fetch-function.js";
+import type { Clock } from "../time/clock.js";
+import type { OutageEpisode } from "../transport/episode/episode.js";
+import type { FetchFunction } from "../transport/http/fetch-function.js";
 import type { Logger } from "../transport/logger.js";
-import type { RetryOptions } from "../transport/policy.js";
+import type { RetryOptions } from "../transport/policy/retry-options.js";
 import type { RetryInfo } from "../transport/retry-loop.js";
 
 /** Options of `new PlanExeClient(options)`. */

@@ -1,9 +1,9 @@
 import { ErrorCode, isPlanExeError } from "../errors/index.js";
-import { type Clock, sleep } from "../transport/clock.js";
-import { decide, type Failure, failureKindOf } from "../transport/decide.js";
-import type { EpisodeControl } from "../transport/episode.js";
+import { type Clock, sleep } from "../time/clock.js";
+import type { EpisodeControl } from "../transport/episode/episode.js";
 import { log } from "../transport/logger.js";
-import type { ResolvedRetryOptions } from "../transport/policy.js";
+import { decide, type Failure, failureKindOf } from "../transport/policy/decide.js";
+import type { ResolvedRetryOptions } from "../transport/policy/retry-options.js";
 import { type InvokeContext, invokeTool } from "./invoke.js";
 import type { PlanResumeOutput, PlanRetryOutput } from "./schemas/plan-control.js";
 import type { PlanStatusOutput } from "./schemas/plan-status.js";

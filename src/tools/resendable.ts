@@ -1,4 +1,4 @@
-import type { ResendQuery } from "../transport/resend.js";
+import type { ResendQuery } from "../transport/policy/resend.js";
 import { isToolName, TOOLS } from "./schemas/registry.js";
 
 /**

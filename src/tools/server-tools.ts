@@ -1,5 +1,5 @@
 import type { Tool } from "@modelcontextprotocol/server";
-import { raceSignal } from "../transport/signals.js";
+import { raceSignal } from "../time/signals.js";
 import { callError } from "./call-error.js";
 import type { InvokeContext } from "./invoke.js";
 

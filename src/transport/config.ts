@@ -1,13 +1,13 @@
-import { type Clock, systemClock } from "./clock.js";
-import { DEFAULT_HEALTHCHECK_PATH, type OutageEpisode } from "./episode.js";
-import type { FetchFunction } from "./fetch-function.js";
+import { type Clock, systemClock } from "../time/clock.js";
+import { DEFAULT_HEALTHCHECK_PATH, type OutageEpisode } from "./episode/episode.js";
+import type { FetchFunction } from "./http/fetch-function.js";
 import type { Logger } from "./logger.js";
 import {
   overrideRetryOptions,
   type ResolvedRetryOptions,
   type RetryOptions,
   resolveRetryOptions,
-} from "./policy.js";
+} from "./policy/retry-options.js";
 
 /** Marks a configuration made by {@link resolveConfig}: nothing else can build one. */
 declare const resolvedConfig: unique symbol;

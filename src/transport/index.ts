@@ -1,14 +1,14 @@
-// The ground floor: the one retry policy (`decide`), the resilient fetch that applies it to tool
-// calls, the shared outage episode, redirects and secret hygiene. Imports nothing above it.
+// The ground floor: the resilient fetch, the one retry policy (policy/), the shared outage
+// episode (episode/), one HTTP exchange (http/) and what it knows of MCP (mcp/). See README.md.
 export {
   createOutageEpisode,
   type OutageEpisode,
   type OutageEpisodeOptions,
   type OutageState,
-} from "./episode.js";
-export type { FetchFunction } from "./fetch-function.js";
+} from "./episode/episode.js";
+export type { FetchFunction } from "./http/fetch-function.js";
 export type { Logger } from "./logger.js";
-export type { ResendableHook, ResendQuery } from "./resend.js";
+export type { ResendableHook, ResendQuery } from "./policy/resend.js";
 export {
   createResilientFetch,
   type ResilientFetch,

@@ -1,21 +1,21 @@
 import { rememberSecret } from "../errors/redact.js";
-import { BufferedResponse } from "./buffered-response.js";
-import { isJsonType } from "./classify.js";
-import type { Clock } from "./clock.js";
+import type { Clock } from "../time/clock.js";
+import { allowManyListeners, anySignal } from "../time/signals.js";
 import { type ConfigOptions, fetchOf, type ResolvedConfig, resolveConfig } from "./config.js";
-import { controlOf, type EpisodeControl, type OutageEpisode } from "./episode.js";
-import { type EpisodeLease, leaseOriginEpisode } from "./episode-registry.js";
-import type { FetchFunction } from "./fetch-function.js";
+import { controlOf, type EpisodeControl, type OutageEpisode } from "./episode/episode.js";
+import { type EpisodeLease, leaseOriginEpisode } from "./episode/registry.js";
+import { BufferedResponse } from "./http/buffered-response.js";
+import type { FetchFunction } from "./http/fetch-function.js";
+import { isOnOrigin } from "./http/origin.js";
+import { releaseOnEnd } from "./http/release-on-end.js";
+import { type ReplayableRequest, toReplayable } from "./http/request.js";
 import type { Logger } from "./logger.js";
-import { isOnOrigin } from "./origin.js";
-import type { RetryOptions } from "./policy.js";
-import { releaseOnEnd } from "./release-on-end.js";
-import { type ReplayableRequest, toReplayable } from "./request.js";
-import type { ResendableHook } from "./resend.js";
+import { createSessionKeeper } from "./mcp/session.js";
+import { createToolAnnotationsRegistry } from "./mcp/tool-annotations.js";
+import { isJsonType } from "./policy/classify.js";
+import type { ResendableHook } from "./policy/resend.js";
+import type { RetryOptions } from "./policy/retry-options.js";
 import { type RetryInfo, sendWithRetry } from "./retry-loop.js";
-import { createSessionKeeper } from "./session.js";
-import { allowManyListeners, anySignal } from "./signals.js";
-import { createToolAnnotationsRegistry } from "./tool-annotations.js";
 
 /** Options of {@link createResilientFetch}. */
 export interface ResilientFetchOptions {

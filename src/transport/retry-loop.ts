@@ -1,21 +1,21 @@
 import { ErrorCode } from "../errors/codes.js";
 import { redactUrl } from "../errors/redact.js";
 import type { TransportError } from "../errors/transport-error.js";
-import { runAttempt } from "./attempt.js";
-import type { TransientFailure } from "./classify.js";
-import { abortReason, type Clock, sleep, timeoutSignal } from "./clock.js";
-import { decide, type Failure, isOutage } from "./decide.js";
-import type { EpisodeControl } from "./episode.js";
-import { describeFailure, givingUp, type RequestContext } from "./failure.js";
-import type { FetchFunction } from "./fetch-function.js";
+import { abortReason, type Clock, sleep, timeoutSignal } from "../time/clock.js";
+import type { EpisodeControl } from "./episode/episode.js";
+import { rateLimitIdentity } from "./episode/rate-identity.js";
+import { runAttempt } from "./http/attempt.js";
+import type { FetchFunction } from "./http/fetch-function.js";
+import { redactErrorBody } from "./http/redact-body.js";
+import type { ReplayableRequest } from "./http/request.js";
+import { requestSecrets } from "./http/request-secrets.js";
 import { type Logger, log } from "./logger.js";
-import { parseRetryAfter, type ResolvedRetryOptions } from "./policy.js";
-import { rateLimitIdentity } from "./rate-identity.js";
-import { redactErrorBody } from "./redact-body.js";
-import type { ReplayableRequest } from "./request.js";
-import { requestSecrets } from "./request-secrets.js";
-import { isResendable, type ResendableHook } from "./resend.js";
-import type { ToolAnnotationsRegistry } from "./tool-annotations.js";
+import type { ToolAnnotationsRegistry } from "./mcp/tool-annotations.js";
+import type { TransientFailure } from "./policy/classify.js";
+import { decide, type Failure, isOutage } from "./policy/decide.js";
+import { describeFailure, givingUp, type RequestContext } from "./policy/failure.js";
+import { isResendable, type ResendableHook } from "./policy/resend.js";
+import { parseRetryAfter, type ResolvedRetryOptions } from "./policy/retry-options.js";
 
 /** What `onRetry` is told before each wait. Every field is safe to log. */
 export interface RetryInfo {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PlanExeClient } from "../../src/client.js";
 import { ProtocolError } from "../../src/errors/index.js";
 import { watchPlan } from "../../src/sse/index.js";
-import { scopeCredentials } from "../../src/transport/origin.js";
+import { scopeCredentials } from "../../src/transport/http/origin.js";
 import {
   ANNOUNCED,
   failure,

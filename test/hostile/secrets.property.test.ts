@@ -12,8 +12,8 @@ import {
 } from "../../src/errors/index.js";
 import { redact, rememberSecret } from "../../src/errors/redact.js";
 import { knownSecretForms } from "../../src/errors/secrets.js";
-import { durationMs, MAX_TIMER_MS } from "../../src/transport/duration.js";
-import { parseRetryAfter } from "../../src/transport/policy.js";
+import { durationMs, MAX_TIMER_MS } from "../../src/time/duration.js";
+import { parseRetryAfter } from "../../src/transport/policy/retry-options.js";
 import {
   failure,
   type HostileServer,

@@ -4,8 +4,8 @@ import { type BudgetOptions, CallBudgetExceeded, runWithBudget } from "../../src
 import { errorResult } from "../../src/mcp/error-result.js";
 import type { ProgressUpdate } from "../../src/mcp/progress.js";
 import { createManualClock } from "../../src/testing/index.js";
-import { sleep } from "../../src/transport/clock.js";
-import { createEpisodeControl } from "../../src/transport/episode.js";
+import { sleep } from "../../src/time/clock.js";
+import { createEpisodeControl } from "../../src/transport/episode/episode.js";
 
 /** An episode whose probe never gets an answer: PlanExe stays down until the test says. */
 function downEpisode(clock: ReturnType<typeof createManualClock>) {

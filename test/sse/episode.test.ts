@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { watchPlan } from "../../src/index.js";
 import { createManualClock } from "../../src/testing/index.js";
-import { sharedEpisodeCount } from "../../src/transport/episode-registry.js";
+import { sharedEpisodeCount } from "../../src/transport/episode/registry.js";
 import { createOutageEpisode } from "../../src/transport/index.js";
 import { completeBlock, sseResponse, statusBlock } from "./helpers.js";
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { timeoutSignal } from "../../src/transport/clock.js";
+import { timeoutSignal } from "../../src/time/clock.js";
 import { connectMcpClient, createPlan, openStream, startDouble, stopDoubles } from "./helpers.js";
 
 afterEach(stopDoubles);

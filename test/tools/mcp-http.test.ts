@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { serverSession } from "../../src/client.js";
 import { ProtocolError } from "../../src/errors/index.js";
-import type { FetchFunction } from "../../src/transport/fetch-function.js";
+import type { FetchFunction } from "../../src/transport/http/fetch-function.js";
 import { planexeResult, rpcResult } from "../contract/fixtures.js";
 import { KEY, rejection, setup } from "./helpers.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BufferedResponse } from "../../src/transport/buffered-response.js";
+import { BufferedResponse } from "../../src/transport/http/buffered-response.js";
 
 const JSON_TEXT = '{"jsonrpc":"2.0","id":1,"result":{"é":"ü"}}';
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { classifyNetworkError } from "../../src/transport/classify.js";
-import { decide } from "../../src/transport/decide.js";
-import { readRpcMessages } from "../../src/transport/jsonrpc.js";
-import { parseRetryAfter, resolveRetryOptions } from "../../src/transport/policy.js";
-import { toReplayable } from "../../src/transport/request.js";
+import { toReplayable } from "../../src/transport/http/request.js";
+import { readRpcMessages } from "../../src/transport/mcp/jsonrpc.js";
+import { classifyNetworkError } from "../../src/transport/policy/classify.js";
+import { decide } from "../../src/transport/policy/decide.js";
+import { parseRetryAfter, resolveRetryOptions } from "../../src/transport/policy/retry-options.js";
 
 const withCode = (code: string) => Object.assign(new Error(code), { code });
 const fetchFailed = (cause: unknown) => new TypeError("fetch failed", { cause });

@@ -7,8 +7,8 @@ import {
   decide,
   type FailureKind,
   isOutage,
-} from "../../src/transport/decide.js";
-import { backoffDelay, resolveRetryOptions } from "../../src/transport/policy.js";
+} from "../../src/transport/policy/decide.js";
+import { backoffDelay, resolveRetryOptions } from "../../src/transport/policy/retry-options.js";
 
 /**
  * docs/semantics.md's decision table, cell by cell, against `decide()`: the doc is

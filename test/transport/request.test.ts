@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { callsMethod, toReplayable } from "../../src/transport/request.js";
+import { callsMethod, toReplayable } from "../../src/transport/http/request.js";
 
 const URL_ = "http://127.0.0.1:1/mcp";
 const post = (body: string) => toReplayable(URL_, { method: "POST", body });

@@ -3,7 +3,7 @@ import { PlanExeClient } from "../../src/client.js";
 import { watchPlan } from "../../src/sse/watch-plan.js";
 import { createManualClock } from "../../src/testing/index.js";
 import { resolveConfig } from "../../src/transport/config.js";
-import { resolveRetryOptions } from "../../src/transport/policy.js";
+import { resolveRetryOptions } from "../../src/transport/policy/retry-options.js";
 import { createResilientFetch } from "../../src/transport/resilient-fetch.js";
 
 const SSE_URL = "https://mcp.planexe.org/sse/plan/5a0f3c1e-8d2b-4c47-9e0a-2f6d7b1c9e44";

@@ -1,4 +1,4 @@
-import { timerDurationProblem } from "../../transport/duration.js";
+import { timerDurationProblem } from "../../time/duration.js";
 import { usageError } from "../exit-codes.js";
 
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/;

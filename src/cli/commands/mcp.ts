@@ -2,7 +2,7 @@ import { PlanExeClient } from "../../client.js";
 import { redactUrl } from "../../errors/redact.js";
 import { startLocalMcpServer } from "../../mcp/server.js";
 import { serveStdio } from "../../mcp/stdio.js";
-import { systemClock } from "../../transport/clock.js";
+import { systemClock } from "../../time/clock.js";
 import { CONNECTION_HELP, CONNECTION_OPTIONS, resolveConnection } from "../args/connection.js";
 import { durationFlag } from "../args/duration.js";
 import { parse } from "../args/parse.js";

@@ -1,4 +1,4 @@
-import { mayCarryCredentials } from "../../transport/origin.js";
+import { mayCarryCredentials } from "../../transport/http/origin.js";
 import { CONNECTION_HELP, CONNECTION_OPTIONS, resolveConnection } from "../args/connection.js";
 import { parse } from "../args/parse.js";
 import { parsePlanRef } from "../args/plan-ref.js";

@@ -5,7 +5,7 @@ import {
   type Emulator,
   startEmulator,
 } from "../../emulator/index.js";
-import { type Clock, sleep, systemClock } from "../../transport/clock.js";
+import { type Clock, sleep, systemClock } from "../../time/clock.js";
 import { formatDuration } from "../args/duration.js";
 import { parsePlanRef } from "../args/plan-ref.js";
 import type { Output } from "../output.js";

@@ -1,5 +1,5 @@
-import { timeoutSignal } from "../../transport/clock.js";
-import { forEachChunk } from "../../transport/each-chunk.js";
+import { timeoutSignal } from "../../time/clock.js";
+import { forEachChunk } from "../../transport/http/each-chunk.js";
 
 /** The most of a body the doctor reads: a healthcheck or tool list is a few KiB. */
 const MAX_BODY_BYTES = 1024 * 1024;

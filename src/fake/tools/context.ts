@@ -1,6 +1,6 @@
 import type { ToolAnnotations } from "@modelcontextprotocol/server";
 import type { z } from "zod";
-import type { Clock } from "../../transport/clock.js";
+import type { Clock } from "../../time/clock.js";
 import type { PlanStore } from "../store.js";
 import type { Caller, FeedbackRecord, ToolErrorBody } from "../types.js";
 

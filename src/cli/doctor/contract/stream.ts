@@ -1,7 +1,7 @@
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import { PROGRESS_STREAM_DEFAULTS as PLANEXE_STREAM } from "../../../server/options.js";
 import { WATCH_PLAN_DEFAULTS } from "../../../sse/watch-plan.js";
-import { timeoutSignal } from "../../../transport/clock.js";
+import { timeoutSignal } from "../../../time/clock.js";
 import { type Difference, differs } from "./difference.js";
 
 /** The stream's first block (`retry:` and an event) is far less than this. */

@@ -1,7 +1,7 @@
-import { ErrorCode } from "../errors/codes.js";
-import { redactUrl } from "../errors/redact.js";
-import { SECRET_HEADERS } from "../errors/secrets.js";
-import { type RequestContext, transportError } from "./failure.js";
+import { ErrorCode } from "../../errors/codes.js";
+import { redactUrl } from "../../errors/redact.js";
+import { SECRET_HEADERS } from "../../errors/secrets.js";
+import { type RequestContext, transportError } from "../policy/failure.js";
 import type { FetchFunction } from "./fetch-function.js";
 import { attemptInit, type ReplayableRequest } from "./request.js";
 

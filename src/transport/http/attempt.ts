@@ -1,23 +1,23 @@
-import { ErrorCode } from "../errors/codes.js";
-import { isPlanExeError } from "../errors/planexe-error.js";
-import { BufferedResponse } from "./buffered-response.js";
+import { ErrorCode } from "../../errors/codes.js";
+import { isPlanExeError } from "../../errors/planexe-error.js";
+import { abortReason, type Clock } from "../../time/clock.js";
+import { MAX_TIMER_MS } from "../../time/duration.js";
+import { raceSignal } from "../../time/signals.js";
 import {
   classifyNetworkError,
   isJsonType,
   mimeEssence,
   type TransientFailure,
-} from "./classify.js";
-import { abortReason, type Clock } from "./clock.js";
-import { MAX_TIMER_MS } from "./duration.js";
-import { transportError } from "./failure.js";
+} from "../policy/classify.js";
+import { transportError } from "../policy/failure.js";
+import { statusDelivery, statusFailureKind } from "../policy/statuses.js";
+import { BufferedResponse } from "./buffered-response.js";
 import type { FetchFunction } from "./fetch-function.js";
 import { readAll } from "./read-all.js";
 import { redactJsonError } from "./redact-body.js";
 import { fetchWithRedirects, isFinalError, type RedirectOptions } from "./redirect.js";
 import { type BodyLimit, releaseOnEnd } from "./release-on-end.js";
 import type { ReplayableRequest } from "./request.js";
-import { raceSignal } from "./signals.js";
-import { statusDelivery, statusFailureKind } from "./statuses.js";
 
 /** What one attempt came to: a response to hand back, or a transient failure. */
 export type AttemptOutcome =

@@ -1,13 +1,13 @@
-import { redactUrl } from "../errors/redact.js";
-import { abortReason, type Clock, sleep, systemClock, timeoutSignal } from "./clock.js";
-import { type Deferred, deferred } from "./deferred.js";
-import type { FetchFunction } from "./fetch-function.js";
-import { type Logger, log } from "./logger.js";
-import { isOnOrigin } from "./origin.js";
-import type { RetryOptions } from "./policy.js";
+import { redactUrl } from "../../errors/redact.js";
+import { abortReason, type Clock, sleep, systemClock, timeoutSignal } from "../../time/clock.js";
+import { type Deferred, deferred } from "../../time/deferred.js";
+import { raceSignal } from "../../time/signals.js";
+import type { FetchFunction } from "../http/fetch-function.js";
+import { isOnOrigin } from "../http/origin.js";
+import { type Logger, log } from "../logger.js";
+import type { RetryOptions } from "../policy/retry-options.js";
+import { isServerAnswer } from "../policy/statuses.js";
 import { createRateGates, type RateGates } from "./rate-gates.js";
-import { raceSignal } from "./signals.js";
-import { isServerAnswer } from "./statuses.js";
 
 /** Options of {@link createOutageEpisode}. */
 export interface OutageEpisodeOptions {

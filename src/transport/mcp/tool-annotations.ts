@@ -1,6 +1,6 @@
 import { createParser } from "eventsource-parser";
-import { isJsonType, mimeEssence } from "./classify.js";
-import { callsMethod, type ReplayableRequest } from "./request.js";
+import { callsMethod, type ReplayableRequest } from "../http/request.js";
+import { isJsonType, mimeEssence } from "../policy/classify.js";
 
 /**
  * What `tools/list` answers seen through one fetch said about each tool: whether

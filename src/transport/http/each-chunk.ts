@@ -1,4 +1,4 @@
-import { raceSignal } from "./signals.js";
+import { raceSignal } from "../../time/signals.js";
 
 /** What bounds one read of a body: a signal, and how to release it after the read. */
 export interface ReadBound {

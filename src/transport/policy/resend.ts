@@ -1,5 +1,5 @@
-import type { ReplayableRequest } from "./request.js";
-import type { ToolAnnotationsRegistry } from "./tool-annotations.js";
+import type { ReplayableRequest } from "../http/request.js";
+import type { ToolAnnotationsRegistry } from "../mcp/tool-annotations.js";
 
 /** What a {@link ResendableHook} is asked about: one HTTP request, or one JSON-RPC message of it. */
 export interface ResendQuery {

@@ -1,4 +1,4 @@
-import { SECRET_HEADERS } from "../errors/secrets.js";
+import { SECRET_HEADERS } from "../../errors/secrets.js";
 
 /**
  * Where credentials may go and which URLs are fetched at all: the one place that

@@ -1,4 +1,4 @@
-import { raceSignal } from "./signals.js";
+import { raceSignal } from "../../time/signals.js";
 
 /** Options of {@link readAll}. */
 export interface ReadAllOptions {

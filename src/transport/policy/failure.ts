@@ -1,5 +1,5 @@
-import { redact, redactUrl } from "../errors/redact.js";
-import { TransportError, type TransportErrorCode } from "../errors/transport-error.js";
+import { redact, redactUrl } from "../../errors/redact.js";
+import { TransportError, type TransportErrorCode } from "../../errors/transport-error.js";
 import type { TransientFailure } from "./classify.js";
 import { failureCode } from "./decide.js";
 

@@ -1,6 +1,6 @@
-import { type Clock, sleep } from "./clock.js";
-import { type Deferred, deferred } from "./deferred.js";
-import { raceSignal } from "./signals.js";
+import { type Clock, sleep } from "../../time/clock.js";
+import { type Deferred, deferred } from "../../time/deferred.js";
+import { raceSignal } from "../../time/signals.js";
 
 /**
  * The 429 gates of one origin, one per rate-limit identity (an API key, or the

@@ -1,5 +1,5 @@
-import { systemClock } from "./clock.js";
-import type { ResolvedConfig } from "./config.js";
+import { systemClock } from "../../time/clock.js";
+import type { ResolvedConfig } from "../config.js";
 import { createEpisodeControl, type EpisodeControl } from "./episode.js";
 
 /** One user's hold on a shared episode; `release()` once, when that user is done. */

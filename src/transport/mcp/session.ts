@@ -1,5 +1,5 @@
-import { isJsonType, mimeEssence } from "./classify.js";
-import { callsMethod, type ReplayableRequest } from "./request.js";
+import { callsMethod, type ReplayableRequest } from "../http/request.js";
+import { isJsonType, mimeEssence } from "../policy/classify.js";
 
 type Send = (request: ReplayableRequest) => Promise<Response>;
 

@@ -1,4 +1,4 @@
-import { type RpcMessage, readRpcMessages } from "./jsonrpc.js";
+import { type RpcMessage, readRpcMessages } from "../mcp/jsonrpc.js";
 
 /** A request whose body is buffered once, so every attempt can send it again. */
 export interface ReplayableRequest {

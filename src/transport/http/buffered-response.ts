@@ -1,4 +1,4 @@
-import { isNullBodyStatus } from "./classify.js";
+import { isNullBodyStatus } from "../policy/classify.js";
 
 const decoder = new TextDecoder();
 

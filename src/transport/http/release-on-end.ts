@@ -1,5 +1,5 @@
-import { isNullBodyStatus } from "./classify.js";
-import { abortReason } from "./clock.js";
+import { abortReason } from "../../time/clock.js";
+import { isNullBodyStatus } from "../policy/classify.js";
 
 /** A bound on a streamed body's bytes. */
 export interface BodyLimit {

@@ -1,4 +1,4 @@
-import { KEY_HEADERS, SECRET_QUERY_PARAMS } from "../errors/secrets.js";
+import { KEY_HEADERS, SECRET_QUERY_PARAMS } from "../../errors/secrets.js";
 import type { ReplayableRequest } from "./request.js";
 
 /** Everything secret a request carries: each header PlanExe reads a key from (and a scheme's token), credential query values and URL user info. */

@@ -1,6 +1,6 @@
-import { ErrorCode } from "../errors/codes.js";
-import type { TransportErrorCode } from "../errors/transport-error.js";
-import { backoffDelay, type ResolvedRetryOptions } from "./policy.js";
+import { ErrorCode } from "../../errors/codes.js";
+import type { TransportErrorCode } from "../../errors/transport-error.js";
+import { backoffDelay, type ResolvedRetryOptions } from "./retry-options.js";
 import { statusFailureKind } from "./statuses.js";
 
 /**

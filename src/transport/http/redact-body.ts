@@ -1,6 +1,6 @@
-import { redact } from "../errors/redact.js";
+import { redact } from "../../errors/redact.js";
+import { type Clock, timeoutSignal } from "../../time/clock.js";
 import { BufferedResponse } from "./buffered-response.js";
-import { type Clock, timeoutSignal } from "./clock.js";
 import { forEachChunk } from "./each-chunk.js";
 
 /** The most of an error body kept (an error page, a JSON-RPC error); the rest is cut. */

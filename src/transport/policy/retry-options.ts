@@ -1,4 +1,4 @@
-import { clampToTimer, durationMs } from "./duration.js";
+import { clampToTimer, durationMs } from "../../time/duration.js";
 
 /** Marks options that went through {@link resolveRetryOptions}: only it makes them, nothing takes them back in. */
 declare const resolvedRetry: unique symbol;

@@ -1,4 +1,4 @@
-import { KEY_HEADERS, KEY_QUERY_PARAMS } from "../errors/secrets.js";
+import { KEY_HEADERS, KEY_QUERY_PARAMS } from "../../errors/secrets.js";
 
 /**
  * Who a request counts against in PlanExe's rate limit (`_client_identifier` in its
