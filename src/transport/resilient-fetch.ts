@@ -102,8 +102,8 @@ export interface ResilientFetch {
  * The caller's signal ends any wait at once, rejecting with `signal.reason`.
  *
  * @example
- * import { Client } from "@modelcontextprotocol/sdk/client/index.js";
- * import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+ * // The split v2 client; the 1.x `@modelcontextprotocol/sdk` Client takes the same fetch.
+ * import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
  * const transport = new StreamableHTTPClientTransport(new URL("https://mcp.planexe.org/mcp"), {
  *   fetch: createResilientFetch(),
  *   requestInit: { headers: { "X-API-Key": apiKey } },
