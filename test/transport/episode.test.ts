@@ -98,13 +98,17 @@ describe("one outage, one episode", () => {
   it("requests to another origin do not wait on this origin's outage", async () => {
     const { clock, server } = deployWindow(0, 1_000_000);
     const fetch = createResilientFetch({ fetch: server.fetch, clock });
-    void fetch(`${BASE}/mcp`).catch(() => {});
+    // The call that meets the outage is ended with the test, not left waiting on it.
+    const stray = new AbortController();
+    void fetch(`${BASE}/mcp`, { signal: stray.signal }).catch(() => {});
     await clock.advance(1_000);
     expect(fetch.episode?.state).toBe("down");
     const other = scriptedFetch(clock, () => json({ elsewhere: true }));
     const elsewhere = createResilientFetch({ fetch: other.fetch, clock, episode: fetch.episode! });
     const response = await clock.runUntil(elsewhere("https://files.example.test/report.html"));
     expect(await response.json()).toEqual({ elsewhere: true });
+    stray.abort();
+    await clock.settle();
   });
 });
 
