@@ -203,7 +203,10 @@ export async function sendWithRetry(
         },
         context.secrets,
       );
-      if (decision.waitOn === "own")
+      // "episode": the wait happens at the top of the loop, on the probe, the hold or the 429
+      // gate. An episode that holds nothing there (closed when its last lease was released,
+      // as a fetch nobody references is collected) must not turn that into a loop with no wait.
+      if (decision.waitOn === "own" || !shared || !holdsCalls(shared, clock.now()))
         await sleep(decision.delayMs, { clock, signal: untilDeadline() }).catch((e) =>
           Promise.reject(overDeadline(e)),
         );
@@ -211,4 +214,9 @@ export async function sendWithRetry(
   } finally {
     deadline?.dispose();
   }
+}
+
+/** Whether the top of the retry loop waits on `episode`: its probe, its hold or a 429 gate. */
+function holdsCalls(episode: EpisodeControl, now: number): boolean {
+  return episode.state === "down" || episode.heldUntil > now || episode.rateGates.active;
 }
