@@ -35,7 +35,6 @@ export type LogEvent =
   | { kind: "answer-lost"; tool: string; attempt: number }
   | { kind: "rerun-confirmed"; tool: string; state: string }
   | { kind: "undocumented-category"; category: string; documented: readonly string[] }
-  | { kind: "mcp-transport-error"; name: string }
   | { kind: "connected" };
 
 type Level = "debug" | "info" | "warn" | "error";
@@ -92,8 +91,6 @@ function lineOf(event: LogEvent): [Level, string] {
         "warn",
         `send_feedback category "${event.category}" is not one PlanExe documents (${event.documented.join(", ")}); sent as it is`,
       ];
-    case "mcp-transport-error":
-      return ["debug", `MCP transport error (${event.name})`];
     case "connected":
       return ["debug", "connected"];
   }
