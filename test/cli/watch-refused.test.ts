@@ -32,17 +32,15 @@ function recordingRenderer(now: () => number) {
 
 describe("the CLI's watch on a refused stream", () => {
   it("shows progress from plan_status while the stream is refused, then follows the stream to one complete", async () => {
-    const { double, client, run, holdLimit, close } = streamLimitWorld({
+    const { double, client, run, refusedPlan, close } = streamLimitWorld({
       emulateToday: true,
       planSeconds: 120,
       apiKey: KEY,
     });
     closers.push(close);
-    const plan = await run(client.createPlan("A snow-plough rota for Andermatt"));
-    const other = await run(client.createPlan("A boathouse for Hallstatt"));
-    const limit = await holdLimit(other.plan_id);
+    const { plan, freeOne } = await refusedPlan("A snow-plough rota for Andermatt");
     const started = double.clock.now();
-    double.clock.setTimer(limit.freeOne, 60_000);
+    double.clock.setTimer(freeOne, 60_000);
     const { renderer, updates, result } = recordingRenderer(() => double.clock.now());
     const streamUrl = `${double.baseUrl}/sse/plan/${plan.plan_id}`;
     const exitCode = await run(

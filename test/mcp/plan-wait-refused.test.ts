@@ -17,15 +17,13 @@ afterEach(async () => {
 
 describe("plan_wait on a refused stream", () => {
   it("still reports growing progress within its window, from plan_status", async () => {
-    const { double, client, run, holdLimit, close } = streamLimitWorld({
+    const { double, client, run, refusedPlan, close } = streamLimitWorld({
       emulateToday: true,
       planSeconds: 200,
       apiKey: KEY,
     });
     closers.push(close);
-    const plan = await run(client.createPlan("A timetable for the Glacier Express"));
-    const other = await run(client.createPlan("A hostel in Chur"));
-    await holdLimit(other.plan_id);
+    const { plan } = await refusedPlan("A timetable for the Glacier Express");
     const updates: ProgressUpdate[] = [];
     const result = await run(
       planWait(
