@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { PlanClientWatchEvent, PlanWatchEvent, PlanWatchWarning } from "../../src/index.js";
 import { watchPlan } from "../../src/sse/index.js";
 import { streamLimitWorld } from "./stream-limit.js";
@@ -11,10 +11,6 @@ import { streamLimitWorld } from "./stream-limit.js";
  */
 
 const KEY = "pex_limits_stream_key_0123456789";
-const closers: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const close of closers.splice(0)) await close();
-});
 
 const MODES = [
   { name: "today's PlanExe (200, body aborted with no bytes)", emulateToday: true },
@@ -22,9 +18,7 @@ const MODES = [
 ] as const;
 
 function setup(emulateToday: boolean, planSeconds: number) {
-  const world = streamLimitWorld({ emulateToday, planSeconds, apiKey: KEY });
-  closers.push(world.close);
-  return world;
+  return streamLimitWorld({ emulateToday, planSeconds, apiKey: KEY });
 }
 
 /** Collects a watch's events with the clock time each arrived at. */

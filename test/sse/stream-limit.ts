@@ -1,4 +1,4 @@
-import { expect } from "vitest";
+import { expect, onTestFinished } from "vitest";
 import { PlanExeClient } from "../../src/client.js";
 import { createPlanExeDouble } from "../../src/testing/index.js";
 
@@ -9,7 +9,7 @@ import { createPlanExeDouble } from "../../src/testing/index.js";
  * client on its clock and fetch.
  * `refusedPlan` creates a plan whose stream the limit refuses: five streams of another
  * watcher at the same address hold the limit while they stay open (`freeOne` closes one).
- * `close()` ends all of it.
+ * All of it is closed when the test that made it ends.
  */
 export function streamLimitWorld(options: {
   emulateToday: boolean;
@@ -48,10 +48,10 @@ export function streamLimitWorld(options: {
     const other = await run(client.createPlan(`Queued behind: ${prompt}`));
     return { plan, ...(await holdLimit(other.plan_id)) };
   };
-  const close = async () => {
+  onTestFinished(async () => {
     await Promise.all(held.map((r) => r.body?.cancel()));
     await client.close();
     double.close();
-  };
-  return { double, client, run, refusedPlan, close };
+  });
+  return { double, client, run, refusedPlan };
 }
