@@ -173,6 +173,8 @@ async function runOne(client: ClientName, watchers: number, t: Timing): Promise<
     workerConcurrency: watchers,
     maxStreams: 100_000,
     maxStreamsPerClient: 100_000,
+    // PlanExe with auth off: the watchers under test (and mcp-remote's) carry no key; this measures deploys, not auth.
+    auth: false,
   });
   const edge = logEdgeRequests();
   let child: ChildProcess | undefined;
