@@ -1,4 +1,6 @@
+import type { Clock } from "../time/clock.js";
 import { anySignal } from "../time/signals.js";
+import type { PlanWatch } from "./event-queue.js";
 import type { PlanCompleteEvent, PlanWatchEnd, PlanWatchEvent, ReconnectCause } from "./events.js";
 import { completeFrom, type StatusLike } from "./poll-plan.js";
 import { createRefusalPolling } from "./refusal-polling.js";
@@ -35,6 +37,45 @@ export async function followStream<S extends StatusLike>(
   onEvent: (event: PlanWatchEvent, lastEventId: string | undefined) => void,
   polling?: RefusedStreamPolling<S>,
 ): Promise<PlanWatchEnd> {
+  const refusal = pollWhileRefused(polling, config.transport.clock, signal);
+  try {
+    const streamUrl = resolveWatchUrl(url, undefined);
+    for (;;) {
+      const inner = watchPlanFrom(streamUrl, config, { signal: refusal.signal });
+      const end = await followOnce(inner, refusal, onEvent);
+      if (end.reason === "complete") return end;
+      if (refusal.polled) return { reason: "complete", event: refusal.polled };
+      // Refused until the stream's deadline, while polling shows progress: try the stream afresh.
+      const gaveUpRefused =
+        end.reason === "error" &&
+        (end.error.code === "DEADLINE_EXCEEDED" || end.error.code === "RATE_LIMITED");
+      if (gaveUpRefused && refusal.polling) continue;
+      return end;
+    }
+  } finally {
+    refusal.dispose();
+  }
+}
+
+/** The `plan_status` polling beside one followed stream, told of the stream's events. */
+interface RefusalFallback {
+  /** The streams' signal: the caller's, and aborted once polling found the plan finished. */
+  readonly signal: AbortSignal;
+  /** The `complete` a terminal polled status made, if one did. */
+  readonly polled: PlanCompleteEvent | undefined;
+  /** Whether it is polling now. */
+  readonly polling: boolean;
+  /** A refusal starts the polling (when enabled), a connection stops it. */
+  see(event: PlanWatchEvent): void;
+  dispose(): void;
+}
+
+/** Starts {@link RefusedStreamPolling} on a refusal, stops it on a connection; without `polling`, only the signal. */
+function pollWhileRefused<S extends StatusLike>(
+  polling: RefusedStreamPolling<S> | undefined,
+  clock: Clock,
+  signal: AbortSignal,
+): RefusalFallback {
   let polled: PlanCompleteEvent | undefined;
   const stopStream = new AbortController();
   const linked = anySignal([signal, stopStream.signal]);
@@ -43,7 +84,7 @@ export async function followStream<S extends StatusLike>(
     createRefusalPolling({
       getStatus: polling.getStatus,
       intervalMs: polling.intervalMs,
-      clock: config.transport.clock,
+      clock,
       signal: linked.signal,
       onStatus: polling.onStatus,
       onTerminal: (status) => {
@@ -58,40 +99,47 @@ export async function followStream<S extends StatusLike>(
     started = true;
     poller.start();
   };
+  return {
+    signal: linked.signal,
+    get polled() {
+      return polled;
+    },
+    get polling() {
+      return poller?.running ?? false;
+    },
+    see(event) {
+      if (event.type === "connected") poller?.stop();
+      else if (event.type === "reconnecting" && isRefused(event.cause)) refused(event.cause);
+    },
+    dispose() {
+      poller?.stop();
+      linked.dispose();
+    },
+  };
+}
+
+/** Hands every event of one watch but `complete` to `onEvent`; its end. Rejects with what `onEvent` threw. */
+async function followOnce(
+  inner: PlanWatch,
+  refusal: RefusalFallback,
+  onEvent: (event: PlanWatchEvent, lastEventId: string | undefined) => void,
+): Promise<PlanWatchEnd> {
+  let failed: { error: unknown } | undefined;
   try {
-    const streamUrl = resolveWatchUrl(url, undefined);
-    for (;;) {
-      const inner = watchPlanFrom(streamUrl, config, { signal: linked.signal });
-      let failed: { error: unknown } | undefined;
+    for await (const event of inner) {
+      if (event.type === "complete") continue;
+      refusal.see(event);
       try {
-        for await (const event of inner) {
-          if (event.type === "complete") continue;
-          if (event.type === "connected") poller?.stop();
-          else if (event.type === "reconnecting" && isRefused(event.cause)) refused(event.cause);
-          try {
-            onEvent(event, inner.lastEventId);
-          } catch (error) {
-            failed = { error };
-            break;
-          }
-        }
-      } catch {
-        // The end is in `closed`.
+        onEvent(event, inner.lastEventId);
+      } catch (error) {
+        failed = { error };
+        break;
       }
-      // A throwing callback is the caller's bug: it ends the watch, it is not swallowed.
-      if (failed) throw failed.error;
-      const end = await inner.closed;
-      if (end.reason === "complete") return end;
-      if (polled) return { reason: "complete", event: polled };
-      // Refused until the stream's deadline, while polling shows progress: try the stream afresh.
-      const gaveUpRefused =
-        end.reason === "error" &&
-        (end.error.code === "DEADLINE_EXCEEDED" || end.error.code === "RATE_LIMITED");
-      if (gaveUpRefused && poller?.running) continue;
-      return end;
     }
-  } finally {
-    poller?.stop();
-    linked.dispose();
+  } catch {
+    // The end is in `closed`.
   }
+  // A throwing callback is the caller's bug: it ends the watch, it is not swallowed.
+  if (failed) throw failed.error;
+  return await inner.closed;
 }
