@@ -36,60 +36,84 @@ export function releaseOnEnd(
     release();
     return response;
   }
-  const reader = body.getReader();
-  let output: ReadableStreamDefaultController<Uint8Array> | undefined;
-  let done = false;
-  const end = () => {
-    if (done) return false;
-    done = true;
-    signal.removeEventListener("abort", onAbort);
-    release();
+  const source = new WatchedSource(body.getReader(), signal, release, limit && byteCounter(limit));
+  // Nothing is read before the consumer asks.
+  return withBody(response, new ReadableStream(source, { highWaterMark: 0 }));
+}
+
+/**
+ * The source of a body {@link releaseOnEnd} watches: reads `reader` when asked, fails
+ * on `signal` or past the byte limit, and lets go of `signal` and calls `release` once,
+ * whichever way the body ends.
+ */
+class WatchedSource implements UnderlyingDefaultSource<Uint8Array> {
+  private output: ReadableStreamDefaultController<Uint8Array> | undefined;
+  private done = false;
+  private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
+  private readonly signal: AbortSignal;
+  private readonly release: () => void;
+  private readonly count: ((chunk: Uint8Array) => Error | undefined) | undefined;
+
+  constructor(
+    reader: ReadableStreamDefaultReader<Uint8Array>,
+    signal: AbortSignal,
+    release: () => void,
+    count: ((chunk: Uint8Array) => Error | undefined) | undefined,
+  ) {
+    this.reader = reader;
+    this.signal = signal;
+    this.release = release;
+    this.count = count;
+    signal.addEventListener("abort", this.onAbort, { once: true });
+  }
+
+  start(controller: ReadableStreamDefaultController<Uint8Array>): void {
+    this.output = controller;
+    if (this.signal.aborted) this.onAbort();
+  }
+
+  async pull(controller: ReadableStreamDefaultController<Uint8Array>): Promise<void> {
+    try {
+      const step = await this.reader.read();
+      if (this.done) return;
+      if (step.done) {
+        this.end();
+        controller.close();
+        return;
+      }
+      const over = this.count?.(step.value);
+      if (over) {
+        this.end();
+        controller.error(over);
+        this.reader.cancel(over).catch(() => {});
+        return;
+      }
+      controller.enqueue(step.value);
+    } catch (error) {
+      if (this.end()) controller.error(error);
+    }
+  }
+
+  cancel(reason: unknown): Promise<void> {
+    this.end();
+    return this.reader.cancel(reason);
+  }
+
+  /** Lets go of the signal and releases; false when the body had ended already. */
+  private end(): boolean {
+    if (this.done) return false;
+    this.done = true;
+    this.signal.removeEventListener("abort", this.onAbort);
+    this.release();
     return true;
+  }
+
+  private readonly onAbort = (): void => {
+    if (!this.end()) return;
+    const reason = abortReason(this.signal);
+    this.output?.error(reason);
+    this.reader.cancel(reason).catch(() => {});
   };
-  const onAbort = () => {
-    if (!end()) return;
-    const reason = abortReason(signal);
-    output?.error(reason);
-    reader.cancel(reason).catch(() => {});
-  };
-  signal.addEventListener("abort", onAbort, { once: true });
-  const count = limit && byteCounter(limit);
-  const watched = new ReadableStream<Uint8Array>(
-    {
-      start(controller) {
-        output = controller;
-        if (signal.aborted) onAbort();
-      },
-      async pull(controller) {
-        try {
-          const step = await reader.read();
-          if (done) return;
-          if (step.done) {
-            end();
-            controller.close();
-            return;
-          }
-          const over = count?.(step.value);
-          if (over) {
-            end();
-            controller.error(over);
-            reader.cancel(over).catch(() => {});
-            return;
-          }
-          controller.enqueue(step.value);
-        } catch (error) {
-          if (end()) controller.error(error);
-        }
-      },
-      cancel(reason) {
-        end();
-        return reader.cancel(reason);
-      },
-    },
-    // Nothing is read before the consumer asks.
-    { highWaterMark: 0 },
-  );
-  return withBody(response, watched);
 }
 
 /** `response` (status, headers, URL) over another `body`. */
