@@ -10,7 +10,7 @@ import { isOnOrigin } from "./http/origin.js";
 import { releaseOnEnd } from "./http/release-on-end.js";
 import { type ReplayableRequest, toReplayable } from "./http/request.js";
 import type { Logger } from "./logger.js";
-import { createSessionKeeper } from "./mcp/session.js";
+import { createSessionKeeper, type Send } from "./mcp/session.js";
 import { createToolAnnotationsRegistry } from "./mcp/tool-annotations.js";
 import { isJsonType } from "./policy/classify.js";
 import type { ResendableHook } from "./policy/resend.js";
@@ -122,9 +122,23 @@ export function resilientFetchFrom(
   config: ResolvedConfig,
   options: Omit<ResilientFetchOptions, keyof ConfigOptions>,
 ): ResilientFetch {
+  const episodeFor = episodeResolver(config);
+  const send = sendThroughPolicy(config, options, episodeFor.forUrl);
+  const handle = options.sessionRecovery === false ? send : createSessionKeeper(send);
+  const resilientFetch = fetchThrough(handle, options);
+  Object.defineProperty(resilientFetch, "episode", { get: episodeFor.first, enumerable: true });
+  if (episodeFor.leases) leaseReleaser.register(resilientFetch, episodeFor.leases);
+  return resilientFetch as ResilientFetch;
+}
+
+/** One request through the retry policy, with this fetch's limits, secrets and tool annotations. */
+function sendThroughPolicy(
+  config: ResolvedConfig,
+  options: Omit<ResilientFetchOptions, keyof ConfigOptions>,
+  episodeFor: (url: string) => EpisodeControl | undefined,
+): Send {
   const inner = fetchOf(config);
   const { clock, retry } = config;
-  const episodeFor = episodeResolver(config);
   const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   if (!(maxResponseBytes > 0))
     throw new TypeError(
@@ -134,12 +148,12 @@ export function resilientFetchFrom(
   const secrets = (options.secrets ?? []).filter((s): s is string => typeof s === "string");
   // Errors the SDK builds anywhere in the process are redacted of them too.
   for (const secret of secrets) rememberSecret(secret);
-  const send = (request: ReplayableRequest) =>
+  return (request) =>
     sendWithRetry(request, {
       inner,
       retry,
       clock,
-      episodeFor: episodeFor.forUrl,
+      episodeFor,
       annotations,
       resendable: options.resendable,
       secrets,
@@ -149,10 +163,15 @@ export function resilientFetchFrom(
       onRetry: options.onRetry,
       logger: config.logger,
     });
-  const handle = options.sessionRecovery === false ? send : createSessionKeeper(send);
-  const widened = new WeakSet<AbortSignal>();
+}
 
-  const resilientFetch = async (input: string | URL | Request, init?: RequestInit) => {
+/** The fetch itself: each request buffered once, given the fetch's `requestInit`, and tied to its `signal`. */
+function fetchThrough(
+  handle: Send,
+  options: Pick<ResilientFetchOptions, "requestInit" | "signal">,
+): (input: string | URL | Request, init?: RequestInit) => Promise<Response> {
+  const widened = new WeakSet<AbortSignal>();
+  return async (input, init) => {
     const parsed = await toReplayable(input, init);
     if (parsed.signal && !widened.has(parsed.signal)) {
       // A signal many requests bring at once (the MCP SDK's transport-wide one) gets one
@@ -164,28 +183,34 @@ export function resilientFetchFrom(
       ? { ...parsed, extra: { ...options.requestInit, ...parsed.extra } }
       : parsed;
     if (!options.signal) return handle(request);
-    const linked = anySignal([request.signal, options.signal]);
-    try {
-      const response = await handle({ ...request, signal: linked.signal });
-      // A streamed body stays tied to the client's signal until it ends; anything else is done with it.
-      // Read whole already (a JSON answer, a redacted error body), or nothing to read.
-      if (
-        response instanceof BufferedResponse ||
-        isJsonType(response.headers.get("content-type")) ||
-        !response.body
-      ) {
-        linked.dispose();
-        return response;
-      }
-      return releaseOnEnd(response, linked.signal, linked.dispose);
-    } catch (error) {
-      linked.dispose();
-      throw error;
-    }
+    return sendTied(handle, request, options.signal);
   };
-  Object.defineProperty(resilientFetch, "episode", { get: episodeFor.first, enumerable: true });
-  if (episodeFor.leases) leaseReleaser.register(resilientFetch, episodeFor.leases);
-  return resilientFetch as ResilientFetch;
+}
+
+/** `request` sent with `signal` linked to its own; the link lasts as long as a streamed body does. */
+async function sendTied(
+  handle: Send,
+  request: ReplayableRequest,
+  signal: AbortSignal,
+): Promise<Response> {
+  const linked = anySignal([request.signal, signal]);
+  try {
+    const response = await handle({ ...request, signal: linked.signal });
+    // A streamed body stays tied to the client's signal until it ends; anything else is done with it.
+    // Read whole already (a JSON answer, a redacted error body), or nothing to read.
+    if (
+      response instanceof BufferedResponse ||
+      isJsonType(response.headers.get("content-type")) ||
+      !response.body
+    ) {
+      linked.dispose();
+      return response;
+    }
+    return releaseOnEnd(response, linked.signal, linked.dispose);
+  } catch (error) {
+    linked.dispose();
+    throw error;
+  }
 }
 
 /** The process-wide episodes a fetch leased are released when the fetch is collected. */

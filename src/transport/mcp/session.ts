@@ -1,7 +1,8 @@
 import { callsMethod, type ReplayableRequest } from "../http/request.js";
 import { isJsonType, mimeEssence } from "../policy/classify.js";
 
-type Send = (request: ReplayableRequest) => Promise<Response>;
+/** Sends one request (through the retry policy) and answers with its response. */
+export type Send = (request: ReplayableRequest) => Promise<Response>;
 
 const SESSION_HEADER = "mcp-session-id";
 const INITIALIZED = new TextEncoder().encode(
