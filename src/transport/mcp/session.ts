@@ -21,60 +21,20 @@ const INITIALIZED = new TextEncoder().encode(
  * plain SDK `Client` keeps working.
  */
 export function createSessionKeeper(send: Send): Send {
-  let initialize: ReplayableRequest | undefined;
-  const replaced = new Map<string, string>();
-  let renewing: { old: string; promise: Promise<string | undefined> } | undefined;
-
-  const latest = (id: string): string => {
-    let current = id;
-    for (let i = 0; i < 100 && replaced.has(current); i++) current = replaced.get(current)!;
-    return current;
-  };
-
-  const renew = (old: string, failing: ReplayableRequest): Promise<string | undefined> => {
-    if (replaced.has(old)) return Promise.resolve(latest(old));
-    if (renewing?.old === old) return renewing.promise;
-    const init = initialize;
-    if (!init) return Promise.resolve(undefined);
-    const promise = (async () => {
-      const headers = new Headers(init.headers);
-      headers.delete(SESSION_HEADER);
-      const answer = await send({ ...init, headers, signal: failing.signal });
-      const fresh = answer.headers.get(SESSION_HEADER);
-      await answer.body?.cancel().catch(() => {});
-      if (!answer.ok || !fresh) return undefined;
-      const noteHeaders = new Headers(headers);
-      noteHeaders.set(SESSION_HEADER, fresh);
-      const version = failing.headers.get("mcp-protocol-version");
-      if (version) noteHeaders.set("mcp-protocol-version", version);
-      const note = await send({
-        ...init,
-        headers: noteHeaders,
-        body: INITIALIZED,
-        rpc: [{ method: "notifications/initialized" }],
-        signal: failing.signal,
-      });
-      await note.body?.cancel().catch(() => {});
-      replaced.set(old, fresh);
-      return fresh;
-    })().finally(() => {
-      if (renewing?.promise === promise) renewing = undefined;
-    });
-    renewing = { old, promise };
-    return promise;
-  };
-
+  const sessions = new SessionRenewal(send);
   return async (original) => {
-    let request = original;
-    const carried = request.headers.get(SESSION_HEADER);
-    if (carried && replaced.has(carried)) request = withSession(request, latest(carried));
-    if (callsMethod(request, "initialize")) initialize = request;
+    const request = sessions.current(original);
     const response = await send(request);
     if (response.status !== 404 && response.status !== 400) return response;
     const used = request.headers.get(SESSION_HEADER);
-    if (!used || request.method === "DELETE" || !initialize || !(await isSessionLost(response)))
+    if (
+      !used ||
+      request.method === "DELETE" ||
+      !sessions.canRenew ||
+      !(await isSessionLost(response))
+    )
       return response;
-    const fresh = await renew(used, request);
+    const fresh = await sessions.renew(used, request);
     if (!fresh) return response;
     await response.body?.cancel().catch(() => {});
     const replay = await send(withSession(request, fresh));
@@ -86,6 +46,91 @@ export function createSessionKeeper(send: Send): Send {
       headers,
     });
   };
+}
+
+/**
+ * The sessions one keeper has seen: the last `initialize` (what a renewal sends again),
+ * each lost session id with the one that replaced it, and the renewal under way (one
+ * at a time per lost id, however many requests found it lost).
+ */
+class SessionRenewal {
+  private initialize: ReplayableRequest | undefined;
+  private readonly replaced = new Map<string, string>();
+  private renewing: { old: string; promise: Promise<string | undefined> } | undefined;
+  private readonly send: Send;
+
+  constructor(send: Send) {
+    this.send = send;
+  }
+
+  /** Whether a lost session can be renewed: an `initialize` was seen. */
+  get canRenew(): boolean {
+    return this.initialize !== undefined;
+  }
+
+  /** `request` with the latest id of the session it carries; an `initialize` is kept for renewals. */
+  current(request: ReplayableRequest): ReplayableRequest {
+    const carried = request.headers.get(SESSION_HEADER);
+    const sent =
+      carried && this.replaced.has(carried) ? withSession(request, this.latest(carried)) : request;
+    if (callsMethod(sent, "initialize")) this.initialize = sent;
+    return sent;
+  }
+
+  /** The id that replaced `old` (renewing the session once if none has yet); `undefined` when it cannot be had. */
+  renew(old: string, failing: ReplayableRequest): Promise<string | undefined> {
+    if (this.replaced.has(old)) return Promise.resolve(this.latest(old));
+    if (this.renewing?.old === old) return this.renewing.promise;
+    const init = this.initialize;
+    if (!init) return Promise.resolve(undefined);
+    const promise = (async () => {
+      const fresh = await reinitialize(this.send, init, failing);
+      if (fresh) this.replaced.set(old, fresh);
+      return fresh;
+    })().finally(() => {
+      if (this.renewing?.promise === promise) this.renewing = undefined;
+    });
+    this.renewing = { old, promise };
+    return promise;
+  }
+
+  private latest(id: string): string {
+    let current = id;
+    for (let i = 0; i < 100 && this.replaced.has(current); i++)
+      current = this.replaced.get(current)!;
+    return current;
+  }
+}
+
+/**
+ * A new session: `init` sent again without a session id, then `notifications/initialized`
+ * with the new one, both on the failing request's signal; the new id, or `undefined`
+ * when the server gave none.
+ */
+async function reinitialize(
+  send: Send,
+  init: ReplayableRequest,
+  failing: ReplayableRequest,
+): Promise<string | undefined> {
+  const headers = new Headers(init.headers);
+  headers.delete(SESSION_HEADER);
+  const answer = await send({ ...init, headers, signal: failing.signal });
+  const fresh = answer.headers.get(SESSION_HEADER);
+  await answer.body?.cancel().catch(() => {});
+  if (!answer.ok || !fresh) return undefined;
+  const noteHeaders = new Headers(headers);
+  noteHeaders.set(SESSION_HEADER, fresh);
+  const version = failing.headers.get("mcp-protocol-version");
+  if (version) noteHeaders.set("mcp-protocol-version", version);
+  const note = await send({
+    ...init,
+    headers: noteHeaders,
+    body: INITIALIZED,
+    rpc: [{ method: "notifications/initialized" }],
+    signal: failing.signal,
+  });
+  await note.body?.cancel().catch(() => {});
+  return fresh;
 }
 
 function withSession(request: ReplayableRequest, id: string): ReplayableRequest {
