@@ -129,6 +129,13 @@ function defaultPlanIdFromRequest(request: Request): string | undefined {
 
 /** Validates `options` and fills in defaults; throws a `TypeError` that says how to fix the call. */
 export function resolveStreamOptions(options: ProgressStreamModeOptions): ResolvedStreamOptions {
+  checkRequired(options);
+  checkNumbers(options);
+  checkHooks(options);
+  return withDefaults(options, checkedClock(options.clock ?? systemClock));
+}
+
+function checkRequired(options: ProgressStreamModeOptions): void {
   if (typeof options !== "object" || options === null) {
     throw new TypeError(
       "createPlanProgressStream(options) needs an options object, e.g. createPlanProgressStream({ getSnapshot: (planId) => db.snapshot(planId) }).",
@@ -139,6 +146,10 @@ export function resolveStreamOptions(options: ProgressStreamModeOptions): Resolv
       "createPlanProgressStream: `getSnapshot` must be a function (planId, request) => Promise<PlanSnapshot | undefined>.",
     );
   }
+}
+
+/** The durations (whole ms where they go into `retry:`, non-zero where they are intervals) and the counts. */
+function checkNumbers(options: ProgressStreamModeOptions): void {
   for (const name of DURATIONS)
     durationMs("createPlanProgressStream", name, options[name], 0, { zero: true });
   for (const name of ["retryMs", "drainRetryMs"] as const) {
@@ -161,6 +172,10 @@ export function resolveStreamOptions(options: ProgressStreamModeOptions): Resolv
       );
     }
   }
+}
+
+/** The functions given, and `trustProxy`. */
+function checkHooks(options: ProgressStreamModeOptions): void {
   for (const name of FUNCTIONS) {
     if (options[name] !== undefined && typeof options[name] !== "function") {
       throw new TypeError(`createPlanProgressStream: \`${name}\` must be a function.`);
@@ -168,13 +183,20 @@ export function resolveStreamOptions(options: ProgressStreamModeOptions): Resolv
   }
   const trustProblem = checkTrustProxy(options.trustProxy);
   if (trustProblem) throw new TypeError(trustProblem);
-  const { trustProxy } = options;
-  const clock = options.clock ?? systemClock;
+}
+
+function checkedClock(clock: Clock): Clock {
   if (typeof clock.now !== "function" || typeof clock.setTimer !== "function") {
     throw new TypeError(
       "createPlanProgressStream: `clock` must have now() and setTimer(fn, ms), e.g. createManualClock() from planexe-client/testing.",
     );
   }
+  return clock;
+}
+
+/** `options` (checked already) with every default filled in. */
+function withDefaults(options: ProgressStreamModeOptions, clock: Clock): ResolvedStreamOptions {
+  const { trustProxy } = options;
   return {
     getSnapshot: options.getSnapshot,
     clock,
