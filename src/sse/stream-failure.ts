@@ -1,4 +1,5 @@
-import { type Failure, type FailureCode, failureKindOf } from "../transport/policy/decide.js";
+import { type FailureCode, failureKindOf } from "../transport/policy/decide.js";
+import type { Failure } from "../transport/policy/failure-kind.js";
 import type { ReconnectCause } from "./events.js";
 
 /** A connection ended in a way that calls for another one. */

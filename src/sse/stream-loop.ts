@@ -9,14 +9,9 @@ import { type PlanExeError, TransportError } from "../errors/index.js";
 import { abortReason, type Clock, sleep, timeoutSignal } from "../time/clock.js";
 import type { EpisodeControl } from "../transport/episode/episode.js";
 import type { FetchFunction } from "../transport/http/fetch-function.js";
-import {
-  clampRetryHint,
-  type Decision,
-  decide,
-  isOutage,
-  isRefusal,
-} from "../transport/policy/decide.js";
+import type { RetryDecision } from "../transport/policy/decide.js";
 import type { ResolvedRetryOptions } from "../transport/policy/retry-options.js";
+import { type RetryTracker, trackRetries } from "../transport/retry-tracker.js";
 import { type ConnectOutcome, connect } from "./connection.js";
 import type { PlanWatchSink } from "./event-queue.js";
 import type { PlanWatchEnd, PlanWatchWarning } from "./events.js";
@@ -42,17 +37,6 @@ export interface StreamLoopContext {
   onWarning: (warning: PlanWatchWarning) => void;
 }
 
-/** What the loop remembers between connections of one outage. */
-interface OutageState {
-  /** Reconnects since the last productive connection. */
-  attempt: number;
-  emptyStreak: number;
-  /** When the current outage began (ms), or `undefined` when there is none. */
-  startedAt: number | undefined;
-  /** The server's last valid `retry:` hint, clamped, in ms. */
-  retryHintMs: number | undefined;
-}
-
 /**
  * Connects, reads, and reconnects until `complete`, a fatal error, the deadline or
  * an abort. How long to wait between connections is the one retry policy's call
@@ -65,13 +49,16 @@ export async function runStreamLoop(ctx: StreamLoopContext): Promise<PlanWatchEn
     deliver: sink.push,
     warn: ctx.onWarning,
   });
-  const state: OutageState = {
-    attempt: 0,
-    emptyStreak: 0,
-    startedAt: undefined,
-    retryHintMs: undefined,
-  };
   const shared = ctx.episode?.covers(ctx.url) ? ctx.episode : undefined;
+  // Each outage is counted, and has its deadline, from its first failure.
+  const outage = trackRetries({
+    operation: "stream",
+    policy: ctx.retry,
+    clock,
+    episode: shared,
+    url: ctx.url,
+    measureFrom: "first-failure",
+  });
   const aborted = (): PlanWatchEnd =>
     ctx.userSignal?.aborted
       ? { reason: "aborted", error: abortReason(ctx.userSignal) }
@@ -79,11 +66,11 @@ export async function runStreamLoop(ctx: StreamLoopContext): Promise<PlanWatchEn
   let last: RetryOutcome | undefined;
   for (;;) {
     if (shared) {
-      const waited = await waitForEpisode(shared, ctx, state, last);
+      const waited = await waitForEpisode(shared, ctx, outage, last);
       if (waited === "aborted") return aborted();
       if (waited) return failed(waited);
     }
-    const outcome = await connectOnce(ctx, handler, state, shared);
+    const outcome = await connectOnce(ctx, handler, outage, shared);
     if (outcome.kind === "aborted") return aborted();
     if (outcome.kind === "fatal") return failed(outcome.error);
     if (outcome.kind === "complete") {
@@ -91,7 +78,7 @@ export async function runStreamLoop(ctx: StreamLoopContext): Promise<PlanWatchEn
       return { reason: "complete", event: outcome.event };
     }
     last = outcome;
-    const next = planReconnect(outcome, ctx, state, shared, handler.lastEventId);
+    const next = planReconnect(outcome, ctx, outage, handler.lastEventId);
     if (next instanceof TransportError) return failed(next);
     if (next.waitOn === "episode") continue; // the wait is the episode's, at the top of the loop
     try {
@@ -106,7 +93,7 @@ export async function runStreamLoop(ctx: StreamLoopContext): Promise<PlanWatchEn
 function connectOnce(
   ctx: StreamLoopContext,
   handler: MessageHandler,
-  state: OutageState,
+  outage: RetryTracker,
   shared: EpisodeControl | undefined,
 ): Promise<ConnectOutcome> {
   return connect({
@@ -119,60 +106,36 @@ function connectOnce(
     heartbeatTimeoutMs: ctx.heartbeatTimeoutMs,
     maxEventBytes: ctx.maxEventBytes,
     onAnswer: () => shared?.reportUp(),
-    onOpen: () => ctx.sink.push({ type: "connected", attempt: state.attempt }, handler.lastEventId),
+    onOpen: () =>
+      ctx.sink.push({ type: "connected", attempt: outage.attempt }, handler.lastEventId),
     onMessage: handler.handle,
-    onRetryHint: (ms) => {
-      state.retryHintMs = clampRetryHint(ms);
-    },
+    onRetryHint: outage.retryHint,
     onWarning: ctx.onWarning,
   });
 }
 
 /**
- * After a connection that calls for another: counts it into the outage, reports an
- * outage to the shared episode, asks the one policy, and tells the watcher
+ * After a connection that calls for another: counts it into the outage (which reports
+ * an outage to the shared episode), asks the one policy, and tells the watcher
  * `reconnecting`. Returns how to wait, or the error the watch ends with.
  */
 function planReconnect(
   outcome: RetryOutcome,
   ctx: StreamLoopContext,
-  state: OutageState,
-  shared: EpisodeControl | undefined,
+  outage: RetryTracker,
   lastEventId: string | undefined,
-): Extract<Decision, { action: "retry" }> | TransportError {
-  const failure = streamFailure(outcome);
-  const now = ctx.clock.now();
-  if (outcome.productive) {
-    state.attempt = 0;
-    state.startedAt = undefined;
-  }
-  state.attempt += 1;
-  state.startedAt ??= now;
-  state.emptyStreak = failure.kind === "empty-stream" ? state.emptyStreak + 1 : 0;
-  // An outage goes to the shared episode: one probe for every call and stream of the process.
-  if (isOutage(failure.kind, state.emptyStreak)) shared?.reportDown(ctx.url);
-  const decision = decide({
-    operation: "stream",
-    failure,
-    resendable: true,
-    attempt: state.attempt,
-    elapsedMs: now - state.startedAt,
-    emptyStreak: state.emptyStreak,
-    retryHintMs: state.retryHintMs,
-    episode: shared?.state === "down" ? shared : undefined,
-    now,
-    policy: ctx.retry,
-  });
-  if (decision.action === "give-up") return deadlineError(outcome, state, now);
+): RetryDecision | TransportError {
+  if (outcome.productive) outage.gotThrough();
+  const counted = outage.failed(streamFailure(outcome));
+  const decision = counted.decide();
+  if (decision.action === "give-up") return deadlineError(outcome, outage, ctx.clock.now());
   ctx.sink.push(
     {
       type: "reconnecting",
-      attempt: state.attempt,
+      attempt: outage.attempt,
       delayMs: decision.delayMs,
       sharedWait: decision.waitOn === "episode",
-      cause: isRefusal(failure.kind, state.emptyStreak)
-        ? refusalCause(outcome.cause)
-        : outcome.cause,
+      cause: counted.refused ? refusalCause(outcome.cause) : outcome.cause,
     },
     lastEventId,
   );
@@ -180,14 +143,14 @@ function planReconnect(
 }
 
 /** The error a watch ends with when an outage outlasts `deadlineMs` (or a wait would pass it). */
-function deadlineError(last: RetryOutcome, state: OutageState, now: number): TransportError {
-  const elapsed = now - (state.startedAt ?? now);
+function deadlineError(last: RetryOutcome, outage: RetryTracker, now: number): TransportError {
+  const elapsed = now - (outage.startedAt ?? now);
   const message =
-    `Gave up on the progress stream after ${state.attempt} attempts over ` +
+    `Gave up on the progress stream after ${outage.attempt} attempts over ` +
     `${Math.round(elapsed / 1000)} s (last: ${last.cause.message})`;
   return new TransportError("DEADLINE_EXCEEDED", message, {
     cause: last.error ?? last.cause,
-    attempts: state.attempt,
+    attempts: outage.attempt,
     status: last.cause.status,
   });
 }
@@ -196,11 +159,10 @@ function deadlineError(last: RetryOutcome, state: OutageState, now: number): Tra
 async function waitForEpisode(
   episode: EpisodeControl,
   ctx: StreamLoopContext,
-  state: OutageState,
+  outage: RetryTracker,
   last: RetryOutcome | undefined,
 ): Promise<"aborted" | PlanExeError | undefined> {
-  const now = ctx.clock.now();
-  const left = (state.startedAt ?? now) + ctx.retry.deadlineMs - now;
+  const left = outage.remainingMs();
   const limit = timeoutSignal(Math.max(0, left), { clock: ctx.clock, parent: ctx.signal });
   try {
     await episode.waitForRecovery(limit.signal);
@@ -212,7 +174,7 @@ async function waitForEpisode(
       productive: false,
       cause: { code: "NETWORK_ERROR", message: "The server is down (shared outage episode)" },
     };
-    return deadlineError(cause, state, ctx.clock.now());
+    return deadlineError(cause, outage, ctx.clock.now());
   } finally {
     limit.dispose();
   }

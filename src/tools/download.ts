@@ -11,8 +11,8 @@ import { type Clock, sleep, timeoutSignal } from "../time/clock.js";
 import { forEachChunk } from "../transport/http/each-chunk.js";
 import type { FetchFunction } from "../transport/http/fetch-function.js";
 import { unfetchableReason } from "../transport/http/origin.js";
-import { type Decision, decide, type Failure } from "../transport/policy/decide.js";
 import type { ResolvedRetryOptions } from "../transport/policy/retry-options.js";
+import { type RetryTracker, trackRetries } from "../transport/retry-tracker.js";
 import type { DownloadAttempt, DownloadTarget } from "./download-target.js";
 import type { Artifact, FileReady, PlanFileInfoOutput } from "./schemas/plan-file-info.js";
 
@@ -67,8 +67,9 @@ export async function downloadArtifact<R>(
     info = await ask();
     refreshed = true;
   }
-  const startedAt = context.clock.now();
-  for (let attempt = 1; ; attempt++) {
+  // The body's failures: the GET is safe to repeat, and no episode is asked (the server answered its headers).
+  const body = retriesOf(context, "download");
+  for (let sent = 1; ; sent++) {
     const url = downloadUrl(info, context.baseUrl, artifact);
     const response = await context.fetch(url, signal ? { signal } : {});
     // Decision: an expired link is refreshed once.
@@ -78,7 +79,7 @@ export async function downloadArtifact<R>(
       refreshed = true;
       continue;
     }
-    if (!response.ok) throw await httpFailure(response, url, attempt);
+    if (!response.ok) throw await httpFailure(response, url, sent);
     const declared = Number(response.headers.get("content-length") ?? Number.NaN);
     if (declared > info.download_size) {
       await response.body?.cancel().catch(() => {});
@@ -112,13 +113,9 @@ export async function downloadArtifact<R>(
       const stalled = error instanceof DOMException && error.name === "TimeoutError";
       if (!stalled && !(error instanceof TypeError)) throw error;
       // The GET is safe to repeat; whether and when is the one policy's call.
-      const decision = decideAgain(
-        context,
-        "download",
-        { kind: stalled ? "timeout" : "network", delivery: "maybe", error },
-        attempt,
-        startedAt,
-      );
+      const decision = body
+        .failed({ kind: stalled ? "timeout" : "network", delivery: "maybe", error })
+        .decide();
       if (decision.action === "retry") {
         await sleep(decision.delayMs, { clock: context.clock, signal });
         continue;
@@ -128,32 +125,16 @@ export async function downloadArtifact<R>(
         : "the connection broke while the body was read";
       throw new TransportError(
         decision.code,
-        `GET ${redactUrl(url)}: ${what}, ${attempt} times; ${decision.reason}`,
-        { cause: error, attempts: attempt },
+        `GET ${redactUrl(url)}: ${what}, ${body.attempt} times; ${decision.reason}`,
+        { cause: error, attempts: body.attempt },
       );
     }
   }
 }
 
-/** The one policy's verdict on a step of a download that is safe to repeat (no shared episode, no rate limit). */
-function decideAgain(
-  context: DownloadContext,
-  operation: "call" | "download",
-  failure: Failure,
-  attempt: number,
-  startedAt: number,
-): Decision {
-  const now = context.clock.now();
-  return decide({
-    operation,
-    failure,
-    resendable: true,
-    attempt,
-    elapsedMs: now - startedAt,
-    emptyStreak: 0,
-    now,
-    policy: context.retry,
-  });
+/** The one policy's count of a download step that is safe to repeat (no shared episode, no rate limit). */
+function retriesOf(context: DownloadContext, operation: "call" | "download"): RetryTracker {
+  return trackRetries({ operation, policy: context.retry, clock: context.clock });
 }
 
 /**
@@ -167,24 +148,23 @@ async function askUntilAvailable(
   context: DownloadContext,
   signal: AbortSignal | undefined,
 ): Promise<PlanFileInfoOutput> {
-  const startedAt = context.clock.now();
-  for (let attempt = 1; ; attempt++) {
+  const unavailable = retriesOf(context, "call");
+  for (;;) {
     try {
       return await context.fileInfo(signal);
     } catch (error) {
       if (!isPlanExeError(error) || error.code !== ErrorCode.CONTENT_UNAVAILABLE) throw error;
-      const decision = decideAgain(
-        context,
-        "call",
-        { kind: "unavailable", delivery: "no", error },
-        attempt,
-        startedAt,
-      );
+      const decision = unavailable.failed({ kind: "unavailable", delivery: "no", error }).decide();
       if (decision.action === "give-up")
         throw new ToolError(
           ErrorCode.CONTENT_UNAVAILABLE,
-          `${error.message}; still unavailable after ${attempt} attempt(s) (${decision.reason})`,
-          { tool: "plan_file_info", attempts: attempt, details: error.details, cause: error },
+          `${error.message}; still unavailable after ${unavailable.attempt} attempt(s) (${decision.reason})`,
+          {
+            tool: "plan_file_info",
+            attempts: unavailable.attempt,
+            details: error.details,
+            cause: error,
+          },
         );
       await sleep(decision.delayMs, { clock: context.clock, signal });
     }

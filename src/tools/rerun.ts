@@ -2,8 +2,10 @@ import { ErrorCode, isPlanExeError } from "../errors/index.js";
 import { type Clock, sleep } from "../time/clock.js";
 import type { EpisodeControl } from "../transport/episode/episode.js";
 import { log } from "../transport/logger.js";
-import { decide, type Failure, failureKindOf } from "../transport/policy/decide.js";
+import { failureKindOf } from "../transport/policy/decide.js";
+import type { Failure } from "../transport/policy/failure-kind.js";
 import type { ResolvedRetryOptions } from "../transport/policy/retry-options.js";
+import { trackRetries } from "../transport/retry-tracker.js";
 import { type InvokeContext, invokeTool } from "./invoke.js";
 import type { PlanResumeOutput, PlanRetryOutput } from "./schemas/plan-control.js";
 import type { PlanStatusOutput } from "./schemas/plan-status.js";
@@ -91,36 +93,29 @@ export async function rerunPlan<N extends "plan_retry" | "plan_resume">(
 ): Promise<N extends "plan_retry" ? RetryPlanResult : ResumePlanResult> {
   type Result = N extends "plan_retry" ? RetryPlanResult : ResumePlanResult;
   const firstSentAt = context.clock.now();
-  let ambiguous = false;
-  for (let attempt = 1; ; attempt++) {
+  // This loop, not the fetch, decides to resend: a refusal is then checked against plan_status.
+  const lost = trackRetries({
+    operation: "call",
+    policy: context.retry,
+    clock: context.clock,
+    episode: context.episode,
+    url: context.url,
+  });
+  for (;;) {
     try {
       return (await invokeTool(context, name, args, signal)) as Result;
     } catch (error) {
       if (signal?.aborted || context.scope.closed) throw error;
-      const lost = lostAnswer(error);
-      if (lost) {
-        ambiguous = true;
-        // This loop, not the fetch, decides to resend: the refusal below is checked against plan_status.
-        const shared = context.episode?.covers(context.url) ? context.episode : undefined;
-        shared?.reportDown(context.url);
-        const decision = decide({
-          operation: "call",
-          failure: lost,
-          resendable: true,
-          attempt,
-          elapsedMs: context.clock.now() - firstSentAt,
-          emptyStreak: 0,
-          episode: shared?.state === "down" ? shared : undefined,
-          now: context.clock.now(),
-          policy: context.retry,
-        });
+      const failure = lostAnswer(error);
+      if (failure) {
+        const decision = lost.failed(failure).decide();
         if (decision.action === "give-up") throw error;
-        log(context.logger, { kind: "answer-lost", tool: name, attempt });
+        log(context.logger, { kind: "answer-lost", tool: name, attempt: lost.attempt });
         // An episode wait happens in the transport, before the resend goes out.
         if (decision.waitOn === "own") await waitInScope(context, signal, decision.delayMs);
         continue;
       }
-      if (!ambiguous || !isPlanExeError(error) || error.code !== REFUSAL[name]) throw error;
+      if (lost.attempt === 0 || !isPlanExeError(error) || error.code !== REFUSAL[name]) throw error;
       const status = await invokeTool(context, "plan_status", { plan_id: args.plan_id }, signal);
       if (!tookEffect(name, status, firstSentAt)) throw error;
       log(context.logger, { kind: "rerun-confirmed", tool: name, state: status.state });

@@ -12,10 +12,11 @@ import { requestSecrets } from "./http/request-secrets.js";
 import { type Logger, log } from "./logger.js";
 import type { ToolAnnotationsRegistry } from "./mcp/tool-annotations.js";
 import type { TransientFailure } from "./policy/classify.js";
-import { decide, type Failure, isOutage } from "./policy/decide.js";
+import type { decide, RetryDecision } from "./policy/decide.js";
 import { describeFailure, givingUp, type RequestContext } from "./policy/failure.js";
 import { isResendable, type ResendableHook } from "./policy/resend.js";
 import { parseRetryAfter, type ResolvedRetryOptions } from "./policy/retry-options.js";
+import { type RetryTracker, trackRetries } from "./retry-tracker.js";
 
 /** What `onRetry` is told before each wait. Every field is safe to log. */
 export interface RetryInfo {
@@ -63,156 +64,219 @@ export async function sendWithRetry(
   request: ReplayableRequest,
   ctx: RetryLoopContext,
 ): Promise<Response> {
+  const call = startCall(request, ctx);
+  try {
+    for (;;) {
+      const settle = await waitForTurn(call);
+      let decision: RetryDecision;
+      try {
+        if (call.episode?.state === "down") continue; // it went down while this call waited: wait on the probe
+        const outcome = await attemptOnce(call);
+        if (outcome.ok) return await answered(call, outcome.response);
+        decision = await afterFailure(call, outcome, settle);
+      } finally {
+        settle?.();
+      }
+      reportRetry(call, decision);
+      await pause(call, decision);
+    }
+  } finally {
+    call.dispose();
+  }
+}
+
+/** One request across its attempts: what every step of {@link sendWithRetry} reads. */
+interface Call {
+  request: ReplayableRequest;
+  ctx: RetryLoopContext;
+  /** The request as errors name it, with every secret it carries. */
+  context: RequestContext;
+  /** The shared outage episode of the request's origin, if any. */
+  episode: EpisodeControl | undefined;
+  tracker: RetryTracker;
+  /** The last failure seen. */
+  last: TransientFailure | undefined;
+  /** Who this request counts against in the server's rate limit (worked out once, when first asked). */
+  identity(): string;
+  /** Aborts when the overall deadline passes or the caller aborts (armed on the first wait only). */
+  untilDeadline(): AbortSignal;
+  /** The error a wait cut short by the deadline (or the caller's abort) ends the call with. */
+  overDeadline(cause?: unknown): unknown;
+  dispose(): void;
+}
+
+function startCall(request: ReplayableRequest, ctx: RetryLoopContext): Call {
   const { clock, retry } = ctx;
-  const startedAt = clock.now();
-  const context: RequestContext = {
-    method: request.method,
-    url: request.url,
-    secrets: [...ctx.secrets, ...requestSecrets(request)],
-  };
+  const episode = ctx.episodeFor(request.url);
   // Made on the first wait only: a call answered at once (nearly all) arms no deadline timer.
   let deadline: { signal: AbortSignal; dispose(): void } | undefined;
-  const untilDeadline = () => {
-    deadline ??= timeoutSignal(Math.max(0, startedAt + retry.deadlineMs - clock.now()), {
-      clock,
-      parent: request.signal,
-    });
-    return deadline.signal;
-  };
-  const shared = ctx.episodeFor(request.url);
-  // Who this request counts against in the server's rate limit: worked out only once a 429 was seen.
   let who: string | undefined;
   const identity = () => {
     who ??= rateLimitIdentity(request);
     return who;
   };
-  let attempts = 0;
-  let last: TransientFailure | undefined;
-
-  const overDeadline = (cause?: unknown) => {
-    if (request.signal?.aborted) return abortReason(request.signal);
-    const failure: TransientFailure = last ?? { kind: "timeout", delivery: "no", error: cause };
-    return givingUp(
-      failure,
-      `gave up after ${attempts} attempt(s) and ${retry.deadlineMs} ms`,
-      context,
-      attempts,
-      ErrorCode.DEADLINE_EXCEEDED,
-    );
-  };
-
-  try {
-    for (;;) {
-      if (shared && (shared.state === "down" || shared.heldUntil > clock.now()))
-        await shared.waitForRecovery(untilDeadline()).catch((e) => Promise.reject(overDeadline(e)));
-      // After a 429 to this key: wait for the gate; one waiting call at a time goes as its probe.
-      const settle = shared?.rateGates.active
-        ? await shared.rateGates
-            .pass(identity(), untilDeadline())
-            .catch((e) => Promise.reject(overDeadline(e)))
-        : undefined;
-      let decision: ReturnType<typeof decide>;
-      try {
-        if (shared?.state === "down") continue; // it went down while this call waited: wait on the probe
-        const sentAt = clock.now();
-        const remaining = startedAt + retry.deadlineMs - sentAt;
-        if (remaining <= 0) throw overDeadline();
-        attempts++;
-        const outcome = await runAttempt(ctx.inner, request, {
-          clock,
-          timeoutMs: Math.min(retry.attemptTimeoutMs, remaining),
-          secrets: context.secrets,
-          maxRedirects: ctx.maxRedirects,
-          maxResponseBytes: ctx.maxResponseBytes,
-          followCrossOriginRedirects: ctx.followCrossOriginRedirects,
-        });
-        if (outcome.ok) {
-          shared?.reportUp();
-          if (shared?.rateGates.active) shared.rateGates.open(identity());
-          const answer = ctx.annotations.learn(request, outcome.response);
-          if (answer.ok) return answer;
-          return await redactErrorBody(answer, context.secrets, clock, retry.attemptTimeoutMs);
-        }
-        last = outcome.failure;
-        const now = clock.now();
-        const rateLimited = last.kind === "rate-limited";
-        const failure: Failure = {
-          ...last,
-          retryAfterMs: parseRetryAfter(outcome.retryAfter, now),
-        };
-        // The server looks down to every call of the process, whether or not this one may be resent.
-        if (isOutage(failure.kind, 0)) shared?.reportDown(request.url);
-        let resendable = true;
-        if (failure.delivery === "maybe" && !rateLimited) {
-          // Not a 429: it says nothing of the limit. Let the next waiting call probe (this
-          // call's own `tools/list` below may be one of them).
-          settle?.();
-          resendable = isResendable(request, ctx.annotations, ctx.resendable);
-          if (
-            !resendable &&
-            (await ctx.annotations.listOnce(request, untilDeadline(), (list) =>
-              sendWithRetry(list, ctx),
-            ))
-          )
-            resendable = isResendable(request, ctx.annotations, ctx.resendable);
-        }
-        decision = decide({
-          operation: "call",
-          failure,
-          resendable,
-          attempt: attempts,
-          elapsedMs: clock.now() - startedAt,
-          emptyStreak: 0,
-          episode: shared && {
-            nextProbeAt: shared.nextProbeAt,
-            rateLimitedUntil: Math.max(
-              shared.heldUntil,
-              shared.rateGates.active ? shared.rateGates.until(identity()) : 0,
-            ),
-          },
-          now: clock.now(),
-          policy: retry,
-        });
-        if (decision.action === "give-up")
-          throw givingUp(last, decision.reason, context, attempts, decision.code);
-        if (decision.holdUntil !== undefined) {
-          if (rateLimited) shared?.rateGates.limit(identity(), decision.holdUntil);
-          else shared?.holdUntil(decision.holdUntil);
-        }
-      } finally {
-        settle?.();
-      }
-      const info: RetryInfo = {
-        attempt: attempts,
-        delayMs: decision.delayMs,
-        cause: givingUp(last, "retrying", context, attempts),
-        status: last.status,
-        url: redactUrl(request.url),
-        sharedWait: decision.waitOn === "episode",
-      };
-      ctx.onRetry?.(info);
-      log(
-        ctx.logger,
-        {
-          kind: "retry",
-          method: request.method,
-          url: info.url,
-          failure: describeFailure(last),
-          attempt: attempts,
-          delayMs: decision.delayMs,
-        },
-        context.secrets,
+  const call: Call = {
+    request,
+    ctx,
+    context: {
+      method: request.method,
+      url: request.url,
+      secrets: [...ctx.secrets, ...requestSecrets(request)],
+    },
+    episode,
+    tracker: trackRetries({
+      operation: "call",
+      policy: retry,
+      clock,
+      episode,
+      url: request.url,
+      rateKey: identity,
+    }),
+    last: undefined,
+    identity,
+    untilDeadline() {
+      deadline ??= timeoutSignal(Math.max(0, call.tracker.remainingMs()), {
+        clock,
+        parent: request.signal,
+      });
+      return deadline.signal;
+    },
+    overDeadline(cause) {
+      if (request.signal?.aborted) return abortReason(request.signal);
+      const failure = call.last ?? { kind: "timeout", delivery: "no", error: cause };
+      const reason = `gave up after ${call.tracker.attempt} attempt(s) and ${retry.deadlineMs} ms`;
+      return givingUp(
+        failure,
+        reason,
+        call.context,
+        call.tracker.attempt,
+        ErrorCode.DEADLINE_EXCEEDED,
       );
-      // "episode": the wait happens at the top of the loop, on the probe, the hold or the 429
-      // gate. An episode that holds nothing there (closed when its last lease was released,
-      // as a fetch nobody references is collected) must not turn that into a loop with no wait.
-      if (decision.waitOn === "own" || !shared || !holdsCalls(shared, clock.now()))
-        await sleep(decision.delayMs, { clock, signal: untilDeadline() }).catch((e) =>
-          Promise.reject(overDeadline(e)),
-        );
-    }
-  } finally {
-    deadline?.dispose();
+    },
+    dispose: () => deadline?.dispose(),
+  };
+  return call;
+}
+
+/**
+ * Waits while the episode holds the request (down, or a server's `Retry-After`), then,
+ * after a 429 to this key, for the key's gate: one waiting call at a time goes as its
+ * probe. Resolves with what settles that turn once the attempt has an answer.
+ */
+async function waitForTurn(call: Call): Promise<(() => void) | undefined> {
+  const { episode } = call;
+  if (!episode) return undefined;
+  try {
+    if (episode.state === "down" || episode.heldUntil > call.ctx.clock.now())
+      await episode.waitForRecovery(call.untilDeadline());
+    if (!episode.rateGates.active) return undefined;
+    return await episode.rateGates.pass(call.identity(), call.untilDeadline());
+  } catch (error) {
+    throw call.overDeadline(error);
+  }
+}
+
+/** One attempt, bounded by the attempt timeout and what is left of the deadline. */
+function attemptOnce(call: Call): ReturnType<typeof runAttempt> {
+  const { ctx, tracker } = call;
+  const remaining = tracker.remainingMs();
+  if (remaining <= 0) throw call.overDeadline();
+  return runAttempt(ctx.inner, call.request, {
+    clock: ctx.clock,
+    timeoutMs: Math.min(ctx.retry.attemptTimeoutMs, remaining),
+    secrets: call.context.secrets,
+    maxRedirects: ctx.maxRedirects,
+    maxResponseBytes: ctx.maxResponseBytes,
+    followCrossOriginRedirects: ctx.followCrossOriginRedirects,
+  });
+}
+
+/** The server answered: the episode is up, the key's gate opens, and the answer goes back (an error body redacted). */
+async function answered(call: Call, response: Response): Promise<Response> {
+  const { ctx, episode } = call;
+  episode?.reportUp();
+  if (episode?.rateGates.active) episode.rateGates.open(call.identity());
+  const answer = ctx.annotations.learn(call.request, response);
+  if (answer.ok) return answer;
+  return redactErrorBody(answer, call.context.secrets, ctx.clock, ctx.retry.attemptTimeoutMs);
+}
+
+/**
+ * A failed attempt: counted (an outage reaches the episode before this call may ask
+ * `tools/list`), then the one policy decides. Throws the final error on give-up.
+ */
+async function afterFailure(
+  call: Call,
+  outcome: Extract<Awaited<ReturnType<typeof runAttempt>>, { ok: false }>,
+  settle: (() => void) | undefined,
+): Promise<RetryDecision> {
+  const last = outcome.failure;
+  call.last = last;
+  const counted = call.tracker.failed({
+    ...last,
+    retryAfterMs: parseRetryAfter(outcome.retryAfter, call.ctx.clock.now()),
+  });
+  let resendable = true;
+  if (last.delivery === "maybe" && last.kind !== "rate-limited") {
+    // Not a 429: it says nothing of the limit. Let the next waiting call probe (this
+    // call's own `tools/list` may be one of them).
+    settle?.();
+    resendable = await mayResend(call);
+  }
+  const decision = counted.decide(resendable);
+  if (decision.action === "give-up")
+    throw givingUp(last, decision.reason, call.context, call.tracker.attempt, decision.code);
+  return decision;
+}
+
+/** Whether a request that may have reached the server is safe to send again (asking `tools/list` once when that would tell). */
+async function mayResend(call: Call): Promise<boolean> {
+  const { request, ctx } = call;
+  const resendable = () => isResendable(request, ctx.annotations, ctx.resendable);
+  if (resendable()) return true;
+  const listed = await ctx.annotations.listOnce(request, call.untilDeadline(), (list) =>
+    sendWithRetry(list, ctx),
+  );
+  return listed && resendable();
+}
+
+/** Tells `onRetry` and the logger about the wait ahead. */
+function reportRetry(call: Call, decision: RetryDecision): void {
+  const { ctx, request, tracker } = call;
+  const last = call.last!;
+  const info: RetryInfo = {
+    attempt: tracker.attempt,
+    delayMs: decision.delayMs,
+    cause: givingUp(last, "retrying", call.context, tracker.attempt),
+    status: last.status,
+    url: redactUrl(request.url),
+    sharedWait: decision.waitOn === "episode",
+  };
+  ctx.onRetry?.(info);
+  const line = {
+    kind: "retry",
+    method: request.method,
+    url: info.url,
+    failure: describeFailure(last),
+    attempt: tracker.attempt,
+    delayMs: decision.delayMs,
+  } as const;
+  log(ctx.logger, line, call.context.secrets);
+}
+
+/**
+ * The wait before the next attempt. `"episode"`: it happens at the top of the loop,
+ * on the probe, the hold or the 429 gate — unless the episode holds nothing there
+ * (closed when its last lease was released, as a fetch nobody references is
+ * collected), which must not become a loop with no wait.
+ */
+async function pause(call: Call, decision: RetryDecision): Promise<void> {
+  const { episode, ctx } = call;
+  if (decision.waitOn === "episode" && episode && holdsCalls(episode, ctx.clock.now())) return;
+  try {
+    await sleep(decision.delayMs, { clock: ctx.clock, signal: call.untilDeadline() });
+  } catch (error) {
+    throw call.overDeadline(error);
   }
 }
 

@@ -5,9 +5,9 @@ import {
   type DecisionInput,
   DOWNLOAD_BODY_ATTEMPTS,
   decide,
-  type FailureKind,
   isOutage,
 } from "../../src/transport/policy/decide.js";
+import type { FailureKind } from "../../src/transport/policy/failure-kind.js";
 import { backoffDelay, resolveRetryOptions } from "../../src/transport/policy/retry-options.js";
 
 /**

@@ -112,6 +112,32 @@ describe("one outage, one episode", () => {
   });
 });
 
+describe("an episode closed during an outage", () => {
+  it("a call still failing goes on with its own backoff, not one attempt after another with no wait", async () => {
+    const clock = createManualClock();
+    const server = scriptedFetch(clock, () => badGateway());
+    const retry = { random: () => 0.5 }; // full jitter, pinned: each wait is half its step
+    const episode = createOutageEpisode({ fetch: server.fetch, clock, retry });
+    const fetch = createResilientFetch({ fetch: server.fetch, clock, episode, retry });
+    const call = fetch(`${BASE}/x`);
+    await clock.advance(3_000);
+    expect(server.count("/x")).toBe(1); // the rest waited on the probe
+    // As when the last lease of a shared episode is released: waiters are let go.
+    episode.close();
+    const closedAt = clock.now();
+    await clock.advance(20_000);
+    const after = server.seen.filter((s) => s.path === "/x" && s.at >= closedAt).map((s) => s.at);
+    const gaps = after.slice(1).map((at, i) => at - after[i]!);
+    // The policy's backoff, 250 ms doubling: no attempt follows another at once.
+    expect(gaps.slice(0, 3)).toEqual([250, 500, 1_000]);
+    expect(after.length).toBeLessThan(20);
+    await expect(clock.runUntil(call)).rejects.toMatchObject({
+      code: "DEADLINE_EXCEEDED",
+      status: 502,
+    });
+  });
+});
+
 describe("a health check that passes while the API fails", () => {
   it("does not bring every waiter back at probe speed: the flaps back off", async () => {
     const clock = createManualClock();

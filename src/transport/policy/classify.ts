@@ -1,4 +1,4 @@
-import type { Delivery, FailureKind } from "./decide.js";
+import type { Delivery, FailureKind } from "./failure-kind.js";
 import type { StatusFailureKind } from "./statuses.js";
 
 /** A transient failure of one attempt, as the retry policy sees it. */

@@ -1,4 +1,4 @@
-import type { Delivery, FailureKind } from "./decide.js";
+import type { Delivery, FailureKind } from "./failure-kind.js";
 
 /**
  * What an HTTP status means to the retry policy, in one place: which statuses are
