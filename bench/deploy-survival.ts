@@ -149,6 +149,21 @@ interface RunResult {
   stillRunning: number;
 }
 
+/** What a run measured itself (the rest of a {@link RunResult} is summed from the watchers' records). */
+type RunMeasures = Pick<
+  RunResult,
+  | "windowRequests"
+  | "requestsUntilDone"
+  | "unavailableMs"
+  | "baselineRssMb"
+  | "peakRssMb"
+  | "peakHeapUsedMb"
+  | "cpuSeconds"
+  | "subprocesses"
+  | "runMs"
+  | "serverCompleted"
+>;
+
 async function runOne(client: ClientName, watchers: number, t: Timing): Promise<RunResult> {
   const started = Date.now();
   const emulator = await startEmulator({
@@ -158,6 +173,8 @@ async function runOne(client: ClientName, watchers: number, t: Timing): Promise<
     workerConcurrency: watchers,
     maxStreams: 100_000,
     maxStreamsPerClient: 100_000,
+    // PlanExe with auth off: the watchers under test (and mcp-remote's) carry no key; this measures deploys, not auth.
+    auth: false,
   });
   const edge = logEdgeRequests();
   let child: ChildProcess | undefined;
@@ -219,27 +236,14 @@ async function runOne(client: ClientName, watchers: number, t: Timing): Promise<
 function summarize(
   client: ClientName,
   records: WatcherRecord[],
-  run: {
-    deployStart: number;
-    healthyAt: number;
-    windowRequests: number;
-    requestsUntilDone: number;
-    unavailableMs: number;
-    baselineRssMb: number;
-    peakRssMb: number;
-    peakHeapUsedMb: number;
-    cpuSeconds: number;
-    subprocesses: RunResult["subprocesses"];
-    runMs: number;
-    serverCompleted: number;
-  },
+  { deployStart, healthyAt, ...measured }: RunMeasures & { deployStart: number; healthyAt: number },
 ): RunResult {
   const sum = (pick: (r: WatcherRecord) => number) => records.reduce((n, r) => n + pick(r), 0);
   // Recovery: the first time a watcher got through after the cut, measured from the new replica's health.
   const lags = records
-    .map((r) => r.contacts.find((at) => at > run.deployStart + 500))
+    .map((r) => r.contacts.find((at) => at > deployStart + 500))
     .filter((at): at is number => at !== undefined)
-    .map((at) => Math.max(0, at - run.healthyAt));
+    .map((at) => Math.max(0, at - healthyAt));
   return {
     client,
     watchers: records.length,
@@ -251,16 +255,7 @@ function summarize(
     reconnects: sum((r) => r.reconnects),
     recovered: lags.length,
     recoveryLagMs: { p50: quantile(lags, 0.5), p95: quantile(lags, 0.95), max: Math.max(...lags) },
-    windowRequests: run.windowRequests,
-    requestsUntilDone: run.requestsUntilDone,
-    unavailableMs: run.unavailableMs,
-    baselineRssMb: run.baselineRssMb,
-    peakRssMb: run.peakRssMb,
-    peakHeapUsedMb: run.peakHeapUsedMb,
-    cpuSeconds: run.cpuSeconds,
-    subprocesses: run.subprocesses,
-    runMs: run.runMs,
-    serverCompleted: run.serverCompleted,
+    ...measured,
     stillRunning: records.filter((r) => r.outcome === "running").length,
   };
 }

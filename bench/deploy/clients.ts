@@ -12,7 +12,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { EventSource } from "eventsource";
-import { PlanExeClient, watchPlan } from "../../src/index.js";
+import { type PlanClientWatchEvent, PlanExeClient, watchPlan } from "../../src/index.js";
 import type { WatcherRecorder } from "./recorder.js";
 
 /** A plan to follow, as `plan_create` returned it. */
@@ -36,11 +36,14 @@ export type WatchClient = (
 
 const TERMINAL = new Set(["completed", "failed", "stopped"]);
 
-/** `for await (const event of watchPlan(sse_url))`, defaults as shipped. */
-export const viaWatchPlan: WatchClient = async (plan, rec, { signal }) => {
-  const watch = watchPlan(plan.sse_url, { signal });
+/** Records the events of `watchPlan` or `client.watch`; a watch that throws (not aborted) gave up. */
+async function follow(
+  events: AsyncIterable<PlanClientWatchEvent>,
+  rec: WatcherRecorder,
+  signal: AbortSignal,
+): Promise<void> {
   try {
-    for await (const event of watch) {
+    for await (const event of events) {
       if (event.type === "connected") rec.contact();
       else if (event.type === "reconnecting") rec.reconnect();
       else if (event.type === "status") rec.snapshot(event.state, event.progress_percentage);
@@ -52,7 +55,11 @@ export const viaWatchPlan: WatchClient = async (plan, rec, { signal }) => {
       rec.gaveUp();
     }
   }
-};
+}
+
+/** `for await (const event of watchPlan(sse_url))`, defaults as shipped. */
+export const viaWatchPlan: WatchClient = async (plan, rec, { signal }) =>
+  follow(watchPlan(plan.sse_url, { signal }), rec, signal);
 
 let shared: PlanExeClient | undefined;
 
@@ -63,19 +70,7 @@ let shared: PlanExeClient | undefined;
  */
 export const viaClientWatch: WatchClient = async (plan, rec, { baseUrl, signal }) => {
   shared ??= new PlanExeClient({ baseUrl });
-  try {
-    for await (const event of shared.watch(plan.plan_id, { signal })) {
-      if (event.type === "connected") rec.contact();
-      else if (event.type === "reconnecting") rec.reconnect();
-      else if (event.type === "status") rec.snapshot(event.state, event.progress_percentage);
-      else if (event.type === "complete") rec.complete(event.state);
-    }
-  } catch {
-    if (!signal.aborted) {
-      rec.failed();
-      rec.gaveUp();
-    }
-  }
+  return follow(shared.watch(plan.plan_id, { signal }), rec, signal);
 };
 
 /** Closes what the adapters share (the one `PlanExeClient`). */

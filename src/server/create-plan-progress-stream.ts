@@ -4,6 +4,7 @@ import { createConnectionLimiter } from "./limiter.js";
 import {
   type PlanProgressStreamOptions,
   type ProgressStreamModeOptions,
+  type ResolvedStreamOptions,
   resolveStreamOptions,
 } from "./options.js";
 import {
@@ -94,26 +95,7 @@ export function createProgressStreamHandler(
       slot.release();
       return drainingResponse();
     }
-
-    // The stream may end while it opens (unknown or finished plan), before it is registered.
-    let ended = false;
-    let connection: ProgressStreamConnection | undefined;
-    connection = openProgressStream({
-      planId,
-      request,
-      first,
-      lastEventId: resolved.emulateToday
-        ? undefined
-        : (request.headers.get("last-event-id") ?? undefined),
-      options: resolved,
-      onClose: () => {
-        ended = true;
-        slot.release();
-        if (connection) connections.delete(connection);
-      },
-    });
-    if (!ended) connections.add(connection);
-    return new Response(connection.body, { status: 200, headers: STREAM_HEADERS });
+    return streamResponse({ planId, request, first }, slot, resolved, connections);
   };
 
   return Object.defineProperties(handle, {
@@ -126,15 +108,52 @@ export function createProgressStreamHandler(
           );
         }
         draining = true;
-        for (const connection of [...connections]) {
-          if (resolved.emulateToday) {
-            connection.cut(new TypeError("terminated: the server went away"));
-          } else {
-            connection.drain(retryMs);
-          }
-        }
+        endAll(connections, retryMs, resolved.emulateToday);
       },
     },
     openStreams: { get: () => connections.size, enumerable: true },
   }) as PlanProgressStreamHandler;
+}
+
+/** Opens the stream on `slot` and keeps it in `connections` until it ends (its end frees the slot). */
+function streamResponse(
+  { planId, request, first }: { planId: string; request: Request; first: PlanSnapshot | undefined },
+  slot: { release: () => void },
+  resolved: ResolvedStreamOptions,
+  connections: Set<ProgressStreamConnection>,
+): Response {
+  // The stream may end while it opens (unknown or finished plan), before it is registered.
+  let ended = false;
+  let connection: ProgressStreamConnection | undefined;
+  connection = openProgressStream({
+    planId,
+    request,
+    first,
+    lastEventId: resolved.emulateToday
+      ? undefined
+      : (request.headers.get("last-event-id") ?? undefined),
+    options: resolved,
+    onClose: () => {
+      ended = true;
+      slot.release();
+      if (connection) connections.delete(connection);
+    },
+  });
+  if (!ended) connections.add(connection);
+  return new Response(connection.body, { status: 200, headers: STREAM_HEADERS });
+}
+
+/** Ends every open stream: with a `retry:` block, or (today's server) cut as a killed server cuts it. */
+function endAll(
+  connections: Set<ProgressStreamConnection>,
+  retryMs: number,
+  emulateToday: boolean,
+): void {
+  for (const connection of [...connections]) {
+    if (emulateToday) {
+      connection.cut(new TypeError("terminated: the server went away"));
+    } else {
+      connection.drain(retryMs);
+    }
+  }
 }

@@ -44,6 +44,11 @@ function changeKey(snapshot: PlanSnapshot, emulateToday: boolean): string {
   return `${run}${snapshot.state}|${snapshot.progress_percentage}`;
 }
 
+/** The snapshot's event id, or none where today's server sends none. */
+function eventIdOf(snapshot: PlanSnapshot, emulateToday: boolean): string | undefined {
+  return emulateToday ? undefined : snapshotEventId(snapshot);
+}
+
 /**
  * Opens one connection's stream: `retry:` first, then the current snapshot, then a poll
  * every `pollIntervalMs`, a heartbeat after `heartbeatMs` of silence, `complete` and close
@@ -52,97 +57,205 @@ function changeKey(snapshot: PlanSnapshot, emulateToday: boolean): string {
  */
 export function openProgressStream(params: ProgressStreamParams): ProgressStreamConnection {
   const { planId, request, options } = params;
-  const { clock, emulateToday } = options;
+  const sink = openSink(params.onClose);
+  const heartbeat = heartbeats(sink, options);
+  const snapshots = snapshotWriter(planId, sink, heartbeat, options);
+  sink.write(encodeRetry(options.retryMs));
+  snapshots.resume(params.first, params.lastEventId);
+  heartbeat.rearm();
+  snapshots.show(params.first);
+  if (!sink.isClosed()) {
+    endAtTimeout(sink, options);
+    pollUntilClosed(planId, request, sink, snapshots.show, options);
+    endOnAbort(request.signal, sink);
+  }
+  return {
+    body: sink.body,
+    drain(retryMs) {
+      sink.write(encodeRetry(retryMs));
+      sink.finish();
+    },
+    cut(reason) {
+      sink.finish(reason);
+    },
+  };
+}
+
+/** The response body and its one end, whatever ends it (the reader, a terminal event, a cut). */
+interface Sink {
+  readonly body: ReadableStream<Uint8Array>;
+  isClosed(): boolean;
+  /** Queues `chunk`; a body the reader already cancelled ends the stream. */
+  write(chunk: Uint8Array): void;
+  /** Ends the stream once: runs the cleanups, closes the body (errors it with `cutReason`), calls `onClose`. */
+  finish(cutReason?: unknown): void;
+  /** Runs at the end, before the body closes: a timer to cancel, a listener to remove. */
+  onFinish(cleanup: () => void): void;
+}
+
+function openSink(onClose: () => void): Sink {
   let controller!: ReadableStreamDefaultController<Uint8Array>;
   let closed = false;
-  let lastKey: string | undefined;
-  let cancelPoll = () => {};
-  let cancelHeartbeat = () => {};
-  let cancelTimeout = () => {};
-  /** Today's server writes a heartbeat only at a poll tick, once `heartbeatMs` passed since its last event. */
-  let lastEventAt = clock.now();
-
+  const cleanups: Array<() => void> = [];
   const finish = (cutReason?: unknown) => {
     if (closed) return;
     closed = true;
-    cancelPoll();
-    cancelHeartbeat();
-    cancelTimeout();
-    request.signal.removeEventListener("abort", onAbort);
+    for (const cleanup of cleanups) cleanup();
     try {
       if (cutReason === undefined) controller.close();
       else controller.error(cutReason);
     } catch {
       // Already cancelled by the reader: nothing left to close.
     }
-    params.onClose();
+    onClose();
   };
-
-  const onAbort = () => finish();
-
-  const write = (chunk: Uint8Array) => {
-    if (closed) return;
-    try {
-      controller.enqueue(chunk);
-    } catch {
+  const body = new ReadableStream<Uint8Array>({
+    start(streamController) {
+      controller = streamController;
+    },
+    cancel() {
       finish();
-    }
+    },
+  });
+  return {
+    body,
+    isClosed: () => closed,
+    write(chunk) {
+      if (closed) return;
+      try {
+        controller.enqueue(chunk);
+      } catch {
+        finish();
+      }
+    },
+    finish,
+    onFinish(cleanup) {
+      cleanups.push(cleanup);
+    },
   };
+}
 
-  const armHeartbeat = () => {
-    cancelHeartbeat();
+/** When heartbeats are written. */
+interface Heartbeat {
+  /** An event was just written: the next heartbeat is due `heartbeatMs` from now. */
+  rearm(): void;
+  /** A poll tick that wrote nothing: today's server writes its heartbeat here, once `heartbeatMs` passed. */
+  quietTick(): void;
+}
+
+function heartbeats(sink: Sink, options: ResolvedStreamOptions): Heartbeat {
+  const { clock, emulateToday } = options;
+  let cancel = () => {};
+  sink.onFinish(() => cancel());
+  /** Today's server writes a heartbeat only at a poll tick, once `heartbeatMs` passed since its last event. */
+  let lastEventAt = clock.now();
+  const beat = () => sink.write(encodeEvent("heartbeat", heartbeatData(clock.now())));
+  const rearm = () => {
+    cancel();
     lastEventAt = clock.now();
-    if (closed || emulateToday) return;
-    cancelHeartbeat = clock.setTimer(() => {
-      write(encodeEvent("heartbeat", heartbeatData(clock.now())));
-      armHeartbeat();
+    if (sink.isClosed() || emulateToday) return;
+    cancel = clock.setTimer(() => {
+      beat();
+      rearm();
     }, options.heartbeatMs);
   };
-
-  const eventId = (snapshot: PlanSnapshot) =>
-    emulateToday ? undefined : snapshotEventId(snapshot);
-
-  const show = (read: PlanSnapshot | undefined) => {
-    if (read === undefined) {
-      write(encodeEvent("error", planNotFoundData(planId)));
-      finish();
-      return;
-    }
-    const snapshot = normalize(read);
-    if (isTerminalState(snapshot.state)) {
-      write(encodeEvent("complete", completeData(snapshot), eventId(snapshot)));
-      finish();
-      return;
-    }
-    const key = changeKey(snapshot, emulateToday);
-    if (key === lastKey) {
+  return {
+    rearm,
+    quietTick() {
       if (emulateToday && clock.now() - lastEventAt >= options.heartbeatMs) {
-        write(encodeEvent("heartbeat", heartbeatData(clock.now())));
+        beat();
         lastEventAt = clock.now();
       }
-      return;
-    }
-    lastKey = key;
-    write(encodeEvent("status", statusData(snapshot), eventId(snapshot)));
-    armHeartbeat();
+    },
   };
+}
 
-  const schedulePoll = () => {
-    cancelPoll = clock.setTimer(() => {
-      cancelPoll = () => {};
+/** What a read snapshot is written as. */
+interface SnapshotWriter {
+  /** Resume: the client already holds this exact snapshot, so its status is not resent. */
+  resume(first: PlanSnapshot | undefined, lastEventId: string | undefined): void;
+  /** Not found (and the end), `complete` (and the end), or a `status` when it changed since the last one. */
+  show(read: PlanSnapshot | undefined): void;
+}
+
+function snapshotWriter(
+  planId: string,
+  sink: Sink,
+  heartbeat: Heartbeat,
+  { emulateToday }: ResolvedStreamOptions,
+): SnapshotWriter {
+  let lastKey: string | undefined;
+  return {
+    resume(first, lastEventId) {
+      if (
+        first &&
+        lastEventId !== undefined &&
+        lastEventId === eventIdOf(normalize(first), emulateToday)
+      ) {
+        lastKey = changeKey(normalize(first), emulateToday);
+      }
+    },
+    show(read) {
+      if (read === undefined) {
+        sink.write(encodeEvent("error", planNotFoundData(planId)));
+        sink.finish();
+        return;
+      }
+      const snapshot = normalize(read);
+      if (isTerminalState(snapshot.state)) {
+        sink.write(
+          encodeEvent("complete", completeData(snapshot), eventIdOf(snapshot, emulateToday)),
+        );
+        sink.finish();
+        return;
+      }
+      const key = changeKey(snapshot, emulateToday);
+      if (key === lastKey) {
+        heartbeat.quietTick();
+        return;
+      }
+      lastKey = key;
+      sink.write(encodeEvent("status", statusData(snapshot), eventIdOf(snapshot, emulateToday)));
+      heartbeat.rearm();
+    },
+  };
+}
+
+/** `error` SSE_TIMEOUT and the end, `timeoutMs` after the stream opened. */
+function endAtTimeout(sink: Sink, options: ResolvedStreamOptions): void {
+  const cancel = options.clock.setTimer(() => {
+    sink.write(encodeEvent("error", timeoutData(options.timeoutMs)));
+    sink.finish();
+  }, options.timeoutMs);
+  sink.onFinish(cancel);
+}
+
+/** Reads the snapshot every `pollIntervalMs` and shows it, until the stream ends. */
+function pollUntilClosed(
+  planId: string,
+  request: Request,
+  sink: Sink,
+  show: (read: PlanSnapshot | undefined) => void,
+  options: ResolvedStreamOptions,
+): void {
+  let cancel = () => {};
+  sink.onFinish(() => cancel());
+  const schedule = () => {
+    cancel = options.clock.setTimer(() => {
+      cancel = () => {};
       // Through a promise so a getSnapshot that throws synchronously ends this stream only.
       Promise.resolve()
         .then(() => options.getSnapshot(planId, request))
         .then(
           (snapshot) => {
-            if (closed) return;
+            if (sink.isClosed()) return;
             show(snapshot);
-            if (!closed) schedulePoll();
+            if (!sink.isClosed()) schedule();
           },
           (error: unknown) => {
-            if (closed) return;
+            if (sink.isClosed()) return;
             // As today, a failed read ends the stream; the client reconnects after `retry:`.
-            finish();
+            sink.finish();
             try {
               options.onError(error, request);
             } catch {
@@ -152,42 +265,16 @@ export function openProgressStream(params: ProgressStreamParams): ProgressStream
         );
     }, options.pollIntervalMs);
   };
+  schedule();
+}
 
-  const body = new ReadableStream<Uint8Array>({
-    start(streamController) {
-      controller = streamController;
-    },
-    cancel() {
-      finish();
-    },
-  });
-
-  write(encodeRetry(options.retryMs));
-  const { first, lastEventId } = params;
-  // Resume: the client already holds this exact snapshot, so its status is not resent.
-  if (first && lastEventId !== undefined && lastEventId === eventId(normalize(first))) {
-    lastKey = changeKey(normalize(first), emulateToday);
+/** The client going away ends the stream (and every timer with it). */
+function endOnAbort(signal: AbortSignal, sink: Sink): void {
+  if (signal.aborted) {
+    sink.finish();
+    return;
   }
-  armHeartbeat();
-  show(first);
-  if (!closed) {
-    cancelTimeout = clock.setTimer(() => {
-      write(encodeEvent("error", timeoutData(options.timeoutMs)));
-      finish();
-    }, options.timeoutMs);
-    schedulePoll();
-    if (request.signal.aborted) finish();
-    else request.signal.addEventListener("abort", onAbort, { once: true });
-  }
-
-  return {
-    body,
-    drain(retryMs) {
-      write(encodeRetry(retryMs));
-      finish();
-    },
-    cut(reason) {
-      finish(reason);
-    },
-  };
+  const onAbort = () => sink.finish();
+  signal.addEventListener("abort", onAbort, { once: true });
+  sink.onFinish(() => signal.removeEventListener("abort", onAbort));
 }

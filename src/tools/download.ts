@@ -79,57 +79,104 @@ export async function downloadArtifact<R>(
       refreshed = true;
       continue;
     }
-    if (!response.ok) throw await httpFailure(response, url, sent);
-    const declared = Number(response.headers.get("content-length") ?? Number.NaN);
-    if (declared > info.download_size) {
-      await response.body?.cancel().catch(() => {});
-      throw tooLarge(artifact, `the server sends ${declared} bytes`, info.download_size);
-    }
-    let sink: Awaited<ReturnType<typeof target.open>>;
+    await acceptHeaders(response, url, sent, info, artifact);
+    const sink = await openTarget(target, response, info, artifact);
     try {
-      sink = await target.open({
-        artifact,
-        download_size: info.download_size,
-        content_type: info.content_type,
-      });
-    } catch (error) {
-      // Nowhere to write: the body is let go (and its connection with it), not left to the GC.
-      await response.body?.cancel().catch(() => {});
-      throw error;
-    }
-    try {
-      const size = await readInto(response, sink, info, artifact, context, signal);
-      await verify(await sink.digest(), size, info, artifact);
-      return {
-        artifact,
-        result: await sink.commit(),
-        content_type: response.headers.get("content-type") ?? info.content_type,
-        sha256: info.sha256.toLowerCase(),
-        download_size: info.download_size,
-      };
+      return await save(response, sink, info, artifact, context, signal);
     } catch (error) {
       await sink.discard();
-      if (signal?.aborted) throw error;
-      const stalled = error instanceof DOMException && error.name === "TimeoutError";
-      if (!stalled && !(error instanceof TypeError)) throw error;
-      // The GET is safe to repeat; whether and when is the one policy's call.
-      const decision = body
-        .failed({ kind: stalled ? "timeout" : "network", delivery: "maybe", error })
-        .decide();
-      if (decision.action === "retry") {
-        await sleep(decision.delayMs, { clock: context.clock, signal });
-        continue;
-      }
-      const what = stalled
-        ? `no byte of the body for ${context.retry.attemptTimeoutMs} ms`
-        : "the connection broke while the body was read";
-      throw new TransportError(
-        decision.code,
-        `GET ${redactUrl(url)}: ${what}, ${body.attempt} times; ${decision.reason}`,
-        { cause: error, attempts: body.attempt },
-      );
+      await retryBody(error, body, url, context, signal);
     }
   }
+}
+
+/** Refuses an answer that is not the file (`httpFailure`) or announces more bytes than `download_size`; its body is let go. */
+async function acceptHeaders(
+  response: Response,
+  url: string,
+  sent: number,
+  info: FileReady,
+  artifact: Artifact,
+): Promise<void> {
+  if (!response.ok) throw await httpFailure(response, url, sent);
+  const declared = Number(response.headers.get("content-length") ?? Number.NaN);
+  if (declared > info.download_size) {
+    await response.body?.cancel().catch(() => {});
+    throw tooLarge(artifact, `the server sends ${declared} bytes`, info.download_size);
+  }
+}
+
+/** The target's attempt for this body. */
+async function openTarget<R>(
+  target: DownloadTarget<R>,
+  response: Response,
+  info: FileReady,
+  artifact: Artifact,
+): Promise<DownloadAttempt<R>> {
+  try {
+    return await target.open({
+      artifact,
+      download_size: info.download_size,
+      content_type: info.content_type,
+    });
+  } catch (error) {
+    // Nowhere to write: the body is let go (and its connection with it), not left to the GC.
+    await response.body?.cancel().catch(() => {});
+    throw error;
+  }
+}
+
+/** Reads the body into `sink`, checks it against what was announced and keeps it. */
+async function save<R>(
+  response: Response,
+  sink: DownloadAttempt<R>,
+  info: FileReady,
+  artifact: Artifact,
+  context: DownloadContext,
+  signal: AbortSignal | undefined,
+): Promise<SavedArtifact<R>> {
+  const size = await readInto(response, sink, info, artifact, context, signal);
+  await verify(await sink.digest(), size, info, artifact);
+  return {
+    artifact,
+    result: await sink.commit(),
+    content_type: response.headers.get("content-type") ?? info.content_type,
+    sha256: info.sha256.toLowerCase(),
+    download_size: info.download_size,
+  };
+}
+
+/**
+ * After a failed body: returns once it is time to fetch it again, or throws. Only a
+ * body that stalled or broke is fetched again, as often and as late as the one policy
+ * says; any other error, and the caller's abort, are rethrown as they are.
+ */
+async function retryBody(
+  error: unknown,
+  body: RetryTracker,
+  url: string,
+  context: DownloadContext,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  if (signal?.aborted) throw error;
+  const stalled = error instanceof DOMException && error.name === "TimeoutError";
+  if (!stalled && !(error instanceof TypeError)) throw error;
+  // The GET is safe to repeat; whether and when is the one policy's call.
+  const decision = body
+    .failed({ kind: stalled ? "timeout" : "network", delivery: "maybe", error })
+    .decide();
+  if (decision.action === "retry") {
+    await sleep(decision.delayMs, { clock: context.clock, signal });
+    return;
+  }
+  const what = stalled
+    ? `no byte of the body for ${context.retry.attemptTimeoutMs} ms`
+    : "the connection broke while the body was read";
+  throw new TransportError(
+    decision.code,
+    `GET ${redactUrl(url)}: ${what}, ${body.attempt} times; ${decision.reason}`,
+    { cause: error, attempts: body.attempt },
+  );
 }
 
 /** The one policy's count of a download step that is safe to repeat (no shared episode, no rate limit). */

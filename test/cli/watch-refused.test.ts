@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Renderer, WatchResult } from "../../src/cli/render/index.js";
 import type { ProgressUpdate } from "../../src/cli/render/model.js";
 import { runWatchSession } from "../../src/cli/watch/session.js";
@@ -11,10 +11,6 @@ import { streamLimitWorld } from "../sse/stream-limit.js";
  */
 
 const KEY = "pex_limits_cli_key_0123456789";
-const closers: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const close of closers.splice(0)) await close();
-});
 
 function recordingRenderer(now: () => number) {
   const updates: { update: ProgressUpdate; at: number }[] = [];
@@ -32,17 +28,14 @@ function recordingRenderer(now: () => number) {
 
 describe("the CLI's watch on a refused stream", () => {
   it("shows progress from plan_status while the stream is refused, then follows the stream to one complete", async () => {
-    const { double, client, run, holdLimit, close } = streamLimitWorld({
+    const { double, client, run, refusedPlan } = streamLimitWorld({
       emulateToday: true,
       planSeconds: 120,
       apiKey: KEY,
     });
-    closers.push(close);
-    const plan = await run(client.createPlan("A snow-plough rota for Andermatt"));
-    const other = await run(client.createPlan("A boathouse for Hallstatt"));
-    const limit = await holdLimit(other.plan_id);
+    const { plan, freeOne } = await refusedPlan("A snow-plough rota for Andermatt");
     const started = double.clock.now();
-    double.clock.setTimer(limit.freeOne, 60_000);
+    double.clock.setTimer(freeOne, 60_000);
     const { renderer, updates, result } = recordingRenderer(() => double.clock.now());
     const streamUrl = `${double.baseUrl}/sse/plan/${plan.plan_id}`;
     const exitCode = await run(

@@ -18,3 +18,17 @@ export function planexeResult(tool: string, name: string): unknown {
 export function rpcResult(id: unknown, result: unknown): Response {
   return Response.json({ jsonrpc: "2.0", id, result });
 }
+
+/** The JSON-RPC `initialize` request an MCP client opens a session with, as request `id`. */
+export function initializeRequest(id: number) {
+  return {
+    jsonrpc: "2.0",
+    id,
+    method: "initialize",
+    params: {
+      protocolVersion: "2025-06-18",
+      capabilities: {},
+      clientInfo: { name: "t", version: "1" },
+    },
+  };
+}

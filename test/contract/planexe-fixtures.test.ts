@@ -3,7 +3,7 @@
 // the one double's `answerNext`. No real answer may end as INVALID_RESPONSE.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { PlanExeClient } from "../../src/client.js";
 import { isPlanExeError } from "../../src/errors/index.js";
 import { watchPlan } from "../../src/sse/watch-plan.js";
@@ -124,12 +124,6 @@ function httpAnswer(answer: HttpAnswer, id: unknown): Response {
   return new Response(body, { status: answer.status, headers: answer.headers });
 }
 
-let teardown: (() => Promise<void>) | undefined;
-afterEach(async () => {
-  await teardown?.();
-  teardown = undefined;
-});
-
 const toolFiles = readdirSync(join(DIR, "tools")).filter((file) => file.endsWith(".json"));
 
 describe.each(toolFiles)("PlanExe's answers: %s", (file) => {
@@ -138,8 +132,7 @@ describe.each(toolFiles)("PlanExe's answers: %s", (file) => {
     "%s",
     async (_name, fixture) => {
       expect(fixture.source.length).toBeGreaterThan(0);
-      const { double, client, run, close } = setup();
-      teardown = close;
+      const { double, client, run } = setup();
       double.answerNext({
         tool: fixture.tool,
         respond: ({ id }) => rpcResult(id, fixture.result),
@@ -155,8 +148,7 @@ describe.each(toolFiles)("PlanExe's answers: %s", (file) => {
 describe("PlanExe's transport answers on /mcp", () => {
   const { mcp } = read<{ mcp: TransportFixture[] }>("transport.json");
   it.each(mcp.map((fixture) => [fixture.name, fixture] as const))("%s", async (_name, fixture) => {
-    const { double, client, run, close } = setup();
-    teardown = close;
+    const { double, client, run } = setup();
     double.answerNext({
       ...fixture.match,
       times: fixture.times ?? 1,
@@ -174,8 +166,7 @@ describe("PlanExe's transport answers on /download", () => {
   it.each(download.map((fixture) => [fixture.name, fixture] as const))(
     "%s",
     async (_name, fixture) => {
-      const { double, clock, client, run, close } = setup();
-      teardown = close;
+      const { double, clock, client, run } = setup();
       const plan = await run(client.createPlan("A bakery"));
       await clock.advance(610_000);
       double.answerNext({
@@ -194,8 +185,7 @@ describe("PlanExe's progress stream", () => {
   it.each(fixtures.map((fixture) => [fixture.name, fixture] as const))(
     "%s",
     async (_name, fixture) => {
-      const { double, clock, close } = setup();
-      teardown = close;
+      const { double, clock } = setup();
       for (const connection of fixture.connections)
         double.answerNext({
           method: "GET",

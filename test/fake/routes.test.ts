@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { initializeRequest } from "../contract/fixtures.js";
 import { AUTH, BASE, createPlan, post, setup, toolCall } from "./helpers.js";
 
 let cleanup: (() => void) | undefined;
@@ -99,19 +100,7 @@ describe("REST mirror, healthcheck, /mcp transport", () => {
       post({ jsonrpc: "2.0", method: "notifications/initialized" }),
     );
     expect(note.status).toBe(202);
-    const init = await fetch(
-      `${BASE}/mcp`,
-      post({
-        jsonrpc: "2.0",
-        id: 1,
-        method: "initialize",
-        params: {
-          protocolVersion: "2025-06-18",
-          capabilities: {},
-          clientInfo: { name: "t", version: "1" },
-        },
-      }),
-    );
+    const init = await fetch(`${BASE}/mcp`, post(initializeRequest(1)));
     expect(init.status).toBe(200);
     expect(init.headers.has("mcp-session-id")).toBe(false);
   });

@@ -3,6 +3,7 @@ import { createServer } from "node:net";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { TOOLS } from "../../src/tools/schemas/registry.js";
 import { MAIN, requireBuild, runCli } from "../cli/helpers.js";
+import { initializeRequest } from "../contract/fixtures.js";
 import { isAlive, waitFor } from "../emulator/helpers.js";
 import { callWithProgress, type LocalServer, startLocalServer, structured } from "./helpers.js";
 
@@ -107,16 +108,7 @@ describe("planexe-client mcp as a process", () => {
     });
     const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
     const send = (message: object) => child.stdin.write(`${JSON.stringify(message)}\n`);
-    send({
-      jsonrpc: "2.0",
-      id: 1,
-      method: "initialize",
-      params: {
-        protocolVersion: "2025-06-18",
-        capabilities: {},
-        clientInfo: { name: "t", version: "1" },
-      },
-    });
+    send(initializeRequest(1));
     send({ jsonrpc: "2.0", method: "notifications/initialized" });
     send({ jsonrpc: "2.0", id: 2, method: "tools/list" });
     send({

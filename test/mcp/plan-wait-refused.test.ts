@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { planWait } from "../../src/mcp/plan-wait.js";
 import type { ProgressUpdate } from "../../src/mcp/progress.js";
 import { streamLimitWorld } from "../sse/stream-limit.js";
@@ -10,22 +10,15 @@ import { streamLimitWorld } from "../sse/stream-limit.js";
  */
 
 const KEY = "pex_limits_plan_wait_key_012345";
-const closers: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const close of closers.splice(0)) await close();
-});
 
 describe("plan_wait on a refused stream", () => {
   it("still reports growing progress within its window, from plan_status", async () => {
-    const { double, client, run, holdLimit, close } = streamLimitWorld({
+    const { double, client, run, refusedPlan } = streamLimitWorld({
       emulateToday: true,
       planSeconds: 200,
       apiKey: KEY,
     });
-    closers.push(close);
-    const plan = await run(client.createPlan("A timetable for the Glacier Express"));
-    const other = await run(client.createPlan("A hostel in Chur"));
-    await holdLimit(other.plan_id);
+    const { plan } = await refusedPlan("A timetable for the Glacier Express");
     const updates: ProgressUpdate[] = [];
     const result = await run(
       planWait(

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PlanExeClient } from "../../src/index.js";
 import type { PlanClientWatchEvent } from "../../src/sse/events.js";
 import { MAIN, requireBuild, runCli } from "../cli/helpers.js";
+import { initializeRequest } from "../contract/fixtures.js";
 import { waitFor } from "../emulator/helpers.js";
 import { movePlan, type RealServer, startReal, stopReal, USER_KEY } from "./support/kit.js";
 
@@ -141,16 +142,7 @@ describe("the real auth answers", () => {
         accept: "application/json, text/event-stream",
         "x-api-key": "pex_not_a_real_key_000000000000",
       },
-      body: JSON.stringify({
-        jsonrpc: "2.0",
-        id: 7,
-        method: "initialize",
-        params: {
-          protocolVersion: "2025-06-18",
-          capabilities: {},
-          clientInfo: { name: "t", version: "1" },
-        },
-      }),
+      body: JSON.stringify(initializeRequest(7)),
     });
     expect(raw.status).toBe(200);
     expect(await raw.json()).toMatchObject({ id: 7, error: { code: -32001 } });

@@ -29,6 +29,19 @@ function setup(wrapFetch?: (fetch: PlanExeDouble["fetch"]) => PlanExeDouble["fet
   return { double, client, run };
 }
 
+/** A running plan, and a deploy 120 s later that restarts the worker under it (PlanExe fails the plan). */
+async function failedByWorkerRestart() {
+  const world = setup();
+  const plan = await world.run(world.client.createPlan("A ferry timetable for the Faroe Islands"));
+  world.double.deploy.restart({
+    at: world.double.clock.now() + 120_000,
+    windowMs: 60_000,
+    restartWorker: true,
+    workerGraceMs: 10_000,
+  });
+  return { ...world, plan };
+}
+
 async function collect(watch: AsyncIterable<PlanClientWatchEvent>) {
   const events: PlanClientWatchEvent[] = [];
   for await (const event of watch) events.push(event);
@@ -113,14 +126,7 @@ describe("PlanExeClient.watch", () => {
   });
 
   it("autoResume: a plan failed by a worker restart is resumed and watched to completion", async () => {
-    const { double, client, run } = setup();
-    const plan = await run(client.createPlan("A ferry timetable for the Faroe Islands"));
-    double.deploy.restart({
-      at: double.clock.now() + 120_000,
-      windowMs: 60_000,
-      restartWorker: true,
-      workerGraceMs: 10_000,
-    });
+    const { double, client, run, plan } = await failedByWorkerRestart();
     const events = await run(collect(client.watch(plan.plan_id, { autoResume: true })));
     const resumed = events.filter((e) => e.type === "resumed");
     expect(resumed).toEqual([
@@ -133,14 +139,7 @@ describe("PlanExeClient.watch", () => {
   });
 
   it("without autoResume the same failure is the one complete, with the server's error", async () => {
-    const { double, client, run } = setup();
-    const plan = await run(client.createPlan("A ferry timetable for the Faroe Islands"));
-    double.deploy.restart({
-      at: double.clock.now() + 120_000,
-      windowMs: 60_000,
-      restartWorker: true,
-      workerGraceMs: 10_000,
-    });
+    const { double, client, run, plan } = await failedByWorkerRestart();
     const events = await run(collect(client.watch(plan.plan_id)));
     expect(events.filter((e) => e.type === "complete")).toEqual([
       expect.objectContaining({

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { PlanClientWatchEvent, PlanWatchEvent, PlanWatchWarning } from "../../src/index.js";
 import { watchPlan } from "../../src/sse/index.js";
 import { streamLimitWorld } from "./stream-limit.js";
@@ -11,10 +11,6 @@ import { streamLimitWorld } from "./stream-limit.js";
  */
 
 const KEY = "pex_limits_stream_key_0123456789";
-const closers: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const close of closers.splice(0)) await close();
-});
 
 const MODES = [
   { name: "today's PlanExe (200, body aborted with no bytes)", emulateToday: true },
@@ -22,9 +18,7 @@ const MODES = [
 ] as const;
 
 function setup(emulateToday: boolean, planSeconds: number) {
-  const world = streamLimitWorld({ emulateToday, planSeconds, apiKey: KEY });
-  closers.push(world.close);
-  return world;
+  return streamLimitWorld({ emulateToday, planSeconds, apiKey: KEY });
 }
 
 /** Collects a watch's events with the clock time each arrived at. */
@@ -39,16 +33,13 @@ async function collect<E extends { type: string }>(
 
 describe.each(MODES)("a stream refused by the connection limit: $name", ({ emulateToday }) => {
   it("client.watch shows progress by polling plan_status while refused, goes back to the stream within seconds of a free slot, and ends with one complete", async () => {
-    const { double, client, run, holdLimit } = setup(emulateToday, 300);
-    const plan = await run(client.createPlan("A lighthouse keeper's rota for Heligoland"));
-    // Queued behind the first plan: its five streams stay open (pending, then heartbeats).
-    const other = await run(client.createPlan("A hut-to-hut route over the Silvretta"));
-    const limit = await holdLimit(other.plan_id);
+    const { double, client, run, refusedPlan } = setup(emulateToday, 300);
+    const { plan, freeOne } = await refusedPlan("A lighthouse keeper's rota for Heligoland");
     const started = double.clock.now();
     const warnings: PlanWatchWarning[] = [];
     // The slot frees after 250 s: longer than the stream's 180 s deadline of one outage.
     const freedAt = started + 250_000;
-    double.clock.setTimer(limit.freeOne, 250_000);
+    double.clock.setTimer(freeOne, 250_000);
     const seen = await run(
       collect(client.watch(plan.plan_id, { onWarning: (w) => warnings.push(w) }), () =>
         double.clock.now(),
@@ -108,10 +99,8 @@ describe.each(MODES)("a stream refused by the connection limit: $name", ({ emula
   });
 
   it("client.watch ends with the one complete polling finds when the plan ends while the stream is still refused", async () => {
-    const { double, client, run, holdLimit } = setup(emulateToday, 60);
-    const plan = await run(client.createPlan("A night bus for Reykjavik"));
-    const other = await run(client.createPlan("A ferry to Hiddensee"));
-    await holdLimit(other.plan_id);
+    const { double, client, run, refusedPlan } = setup(emulateToday, 60);
+    const { plan } = await refusedPlan("A night bus for Reykjavik");
     const started = double.clock.now();
     const seen = await run(collect(client.watch(plan.plan_id), () => double.clock.now()));
     const events = seen.map((s) => s.event);
@@ -129,12 +118,10 @@ describe.each(MODES)("a stream refused by the connection limit: $name", ({ emula
   });
 
   it("watchPlan (no client) re-tries the stream about once a second and connects within seconds of a free slot", async () => {
-    const { double, client, run, holdLimit } = setup(emulateToday, 120);
-    const plan = await run(client.createPlan("A cargo bike depot in Utrecht"));
-    const other = await run(client.createPlan("A reading room in Tromsø"));
-    const limit = await holdLimit(other.plan_id);
+    const { double, run, refusedPlan } = setup(emulateToday, 120);
+    const { plan, freeOne } = await refusedPlan("A cargo bike depot in Utrecht");
     const started = double.clock.now();
-    double.clock.setTimer(limit.freeOne, 30_000);
+    double.clock.setTimer(freeOne, 30_000);
     const watch = watchPlan(plan.sse_url ?? `${double.baseUrl}/sse/plan/${plan.plan_id}`, {
       fetch: double.fetch,
       clock: double.clock,

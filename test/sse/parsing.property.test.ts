@@ -82,26 +82,25 @@ const encode = (text: string, bom: boolean) => {
   return out;
 };
 
+/** The fixture as PlanExe sends it (LF endings, no BOM) in one chunk: the reference parse. */
+const watchReference = (fixture: string) =>
+  watchChunks([
+    encode(
+      serialize(lines(fixture), () => 0),
+      false,
+    ),
+  ]);
+
+/** What every fixture holds, in order (the unicode event is the fourth status). */
+const EVENT_TYPES = ["connected", "status", "status", "heartbeat", "status", "status", "complete"];
+
 describe("watchPlan parses a recorded PlanExe stream the same way however it is chunked", () => {
   for (const [name, fixture] of Object.entries(FIXTURES)) {
     it(`${name}: the reference parse is what PlanExe meant`, async () => {
-      const { events, warnings, watch, end } = await watchChunks([
-        encode(
-          serialize(lines(fixture), () => 0),
-          false,
-        ),
-      ]);
+      const { events, warnings, watch, end } = await watchReference(fixture);
       expect(warnings).toEqual([]);
       expect(end.reason).toBe("complete");
-      expect(events.map((e) => e.type)).toEqual([
-        "connected",
-        "status",
-        "status",
-        "heartbeat",
-        "status",
-        "status",
-        "complete",
-      ]);
+      expect(events.map((e) => e.type)).toEqual(EVENT_TYPES);
       expect(events.filter((e) => e.type === "status").map((e) => e.progress_percentage)).toEqual([
         0, 12.5, 50, 75,
       ]);
@@ -111,14 +110,7 @@ describe("watchPlan parses a recorded PlanExe stream the same way however it is 
     });
 
     it(`${name}: any line endings, BOM and chunking give the same events`, async () => {
-      const reference = (
-        await watchChunks([
-          encode(
-            serialize(lines(fixture), () => 0),
-            false,
-          ),
-        ])
-      ).events;
+      const { events: reference } = await watchReference(fixture);
       await fc.assert(
         fc.asyncProperty(
           fc.constantFrom<"lf" | "cr" | "crlf" | "mixed">("lf", "cr", "crlf", "mixed"),
@@ -152,15 +144,7 @@ describe("watchPlan parses a recorded PlanExe stream the same way however it is 
     );
     const chunks = [...bytes].map((b) => new Uint8Array([b]));
     const { events } = await watchChunks(chunks);
-    expect(events.map((e) => e.type)).toEqual([
-      "connected",
-      "status",
-      "status",
-      "heartbeat",
-      "status",
-      "status",
-      "complete",
-    ]);
+    expect(events.map((e) => e.type)).toEqual(EVENT_TYPES);
     expect(events[5]).toMatchObject({ current_step: UNICODE_STEP });
   });
 });

@@ -36,6 +36,21 @@ function watch(url: string, options: Parameters<typeof watchPlan>[1] = {}) {
   return { clock, watch: w, rec: record(w, clock.now) };
 }
 
+/** A fetch that counts the responses whose headers arrived; `responses(n)` resolves once `n` have. */
+function countingFetch() {
+  let count = 0;
+  const waiting: { n: number; resolve: () => void }[] = [];
+  const fetchCounted: typeof fetch = async (input, init) => {
+    const response = await fetch(input, init);
+    count += 1;
+    for (const waiter of waiting.filter((w) => w.n <= count)) waiter.resolve();
+    return response;
+  };
+  const responses = (n: number) =>
+    count >= n ? Promise.resolve() : new Promise<void>((resolve) => waiting.push({ n, resolve }));
+  return { fetch: fetchCounted, responses };
+}
+
 const finish = (res: ServerResponse) => {
   res.writeHead(200, SSE_HEADERS);
   res.end(`retry: 5000\r\n\r\n${statusBlock(10)}${statusBlock(20)}${completeBlock()}`);
@@ -72,25 +87,15 @@ describe("watchPlan on a real socket", () => {
   });
 
   it("also times out a stream that sends headers and then nothing at all", async () => {
-    let responded!: () => void;
-    const gotHeaders = new Promise<void>((resolve) => {
-      responded = resolve;
-    });
+    const counted = countingFetch();
     const server = await serve((res, n) => {
       if (n === 1) {
         res.writeHead(200, SSE_HEADERS);
         res.flushHeaders();
       } else finish(res);
     });
-    const { clock, rec } = watch(server.url, {
-      heartbeatTimeoutMs: 30_000,
-      fetch: async (input, init) => {
-        const response = await fetch(input, init);
-        responded();
-        return response;
-      },
-    });
-    await gotHeaders;
+    const { clock, rec } = watch(server.url, { heartbeatTimeoutMs: 30_000, fetch: counted.fetch });
+    await counted.responses(1);
     await clock.advance(29_999);
     expect(server.requests).toHaveLength(1);
     await clock.advance(1);
@@ -116,28 +121,15 @@ describe("watchPlan on a real socket", () => {
         cuts.push(() => res.socket?.destroy());
       } else finish(res);
     });
-    let responded!: () => void;
-    let gotHeaders = new Promise<void>((resolve) => {
-      responded = resolve;
-    });
-    const { clock, rec } = watch(server.url, {
-      retry: { random: () => 0 },
-      fetch: async (input, init) => {
-        const response = await fetch(input, init);
-        responded();
-        return response;
-      },
-    });
-    await gotHeaders;
-    gotHeaders = new Promise<void>((resolve) => {
-      responded = resolve;
-    });
+    const counted = countingFetch();
+    const { clock, rec } = watch(server.url, { retry: { random: () => 0 }, fetch: counted.fetch });
+    await counted.responses(1);
     cuts[0]?.();
     const first = await rec.until((e) => e.type === "reconnecting");
     // The first time could be a replica shutting down under a fresh connection: go again soon.
     expect(first).toMatchObject({ delayMs: 0, cause: { code: "EMPTY_RESPONSE" } });
     await clock.advance(0);
-    await gotHeaders;
+    await counted.responses(2);
     cuts[1]?.();
     const second = await rec.until((e) => e.type === "reconnecting" && e.attempt === 2);
     // Again, from a server that answers: its connection limit, named so; tried again soon.

@@ -1,4 +1,4 @@
-import { expect } from "vitest";
+import { expect, onTestFinished } from "vitest";
 import { PlanExeClient } from "../../src/client.js";
 import { createPlanExeDouble } from "../../src/testing/index.js";
 
@@ -7,8 +7,9 @@ import { createPlanExeDouble } from "../../src/testing/index.js";
  * `emulateToday` says (true: today's 200 with a body that aborts with no bytes, the
  * double's default; false: `proposal: true`, the real 429 SSE_CONNECTION_LIMIT), and a
  * client on its clock and fetch.
- * `holdLimit` opens five streams of another watcher at the same address, so the limit
- * is full while they stay open. `close()` ends all of it.
+ * `refusedPlan` creates a plan whose stream the limit refuses: five streams of another
+ * watcher at the same address hold the limit while they stay open (`freeOne` closes one).
+ * All of it is closed when the test that made it ends.
  */
 export function streamLimitWorld(options: {
   emulateToday: boolean;
@@ -38,10 +39,19 @@ export function streamLimitWorld(options: {
     held.push(...opened);
     return { freeOne: () => void opened[0]?.body?.cancel() };
   };
-  const close = async () => {
+  /**
+   * Creates the plan a test follows, and a second plan queued behind it whose five
+   * streams stay open (pending, then heartbeats), so the limit is full for the first.
+   */
+  const refusedPlan = async (prompt: string) => {
+    const plan = await run(client.createPlan(prompt));
+    const other = await run(client.createPlan(`Queued behind: ${prompt}`));
+    return { plan, ...(await holdLimit(other.plan_id)) };
+  };
+  onTestFinished(async () => {
     await Promise.all(held.map((r) => r.body?.cancel()));
     await client.close();
     double.close();
-  };
-  return { double, client, run, holdLimit, close };
+  });
+  return { double, client, run, refusedPlan };
 }

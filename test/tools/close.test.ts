@@ -1,18 +1,11 @@
 import { getEventListeners } from "node:events";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CallScope } from "../../src/tools/call-scope.js";
 import { rejection, setup } from "./helpers.js";
 
-let teardown: (() => Promise<void>) | undefined;
-afterEach(async () => {
-  await teardown?.();
-  teardown = undefined;
-});
-
 describe("PlanExeClient.close()", () => {
   it("while the first call is still connecting through an outage: the call rejects and the connect stops retrying", async () => {
-    const { double, clock, client, close } = setup();
-    teardown = close;
+    const { double, clock, client } = setup();
     double.deploy.restart({ windowMs: 120_000 });
     const pending = client.getStatus("00000000-0000-4000-8000-000000000000");
     const failed = rejection(pending);
@@ -27,8 +20,7 @@ describe("PlanExeClient.close()", () => {
   });
 
   it("ends a connected call's wait through an outage (a call without a signal of its own)", async () => {
-    const { double, clock, client, run, close } = setup();
-    teardown = close;
+    const { double, clock, client, run } = setup();
     const plan = await run(client.createPlan("close during an outage"));
     double.deploy.restart({ windowMs: 120_000 });
     const failed = rejection(client.getStatus(plan.plan_id));
@@ -45,8 +37,7 @@ describe("PlanExeClient.close()", () => {
 
   it("detaches from the host's signal, which may outlive many clients", async () => {
     const host = new AbortController();
-    const { client, close } = setup({}, { signal: host.signal });
-    teardown = close;
+    const { client } = setup({}, { signal: host.signal });
     expect(getEventListeners(host.signal, "abort")).toHaveLength(1);
     await client.close();
     expect(getEventListeners(host.signal, "abort")).toHaveLength(0);

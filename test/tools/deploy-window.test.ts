@@ -1,20 +1,13 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { planexeResult, rpcResult } from "../contract/fixtures.js";
 import { setup } from "./helpers.js";
 
 const WINDOW_MS = 120_000;
 const PROBE_INTERVAL_MS = 1_000;
 
-let teardown: (() => Promise<void>) | undefined;
-afterEach(async () => {
-  await teardown?.();
-  teardown = undefined;
-});
-
 describe("PlanExeClient through a 120 s restart window", () => {
   it("every helper, called at any point in the window, resolves after it with the right value; the server gets them in call order", async () => {
-    const { double, clock, client, run, close } = setup();
-    teardown = close;
+    const { double, clock, client, run } = setup();
     // Before the deploy: one completed plan, two failed ones, one running.
     const done = await run(client.createPlan("A bakery in Lisbon"));
     await clock.advance(610_000);
@@ -102,8 +95,7 @@ describe("PlanExeClient through a 120 s restart window", () => {
   });
 
   it("a client whose first call (initialize) meets the window connects once it ends; concurrent first calls share one initialize", async () => {
-    const { double, clock, client, run, close } = setup();
-    teardown = close;
+    const { double, clock, client, run } = setup();
     const window = double.deploy.restart({ windowMs: WINDOW_MS });
     await clock.advance(5_000);
     const [prompts, profiles, list] = await run(
@@ -117,8 +109,7 @@ describe("PlanExeClient through a 120 s restart window", () => {
   });
 
   it("50 calls pending through the window cost the edge at most one probe per probe interval", async () => {
-    const { double, clock, client, run, close } = setup();
-    teardown = close;
+    const { double, clock, client, run } = setup();
     const plan = await run(client.createPlan("A plan to watch"));
     const window = double.deploy.restart({ windowMs: WINDOW_MS });
     const resolvedAt: number[] = [];
@@ -144,8 +135,7 @@ describe("PlanExeClient through a 120 s restart window", () => {
 
 describe("PlanExeClient through a rolling deploy", () => {
   it("calls spread over the window all succeed, and each createPlan makes one plan", async () => {
-    const { double, clock, client, run, close } = setup();
-    teardown = close;
+    const { double, clock, client, run } = setup();
     const first = await run(client.createPlan("The first plan"));
     const window = double.deploy.rolling({ windowMs: 30_000 });
     const pending: Promise<unknown>[] = [];
@@ -170,8 +160,7 @@ describe("PlanExeClient through a rolling deploy", () => {
 
 describe("calls whose answer is lost after the server acted", () => {
   it("a plan_create whose response is lost yields exactly one plan (deduplicated by the server)", async () => {
-    const { double, client, run, close } = setup();
-    teardown = close;
+    const { double, client, run } = setup();
     await run(client.examplePrompts());
     double.failNext({ tool: "plan_create", after: "response-lost" });
     const plan = await run(client.createPlan("Open a bakery"));
@@ -182,8 +171,7 @@ describe("calls whose answer is lost after the server acted", () => {
   });
 
   it("a plan_retry whose response is lost is sent again and confirmed by plan_status, not failed", async () => {
-    const { double, client, run, close } = setup();
-    teardown = close;
+    const { double, client, run } = setup();
     const plan = await run(client.createPlan("A plan that fails"));
     double.world.failPlan(plan.plan_id);
     double.failNext({ tool: "plan_retry", after: "response-lost" });
@@ -200,8 +188,7 @@ describe("calls whose answer is lost after the server acted", () => {
   });
 
   it("a plan_resume whose response is lost is confirmed the same way", async () => {
-    const { double, client, run, close } = setup();
-    teardown = close;
+    const { double, client, run } = setup();
     const plan = await run(client.createPlan("A plan that fails midway"));
     double.world.failPlan(plan.plan_id);
     double.failNext({ tool: "plan_resume", after: "response-lost" });
@@ -236,7 +223,6 @@ describe("calls whose answer is lost after the server acted", () => {
     // The worker's idle poll once a minute, not every second: each virtual timer costs real
     // time in clock.advance, and two hours of 1 s polls took 10 s (new plans kick the worker).
     const env = setup({ workerPollMs: 60_000 });
-    teardown = env.close;
     const plan = await env.run(env.client.createPlan("A plan that fails"));
     const createdAt = env.clock.now();
     env.double.world.failPlan(plan.plan_id);
@@ -266,8 +252,7 @@ describe("calls whose answer is lost after the server acted", () => {
   });
 
   it("close() ends a plan_retry waiting to be sent again: it rejects and nothing more is sent", async () => {
-    const { double, clock, client, run, close } = setup();
-    teardown = close;
+    const { double, clock, client, run } = setup();
     const plan = await run(client.createPlan("A plan that fails"));
     double.world.failPlan(plan.plan_id);
     double.failNext({ tool: "plan_retry", after: "response-lost" });
@@ -282,16 +267,14 @@ describe("calls whose answer is lost after the server acted", () => {
   });
 
   it("a plan_retry of a plan that never failed still fails with PLAN_NOT_FAILED", async () => {
-    const { client, run, close } = setup();
-    teardown = close;
+    const { client, run } = setup();
     const plan = await run(client.createPlan("A healthy plan"));
     const error = await run(client.retryPlan(plan.plan_id)).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: "ToolError", code: "PLAN_NOT_FAILED" });
   });
 
   it("a send_feedback cut before it reached the server is sent again and recorded once", async () => {
-    const { double, client, run, close } = setup();
-    teardown = close;
+    const { double, client, run } = setup();
     double.failNext({ tool: "send_feedback", after: "reset-before" });
     const sent = await run(client.sendFeedback("docs", "Clear recipe"));
     expect(double.world.feedback).toHaveLength(1);

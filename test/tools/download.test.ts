@@ -1,14 +1,8 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ProtocolError, ToolError } from "../../src/errors/index.js";
 import type { DeployWindow } from "../../src/testing/index.js";
 import { planexeResult, rpcResult } from "../contract/fixtures.js";
 import { rejection, setup } from "./helpers.js";
-
-let teardown: (() => Promise<void>) | undefined;
-afterEach(async () => {
-  await teardown?.();
-  teardown = undefined;
-});
 
 async function sha256(bytes: Uint8Array): Promise<string> {
   const digest = new Uint8Array(
@@ -38,8 +32,7 @@ function withDownloads(
 
 describe("download", () => {
   it("returns the report's bytes, verified against plan_file_info's sha256 and size", async () => {
-    const { clock, client, run, close } = setup();
-    teardown = close;
+    const { clock, client, run } = setup();
     const plan = await run(client.createPlan("A bakery"));
     await clock.advance(610_000);
     const report = await run(client.download(plan.plan_id));
@@ -53,8 +46,7 @@ describe("download", () => {
   });
 
   it("is NOT_READY while the plan runs, with the server's reason", async () => {
-    const { client, run, close } = setup();
-    teardown = close;
+    const { client, run } = setup();
     const plan = await run(client.createPlan("A bakery"));
     const error = await run(rejection(client.download(plan.plan_id)));
     expect(error).toBeInstanceOf(ProtocolError);
@@ -68,7 +60,6 @@ describe("download", () => {
       if (refused++ > 0) return response;
       return Response.json({ detail: "Invalid or expired download token" }, { status: 401 });
     });
-    teardown = env.close;
     const plan = await env.run(env.client.createPlan("A bakery"));
     await env.clock.advance(610_000);
     const report = await env.run(env.client.download(plan.plan_id));
@@ -82,7 +73,6 @@ describe("download", () => {
       bytes[0] = (bytes[0]! + 1) % 256;
       return new Response(bytes, { headers: response.headers });
     });
-    teardown = env.close;
     const plan = await env.run(env.client.createPlan("A bakery"));
     await env.clock.advance(610_000);
     const error = await env.run(rejection(env.client.download(plan.plan_id)));
@@ -106,7 +96,6 @@ describe("download", () => {
       });
       return new Response(body, { headers: response.headers });
     });
-    teardown = env.close;
     const plan = await env.run(env.client.createPlan("A bakery"));
     await env.clock.advance(610_000);
     const started = env.clock.now();
@@ -133,7 +122,6 @@ describe("download", () => {
       });
       return new Response(body, { headers: response.headers });
     });
-    teardown = env.close;
     const plan = await env.run(env.client.createPlan("A bakery"));
     await env.clock.advance(610_000);
     const error = await rejection(env.run(env.client.download(plan.plan_id)));
@@ -160,7 +148,6 @@ describe("download", () => {
       });
       return new Response(body, { status: response.status, headers: response.headers });
     });
-    teardown = env.close;
     const plan = await env.run(env.client.createPlan("A bakery"));
     await env.clock.advance(610_000);
     const full = new Error("disk full");
@@ -192,8 +179,7 @@ describe("download", () => {
         },
       },
     );
-    const { double, clock, client, run, close } = env;
-    teardown = close;
+    const { double, clock, client, run } = env;
     const plan = await run(client.createPlan("A bakery"));
     const planId = plan.plan_id;
     await clock.advance(610_000);
@@ -210,8 +196,7 @@ describe("download, over PlanExe's in-result failures (test/fixtures/planexe)", 
   const unavailable = planexeResult("plan_file_info", "the report's bytes unreadable");
 
   it("a failed plan's report fails at once with generation_failed, not NOT_READY, and waits for nothing", async () => {
-    const { double, clock, client, run, close } = setup();
-    teardown = close;
+    const { double, clock, client, run } = setup();
     const plan = await run(client.createPlan("A bakery"));
     await clock.advance(610_000);
     double.answerNext({ tool: "plan_file_info", respond: ({ id }) => rpcResult(id, failedReport) });
@@ -227,7 +212,6 @@ describe("download, over PlanExe's in-result failures (test/fixtures/planexe)", 
   /** A completed plan whose next `times` plan_file_info answers are content_unavailable. */
   async function completedThenUnavailable(times: number, deadlineMs?: number) {
     const env = setup({}, deadlineMs === undefined ? {} : { retry: { deadlineMs } });
-    teardown = env.close;
     const plan = await env.run(env.client.createPlan("A bakery"));
     await env.clock.advance(610_000);
     env.double.answerNext({
@@ -261,8 +245,7 @@ describe("download, over PlanExe's in-result failures (test/fixtures/planexe)", 
   });
 
   it("getFileInfo says content_unavailable at once (one call, no wait)", async () => {
-    const { double, clock, client, run, close } = setup();
-    teardown = close;
+    const { double, clock, client, run } = setup();
     double.answerNext({ tool: "plan_file_info", respond: ({ id }) => rpcResult(id, unavailable) });
     const before = clock.now();
     const error = await run(rejection(client.getFileInfo("5a0f3c1e-8d2b-4c47-9e0a-2f6d7b1c9e44")));

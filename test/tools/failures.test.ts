@@ -1,14 +1,8 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { AuthError, isPlanExeError, PlanNotFoundError } from "../../src/errors/index.js";
 import { KEY, rejection, setup } from "./helpers.js";
 
 const WRONG_KEY = "pex_wrong_9876543210fedcba";
-
-let teardown: (() => Promise<void>) | undefined;
-afterEach(async () => {
-  await teardown?.();
-  teardown = undefined;
-});
 
 /** Every message on an error and its causes. */
 function messages(error: unknown): string {
@@ -20,8 +14,7 @@ function messages(error: unknown): string {
 
 describe("auth failures fail at once, with no second request and no key in the error", () => {
   it("JSON-RPC −32001 (PlanExe's answer on /mcp to a bad key, already at initialize)", async () => {
-    const { double, client, run, close } = setup({}, { apiKey: WRONG_KEY });
-    teardown = close;
+    const { double, client, run } = setup({}, { apiKey: WRONG_KEY });
     const error = await run(rejection(client.listPlans()));
     expect(error).toBeInstanceOf(AuthError);
     expect(isPlanExeError(error)).toBe(true);
@@ -33,7 +26,7 @@ describe("auth failures fail at once, with no second request and no key in the e
 
   it.each([401, 403])("HTTP %i", async (status) => {
     // The double knows the key; a server in front answers its tool calls with 401/403.
-    const { double, clock, client, run, close } = setup(
+    const { double, clock, client, run } = setup(
       { apiKeys: [KEY, WRONG_KEY] },
       {
         fetch: async (input, init) => {
@@ -48,7 +41,6 @@ describe("auth failures fail at once, with no second request and no key in the e
       },
     );
     let toolCalls = 0;
-    teardown = close;
     const before = clock.now();
     const error = await run(rejection(client.getStatus("5e2b1c3a-1f2d-4c3b-9a8e-0123456789ab")));
     expect(error).toBeInstanceOf(AuthError);
@@ -59,8 +51,7 @@ describe("auth failures fail at once, with no second request and no key in the e
   });
 
   it("a tool error keeps the server's code and hides the plan id", async () => {
-    const { client, run, close } = setup();
-    teardown = close;
+    const { client, run } = setup();
     const unknown = "5e2b1c3a-1f2d-4c3b-9a8e-0123456789ab";
     const error = await run(rejection(client.getStatus(unknown)));
     expect(error).toBeInstanceOf(PlanNotFoundError);
@@ -72,8 +63,7 @@ describe("auth failures fail at once, with no second request and no key in the e
 
 describe("abort and close", () => {
   it("an abort while waiting out a deploy rejects at once with the signal's reason and sends nothing more", async () => {
-    const { double, clock, client, run, close } = setup();
-    teardown = close;
+    const { double, clock, client, run } = setup();
     const plan = await run(client.createPlan("A plan"));
     const window = double.deploy.restart({ windowMs: 120_000 });
     const controller = new AbortController();
@@ -91,8 +81,7 @@ describe("abort and close", () => {
   });
 
   it("an already aborted signal sends nothing", async () => {
-    const { double, client, run, close } = setup();
-    teardown = close;
+    const { double, client, run } = setup();
     const reason = new Error("too late");
     await expect(run(client.examplePrompts({ signal: AbortSignal.abort(reason) }))).rejects.toBe(
       reason,
@@ -101,8 +90,7 @@ describe("abort and close", () => {
   });
 
   it("close() rejects pending calls and later ones with an AbortError", async () => {
-    const { double, clock, client, run, close } = setup();
-    teardown = close;
+    const { double, clock, client, run } = setup();
     await run(client.examplePrompts());
     double.deploy.restart({ windowMs: 120_000 });
     const pending = client.examplePlans();

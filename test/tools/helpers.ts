@@ -1,10 +1,14 @@
+import { onTestFinished } from "vitest";
 import { PlanExeClient } from "../../src/client.js";
 import { createPlanExeDouble, type PlanExeDoubleOptions } from "../../src/testing/index.js";
 import type { PlanExeClientOptions } from "../../src/tools/options.js";
 
 export const KEY = "pex_test_0123456789abcdef";
 
-/** The PlanExe double (auth on, 10-minute plans) and a client on its clock and fetch. */
+/**
+ * The PlanExe double (auth on, 10-minute plans) and a client on its clock and fetch,
+ * both closed when the test that made them ends (`close()` closes them sooner).
+ */
 export function setup(
   options: PlanExeDoubleOptions = {},
   clientOptions: Partial<PlanExeClientOptions> = {},
@@ -23,6 +27,7 @@ export function setup(
     await client.close();
     double.close();
   };
+  onTestFinished(close);
   return { double, clock, client, run, close };
 }
 

@@ -86,26 +86,22 @@ describe("inputs PlanExe accepts are sent, not refused", () => {
 
   it("send_feedback: any category (a warning for one PlanExe does not document) and an empty message", async () => {
     const warnings: string[] = [];
-    const { double, client, run, close } = setup({}, { logger: { warn: (m) => warnings.push(m) } });
-    try {
-      double.answerNext({
-        tool: "send_feedback",
-        times: 2,
-        respond: ({ id }) => rpcResult(id, received),
-      });
-      await expect(run(client.sendFeedback("feature-request", ""))).resolves.toMatchObject({
-        message: "Feedback received. Thank you.",
-      });
-      expect(warnings).toEqual([
-        expect.stringMatching(/"feature-request" is not one PlanExe documents/),
-      ]);
-      await run(client.sendFeedback("docs", "Clear"));
-      expect(warnings).toHaveLength(1);
-      const sent = double.requests.filter({ tool: "send_feedback" });
-      expect(sent).toHaveLength(2);
-    } finally {
-      await close();
-    }
+    const { double, client, run } = setup({}, { logger: { warn: (m) => warnings.push(m) } });
+    double.answerNext({
+      tool: "send_feedback",
+      times: 2,
+      respond: ({ id }) => rpcResult(id, received),
+    });
+    await expect(run(client.sendFeedback("feature-request", ""))).resolves.toMatchObject({
+      message: "Feedback received. Thank you.",
+    });
+    expect(warnings).toEqual([
+      expect.stringMatching(/"feature-request" is not one PlanExe documents/),
+    ]);
+    await run(client.sendFeedback("docs", "Clear"));
+    expect(warnings).toHaveLength(1);
+    const sent = double.requests.filter({ tool: "send_feedback" });
+    expect(sent).toHaveLength(2);
   });
 
   it("null where PlanExe's wrappers declare Optional[...] = None is taken, as PlanExe takes it", () => {
@@ -124,23 +120,19 @@ describe("inputs PlanExe accepts are sent, not refused", () => {
   });
 
   it("plan_create: an empty prompt is PlanExe's to judge; user_api_key is never sent", async () => {
-    const { double, client, run, close } = setup();
-    try {
-      let sent: Record<string, unknown> | undefined;
-      double.answerNext({
-        tool: "plan_create",
-        respond: async ({ id, request }) => {
-          sent = (
-            (await request.clone().json()) as { params: { arguments: Record<string, unknown> } }
-          ).params.arguments;
-          return rpcResult(id, planexeResult("plan_create", "a new plan"));
-        },
-      });
-      // @ts-expect-error not an option any more: PlanExe charges the client's own key
-      await run(client.createPlan("", { user_api_key: "pex_someone_else_0001" }));
-      expect(sent).toEqual({ prompt: "", model_profile: "baseline" });
-    } finally {
-      await close();
-    }
+    const { double, client, run } = setup();
+    let sent: Record<string, unknown> | undefined;
+    double.answerNext({
+      tool: "plan_create",
+      respond: async ({ id, request }) => {
+        sent = (
+          (await request.clone().json()) as { params: { arguments: Record<string, unknown> } }
+        ).params.arguments;
+        return rpcResult(id, planexeResult("plan_create", "a new plan"));
+      },
+    });
+    // @ts-expect-error not an option any more: PlanExe charges the client's own key
+    await run(client.createPlan("", { user_api_key: "pex_someone_else_0001" }));
+    expect(sent).toEqual({ prompt: "", model_profile: "baseline" });
   });
 });

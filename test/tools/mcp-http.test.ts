@@ -1,7 +1,7 @@
 // PlanExeClient's own MCP Streamable HTTP client (src/tools/mcp-http.ts) on the wire,
 // against the one PlanExe double: the answer forms a Streamable HTTP server may give,
 // the headers each request carries, and the requests it never makes.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { serverSession } from "../../src/client.js";
 import { ProtocolError } from "../../src/errors/index.js";
 import type { FetchFunction } from "../../src/transport/http/fetch-function.js";
@@ -11,12 +11,6 @@ import { KEY, rejection, setup } from "./helpers.js";
 const PROMPTS = planexeResult("example_prompts", "the catalog's prompts") as {
   structuredContent: { samples: string[] };
 };
-
-let cleanup: (() => Promise<void>) | undefined;
-afterEach(async () => {
-  await cleanup?.();
-  cleanup = undefined;
-});
 
 /** A client on the double whose every request's headers and JSON-RPC method are recorded. */
 function recorded() {
@@ -34,7 +28,6 @@ function recorded() {
   };
   const env = setup({}, { fetch });
   inner = env.double.fetch;
-  cleanup = env.close;
   return { ...env, sent };
 }
 

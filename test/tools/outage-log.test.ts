@@ -1,15 +1,9 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { PlanExeClient } from "../../src/client.js";
 import type { Logger } from "../../src/transport/logger.js";
 import { KEY, setup } from "./helpers.js";
 
 const WINDOW_MS = 30_000;
-
-let teardown: (() => Promise<void>) | undefined;
-afterEach(async () => {
-  await teardown?.();
-  teardown = undefined;
-});
 
 /** A logger with every level, keeping each line with its level. */
 function recorder() {
@@ -27,8 +21,7 @@ function recorder() {
 describe("the outage episode in the log", () => {
   it("one restart window: exactly one `down` and one `back` line (with how long), probes at debug, no key or plan id in any line", async () => {
     const log = recorder();
-    const { double, clock, client, run, close } = setup({}, { logger: log.logger });
-    teardown = close;
+    const { double, clock, client, run } = setup({}, { logger: log.logger });
     const plan = await run(client.createPlan("A bakery in Lisbon"));
     const startedAt = clock.now();
     double.deploy.restart({ windowMs: WINDOW_MS });
@@ -67,7 +60,7 @@ describe("the outage episode in the log", () => {
   it("clients sharing one episode write each line once per logger, whoever was built first", async () => {
     const shared = recorder();
     const other = recorder();
-    const { double, clock, client, run, close } = setup({}, { logger: shared.logger });
+    const { double, clock, client, run } = setup({}, { logger: shared.logger });
     const second = new PlanExeClient({
       baseUrl: double.baseUrl,
       apiKey: KEY,
@@ -82,11 +75,10 @@ describe("the outage episode in the log", () => {
       fetch: double.fetch,
       logger: other.logger,
     });
-    teardown = async () => {
+    onTestFinished(async () => {
       await second.close();
       await third.close();
-      await close();
-    };
+    });
     expect(second.episode).toBe(client.episode);
     expect(third.episode).toBe(client.episode);
     double.deploy.restart({ windowMs: WINDOW_MS });
@@ -101,7 +93,7 @@ describe("the outage episode in the log", () => {
 
   it("a logger with `warn` only gets the retry lines; a logger that throws fails no call", async () => {
     const warnings: string[] = [];
-    const { double, client, run, close } = setup({}, { logger: { warn: (l) => warnings.push(l) } });
+    const { double, client, run } = setup({}, { logger: { warn: (l) => warnings.push(l) } });
     const broken = new PlanExeClient({
       baseUrl: double.baseUrl,
       apiKey: KEY,
@@ -116,10 +108,7 @@ describe("the outage episode in the log", () => {
         },
       },
     });
-    teardown = async () => {
-      await broken.close();
-      await close();
-    };
+    onTestFinished(() => broken.close());
     double.deploy.restart({ windowMs: WINDOW_MS });
     const results = await run(Promise.all([client.examplePrompts(), broken.examplePrompts()]));
     expect(results).toHaveLength(2);
@@ -131,8 +120,7 @@ describe("the outage episode in the log", () => {
 
   it("a key in a line the SDK writes is shown as ***", async () => {
     const log = recorder();
-    const { client, run, close } = setup({}, { logger: log.logger });
-    teardown = close;
+    const { client, run } = setup({}, { logger: log.logger });
     await run(client.sendFeedback(`typo ${KEY}`, "sent with the key in its category"));
     const warned = log.matching(/send_feedback category/);
     expect(warned).toEqual([

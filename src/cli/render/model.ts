@@ -93,27 +93,19 @@ export function applyUpdate(view: ProgressView, update: ProgressUpdate, now: num
   const event = update.event;
   switch (event.type) {
     case "complete":
+    case "status": {
+      const snapshot: ProgressView = {
+        ...view,
+        state: event.state,
+        percent: event.progress_percentage,
+        elapsedSec: event.elapsed_sec,
+        elapsedAt: now,
+        notice: undefined,
+      };
+      if (event.type === "status") return snapshot;
       // The step names were the run's; a finished plan shows none.
-      return {
-        ...view,
-        state: event.state,
-        percent: event.progress_percentage,
-        elapsedSec: event.elapsed_sec,
-        elapsedAt: now,
-        step: undefined,
-        stepsCompleted: undefined,
-        stepsTotal: undefined,
-        notice: undefined,
-      };
-    case "status":
-      return {
-        ...view,
-        state: event.state,
-        percent: event.progress_percentage,
-        elapsedSec: event.elapsed_sec,
-        elapsedAt: now,
-        notice: undefined,
-      };
+      return { ...snapshot, step: undefined, stepsCompleted: undefined, stepsTotal: undefined };
+    }
     case "reconnecting":
       return { ...view, notice: reconnectNotice(event), reconnects: view.reconnects + 1 };
     case "connected":

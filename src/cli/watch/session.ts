@@ -95,87 +95,147 @@ interface StreamRun {
  * polled beside it, until the stream is accepted or polling finds the plan done.
  */
 async function stream(options: WatchSessionOptions, clock: Clock): Promise<StreamRun> {
-  const { ref, client, renderer, apiKey } = options;
   const stop = new AbortController();
   const signal = AbortSignal.any([options.signal, stop.signal]);
   const run: StreamRun = {
     end: { reason: "aborted" },
-    canAsk: ref.planId !== undefined,
+    canAsk: options.ref.planId !== undefined,
     lastStatus: undefined,
   };
-  let ended = false;
-  const show = (status: PlanStatusOutput) => {
-    run.lastStatus = status;
-    if (!ended && !isTerminalState(status.state)) renderer.update({ kind: "status", status });
-  };
-  let first: Promise<void> = Promise.resolve();
-  if (ref.planId) {
-    first = client.getStatus(ref.planId, { signal }).then(show, (error: unknown) => {
-      if (isFatal(error, apiKey)) {
-        run.fatal = error;
-        stop.abort();
-      } else if (isPlanExeError(error) && error.code === "AUTH_FAILED") run.canAsk = false;
-    });
-  }
-  let refreshing = false;
-  let refreshedAt = clock.now();
-  const refresh = () => {
-    if (!run.canAsk || !ref.planId || refreshing || clock.now() - refreshedAt < STATUS_REFRESH_MS)
-      return;
-    refreshing = true;
-    refreshedAt = clock.now();
-    client
-      .getStatus(ref.planId, { signal })
-      .then(show)
-      .catch(() => {})
-      .finally(() => {
-        refreshing = false;
-      });
-  };
-  let cancelTick = () => {};
-  const tick = () => {
-    renderer.tick();
-    cancelTick = clock.setTimer(tick, options.tickMs ?? 0);
-  };
-  if (options.tickMs) cancelTick = clock.setTimer(tick, options.tickMs);
-  const planId = ref.planId;
-  const onEvent = (event: PlanWatchEvent) => {
-    options.onEvent?.(event);
-    renderer.update({ kind: "event", event });
-    if (event.type === "status") refresh();
-  };
+  const status = statusBeside(options, run, clock, signal);
+  const first = askFirstStatus(options, run, status.show, stop, signal);
+  const stopTicking = tickEvery(options, clock);
   try {
-    run.end = await followStream(
-      ref.sseUrl,
-      resolveWatchConfig({
-        clock,
-        ...(options.fetch && { fetch: options.fetch }),
-        ...(options.timeoutMs !== undefined && { retry: { deadlineMs: options.timeoutMs } }),
-      }),
-      signal,
-      onEvent,
-      planId === undefined
-        ? undefined
-        : {
-            enabled: () => run.canAsk,
-            getStatus: (pollSignal) => client.getStatus(planId, { signal: pollSignal }),
-            intervalMs: CLIENT_WATCH_DEFAULTS.pollIntervalMs,
-            onStatus: show,
-          },
-    );
+    run.end = await follow(options, clock, signal, run, status);
     if (run.end.reason === "complete") {
-      ended = true;
-      options.onEvent?.(run.end.event);
-      renderer.update({ kind: "event", event: run.end.event });
+      status.end();
+      tell(options, run.end.event);
     }
   } catch (error) {
     // Only a throwing renderer or onEvent gets here: the watch ends with it, told as any failure.
     run.fatal = error;
   } finally {
-    ended = true;
-    cancelTick();
+    status.end();
+    stopTicking();
   }
   // A rejected key must fail the watch even when the stream (which needs no key) won the race.
   if (run.end.reason !== "aborted") await first;
   return run;
+}
+
+/** `plan_status` answers beside the stream: each is kept as the last one and drawn until the watch ended. */
+interface StatusBeside {
+  show(status: PlanStatusOutput): void;
+  /** Asks `plan_status` again for the step name, at most every `STATUS_REFRESH_MS` and one at a time. */
+  refresh(): void;
+  /** The watch ended: answers still arriving are kept, not drawn. */
+  end(): void;
+}
+
+function statusBeside(
+  options: WatchSessionOptions,
+  run: StreamRun,
+  clock: Clock,
+  signal: AbortSignal,
+): StatusBeside {
+  const { ref, client, renderer } = options;
+  let ended = false;
+  let refreshing = false;
+  let refreshedAt = clock.now();
+  const show = (status: PlanStatusOutput) => {
+    run.lastStatus = status;
+    if (!ended && !isTerminalState(status.state)) renderer.update({ kind: "status", status });
+  };
+  return {
+    show,
+    refresh() {
+      if (!run.canAsk || !ref.planId || refreshing || clock.now() - refreshedAt < STATUS_REFRESH_MS)
+        return;
+      refreshing = true;
+      refreshedAt = clock.now();
+      client
+        .getStatus(ref.planId, { signal })
+        .then(show)
+        .catch(() => {})
+        .finally(() => {
+          refreshing = false;
+        });
+    },
+    end() {
+      ended = true;
+    },
+  };
+}
+
+/**
+ * The first `plan_status`, run beside the stream: an unknown plan or a rejected key
+ * ends the watch (`run.fatal`, and the stream stopped); a key refused otherwise
+ * leaves progress to the stream alone.
+ */
+function askFirstStatus(
+  options: WatchSessionOptions,
+  run: StreamRun,
+  show: (status: PlanStatusOutput) => void,
+  stop: AbortController,
+  signal: AbortSignal,
+): Promise<void> {
+  const { ref, client, apiKey } = options;
+  if (!ref.planId) return Promise.resolve();
+  return client.getStatus(ref.planId, { signal }).then(show, (error: unknown) => {
+    if (isFatal(error, apiKey)) {
+      run.fatal = error;
+      stop.abort();
+    } else if (isPlanExeError(error) && error.code === "AUTH_FAILED") run.canAsk = false;
+  });
+}
+
+/** Redraws the bar's elapsed time every `tickMs` (never when 0); returns the stop. */
+function tickEvery(options: WatchSessionOptions, clock: Clock): () => void {
+  let cancelTick = () => {};
+  const tick = () => {
+    options.renderer.tick();
+    cancelTick = clock.setTimer(tick, options.tickMs ?? 0);
+  };
+  if (options.tickMs) cancelTick = clock.setTimer(tick, options.tickMs);
+  return () => cancelTick();
+}
+
+/** The progress stream to its end; while the server refuses it, `plan_status` polled beside it. */
+function follow(
+  options: WatchSessionOptions,
+  clock: Clock,
+  signal: AbortSignal,
+  run: StreamRun,
+  status: StatusBeside,
+): Promise<PlanWatchEnd> {
+  const { ref, client } = options;
+  const planId = ref.planId;
+  const onEvent = (event: PlanWatchEvent) => {
+    tell(options, event);
+    if (event.type === "status") status.refresh();
+  };
+  return followStream(
+    ref.sseUrl,
+    resolveWatchConfig({
+      clock,
+      ...(options.fetch && { fetch: options.fetch }),
+      ...(options.timeoutMs !== undefined && { retry: { deadlineMs: options.timeoutMs } }),
+    }),
+    signal,
+    onEvent,
+    planId === undefined
+      ? undefined
+      : {
+          enabled: () => run.canAsk,
+          getStatus: (pollSignal) => client.getStatus(planId, { signal: pollSignal }),
+          intervalMs: CLIENT_WATCH_DEFAULTS.pollIntervalMs,
+          onStatus: status.show,
+        },
+  );
+}
+
+/** One stream event, to the caller's `onEvent` and the renderer. */
+function tell(options: WatchSessionOptions, event: PlanWatchEvent): void {
+  options.onEvent?.(event);
+  options.renderer.update({ kind: "event", event });
 }

@@ -1,6 +1,7 @@
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/server";
 import type { Caller } from "../types.js";
 import type { PlanExeWorld } from "../world.js";
+import { jsonBody } from "./json-body.js";
 import { createPlanExeMcpServer } from "./mcp-server.js";
 
 /** JSON-RPC code PlanExe uses for a missing or invalid API key on `/mcp`. */
@@ -8,13 +9,9 @@ const AUTH_ERROR_CODE = -32001;
 
 /** The request id PlanExe puts in its auth error: the message's, or the first of a batch's. */
 function requestIdOf(body: Uint8Array | undefined): unknown {
-  try {
-    const payload = JSON.parse(new TextDecoder().decode(body ?? new Uint8Array()));
-    const first = Array.isArray(payload) ? payload[0] : payload;
-    return first && typeof first === "object" ? ((first as { id?: unknown }).id ?? null) : null;
-  } catch {
-    return null;
-  }
+  const payload = jsonBody(body);
+  const first = Array.isArray(payload) ? payload[0] : payload;
+  return first && typeof first === "object" ? ((first as { id?: unknown }).id ?? null) : null;
 }
 
 /**
@@ -40,10 +37,8 @@ export async function handleMcp(
   body: Uint8Array,
   caller: Caller,
 ): Promise<Response> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(new TextDecoder().decode(body));
-  } catch {
+  const parsed = jsonBody(body);
+  if (parsed === undefined) {
     return Response.json(
       { jsonrpc: "2.0", id: null, error: { code: -32700, message: "Parse error: Invalid JSON" } },
       { status: 400 },

@@ -1,3 +1,5 @@
+import { jsonBody } from "./json-body.js";
+
 /**
  * Which requests PlanExe lets through without an API key (`middleware.py`,
  * `_is_public_mcp_request_without_auth`): `GET`/`HEAD` of `/mcp`, `GET /mcp/tools`,
@@ -17,15 +19,6 @@ const PUBLIC_METHODS = new Set([
   "resources/templates/list",
   "ping",
 ]);
-
-function parse(body: Uint8Array | undefined): unknown {
-  if (!body || body.length === 0) return undefined;
-  try {
-    return JSON.parse(new TextDecoder().decode(body));
-  } catch {
-    return undefined;
-  }
-}
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
@@ -54,8 +47,8 @@ export function isPublicRequest(
   if (mcp && (method === "GET" || method === "HEAD")) return true;
   if (path === "/mcp/tools" && method === "GET") return true;
   if (path === "/mcp/tools/call" && method === "POST") {
-    const payload = parse(body);
+    const payload = jsonBody(body);
     return isObject(payload) && typeof payload.tool === "string" && freeTools.has(payload.tool);
   }
-  return mcp && method === "POST" && isPublicJsonRpc(parse(body), freeTools);
+  return mcp && method === "POST" && isPublicJsonRpc(jsonBody(body), freeTools);
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Caller } from "../types.js";
 import type { PlanExeWorld } from "../world.js";
+import { jsonBody } from "./json-body.js";
 import { detail } from "./responses.js";
 
 /** `GET /healthcheck`. */
@@ -39,13 +40,7 @@ export async function callTool(
   body: Uint8Array,
   caller: Caller,
 ): Promise<Response> {
-  let json: unknown;
-  try {
-    json = JSON.parse(new TextDecoder().decode(body));
-  } catch {
-    json = undefined;
-  }
-  const parsed = CallBody.safeParse(json);
+  const parsed = CallBody.safeParse(jsonBody(body));
   if (!parsed.success) return detail(422, 'Body must be {"tool": string, "arguments": object}');
   const outcome = world.callTool(parsed.data.tool, parsed.data.arguments, caller);
   if (!outcome.ok && outcome.text !== undefined)

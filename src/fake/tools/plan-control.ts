@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { resumePlan, retryPlan, stopPlan } from "../plans.js";
-import type { PlanRecord } from "../types.js";
+import type { ModelProfile, PlanRecord } from "../types.js";
 import { MODEL_PROFILES } from "../types.js";
 import { isoSeconds, sseUrl } from "../views.js";
 import { defineTool, planNotFound, type ToolContext, ToolFailure } from "./context.js";
@@ -27,14 +27,6 @@ function transition(
   return after;
 }
 
-/** plan_retry and plan_resume, as PlanExe annotates them: not idempotent (each call requeues). */
-const CONTROL_ANNOTATIONS = {
-  readOnlyHint: false,
-  destructiveHint: false,
-  idempotentHint: false,
-  openWorldHint: true,
-} as const;
-
 export const planStop = defineTool({
   name: "plan_stop",
   description:
@@ -60,39 +52,67 @@ export const planStop = defineTool({
   },
 });
 
-export const planRetry = defineTool({
+/** What sets plan_retry and plan_resume apart: both put a failed or stopped plan back in the queue. */
+interface Requeue {
+  name: string;
+  description: string;
+  /** Why the stored plan cannot be requeued, if it cannot. */
+  refusal(plan: PlanRecord, context: ToolContext): ToolFailure | undefined;
+  requeue(plan: PlanRecord, profile: ModelProfile, now: number, context: ToolContext): PlanRecord;
+  /** The answer's own fields, between `model_profile` and `sse_url` as PlanExe orders them. */
+  answer(after: PlanRecord, now: number): Record<string, unknown>;
+}
+
+/** plan_retry or plan_resume, as PlanExe annotates them: not idempotent (each call requeues). */
+function requeueTool(tool: Requeue) {
+  return defineTool({
+    name: tool.name,
+    description: tool.description,
+    inputSchema: z.object({
+      plan_id: planId,
+      model_profile: z.enum(MODEL_PROFILES).default("baseline"),
+    }),
+    annotations: {
+      readOnlyHint: false,
+      destructiveHint: false,
+      idempotentHint: false,
+      openWorldHint: true,
+    },
+    free: false,
+    handler(args, context) {
+      const now = context.clock.now();
+      const after = transition(
+        context,
+        args.plan_id,
+        (plan) => tool.refusal(plan, context),
+        (plan) => tool.requeue(plan, args.model_profile, now, context),
+      );
+      context.queued();
+      return {
+        plan_id: after.plan_id,
+        state: after.state,
+        model_profile: after.model_profile,
+        ...tool.answer(after, now),
+        sse_url: sseUrl(context.caller.baseUrl, after.plan_id),
+      };
+    },
+  });
+}
+
+export const planRetry = requeueTool({
   name: "plan_retry",
   description:
     "Run a failed (or stopped) plan again from the start: same plan_id, artifacts cleared, back in the queue.",
-  inputSchema: z.object({
-    plan_id: planId,
-    model_profile: z.enum(MODEL_PROFILES).default("baseline"),
-  }),
-  annotations: CONTROL_ANNOTATIONS,
-  free: false,
-  handler(args, context) {
-    const now = context.clock.now();
-    const after = transition(
-      context,
-      args.plan_id,
-      (plan) =>
-        plan.state === "failed" || plan.state === "stopped"
-          ? undefined
-          : new ToolFailure(
-              "PLAN_NOT_FAILED",
-              `Plan is not in failed or stopped state: ${args.plan_id}`,
-            ),
-      (plan) => retryPlan(plan, args.model_profile, now, context.settings.pipelineVersion),
-    );
-    context.queued();
-    return {
-      plan_id: after.plan_id,
-      state: after.state,
-      model_profile: after.model_profile,
-      retried_at: isoSeconds(now),
-      sse_url: sseUrl(context.caller.baseUrl, after.plan_id),
-    };
-  },
+  refusal: (plan) =>
+    plan.state === "failed" || plan.state === "stopped"
+      ? undefined
+      : new ToolFailure(
+          "PLAN_NOT_FAILED",
+          `Plan is not in failed or stopped state: ${plan.plan_id}`,
+        ),
+  requeue: (plan, profile, now, context) =>
+    retryPlan(plan, profile, now, context.settings.pipelineVersion),
+  answer: (_after, now) => ({ retried_at: isoSeconds(now) }),
 });
 
 /** PlanExe resumes any failed or stopped plan (`recoverable` is only a hint to the caller). */
@@ -112,32 +132,11 @@ function resumeRefusal(plan: PlanRecord, context: ToolContext): ToolFailure | un
   return undefined;
 }
 
-export const planResume = defineTool({
+export const planResume = requeueTool({
   name: "plan_resume",
   description:
     "Continue a failed or stopped plan, keeping the steps it already finished (works best when its error is recoverable).",
-  inputSchema: z.object({
-    plan_id: planId,
-    model_profile: z.enum(MODEL_PROFILES).default("baseline"),
-  }),
-  annotations: CONTROL_ANNOTATIONS,
-  free: false,
-  handler(args, context) {
-    const now = context.clock.now();
-    const after = transition(
-      context,
-      args.plan_id,
-      (plan) => resumeRefusal(plan, context),
-      (plan) => resumePlan(plan, args.model_profile, now),
-    );
-    context.queued();
-    return {
-      plan_id: after.plan_id,
-      state: after.state,
-      model_profile: after.model_profile,
-      resume_count: after.resume_count,
-      resumed_at: isoSeconds(now),
-      sse_url: sseUrl(context.caller.baseUrl, after.plan_id),
-    };
-  },
+  refusal: resumeRefusal,
+  requeue: (plan, profile, now) => resumePlan(plan, profile, now),
+  answer: (after, now) => ({ resume_count: after.resume_count, resumed_at: isoSeconds(now) }),
 });

@@ -56,6 +56,32 @@ function spec<I extends z.ZodType, O extends z.ZodType>(value: ToolSpec<I, O>): 
 }
 
 /**
+ * How PlanExe annotates the tools that only read (status, files, lists, the free catalog):
+ * read-only, so idempotent and never destructive, on PlanExe's own data alone, and safe to
+ * send again.
+ */
+const READER = {
+  readOnly: true,
+  idempotent: true,
+  destructive: false,
+  openWorld: false,
+  resend: "always",
+} as const;
+
+/**
+ * plan_retry and plan_resume: each call puts a failed plan back in the queue (not
+ * idempotent), so a resend is confirmed with `plan_status` instead.
+ */
+const REQUEUE = {
+  readOnly: false,
+  idempotent: false,
+  destructive: false,
+  openWorld: true,
+  free: false,
+  resend: "confirm",
+} as const;
+
+/**
  * Every PlanExe tool of the contract, by the name the server knows it by, with the
  * annotations PlanExe lists for it (`tools/list`) and, in `input`, the fields it takes.
  * `planexe-client doctor --contract` compares a live server with exactly this.
@@ -78,12 +104,8 @@ export const TOOLS = {
   plan_status: spec({
     input: PlanStatusInputSchema,
     output: PlanStatusOutputSchema,
-    readOnly: true,
-    idempotent: true,
-    destructive: false,
-    openWorld: false,
+    ...READER,
     free: false,
-    resend: "always",
     description: "State, progress, timing and newest files of a plan.",
     method: "getStatus",
     example: "client.getStatus(planId, { signal })",
@@ -104,12 +126,7 @@ export const TOOLS = {
   plan_retry: spec({
     input: PlanRetryInputSchema,
     output: PlanRetryOutputSchema,
-    readOnly: false,
-    idempotent: false,
-    destructive: false,
-    openWorld: true,
-    free: false,
-    resend: "confirm",
+    ...REQUEUE,
     description: "Re-run a failed plan from scratch (same plan id, artifacts cleared).",
     method: "retryPlan",
     example: 'client.retryPlan(planId, { model_profile: "premium" })',
@@ -117,12 +134,7 @@ export const TOOLS = {
   plan_resume: spec({
     input: PlanResumeInputSchema,
     output: PlanResumeOutputSchema,
-    readOnly: false,
-    idempotent: false,
-    destructive: false,
-    openWorld: true,
-    free: false,
-    resend: "confirm",
+    ...REQUEUE,
     description: "Continue a failed plan, keeping the steps it finished.",
     method: "resumePlan",
     example: 'client.resumePlan(planId, { model_profile: "premium" })',
@@ -131,12 +143,8 @@ export const TOOLS = {
     input: PlanFileInfoInputSchema,
     // Every answer form, failures reported inside the result included: `getFileInfo` types them.
     output: PlanFileInfoAnswerSchema,
-    readOnly: true,
-    idempotent: true,
-    destructive: false,
-    openWorld: false,
+    ...READER,
     free: false,
-    resend: "always",
     description: "Whether a plan's report or zip is ready, with a signed download URL.",
     method: "getFileInfo",
     example: 'client.getFileInfo(planId, { artifact: "zip" })',
@@ -144,12 +152,8 @@ export const TOOLS = {
   plan_list: spec({
     input: PlanListInputSchema,
     output: PlanListOutputSchema,
-    readOnly: true,
-    idempotent: true,
-    destructive: false,
-    openWorld: false,
+    ...READER,
     free: false,
-    resend: "always",
     description: "The caller's plans, newest first.",
     method: "listPlans",
     example: "client.listPlans({ limit: 20 })",
@@ -157,12 +161,8 @@ export const TOOLS = {
   example_prompts: spec({
     input: EmptyInputSchema,
     output: ExamplePromptsOutputSchema,
-    readOnly: true,
-    idempotent: true,
-    destructive: false,
-    openWorld: false,
+    ...READER,
     free: true,
-    resend: "always",
     description: "Sample prompts to start from.",
     method: "examplePrompts",
     example: "client.examplePrompts({ signal })",
@@ -170,12 +170,8 @@ export const TOOLS = {
   example_plans: spec({
     input: EmptyInputSchema,
     output: ExamplePlansOutputSchema,
-    readOnly: true,
-    idempotent: true,
-    destructive: false,
-    openWorld: false,
+    ...READER,
     free: true,
-    resend: "always",
     description: "Finished example plans with report and zip links.",
     method: "examplePlans",
     example: "client.examplePlans({ signal })",
@@ -183,12 +179,8 @@ export const TOOLS = {
   model_profiles: spec({
     input: EmptyInputSchema,
     output: ModelProfilesOutputSchema,
-    readOnly: true,
-    idempotent: true,
-    destructive: false,
-    openWorld: false,
+    ...READER,
     free: true,
-    resend: "always",
     description: "The model profiles a plan can use, and the default.",
     method: "modelProfiles",
     example: "client.modelProfiles({ signal })",

@@ -50,11 +50,51 @@ export async function runAttempt(
 ): Promise<AttemptOutcome> {
   const caller = request.signal;
   if (caller?.aborted) throw abortReason(caller);
+  const bound = boundAttempt(caller, options);
+  try {
+    const response = await raceSignal(
+      fetchWithRedirects(inner, request, bound.signal, options),
+      bound.signal,
+    );
+    const refused = statusFailure(response);
+    if (refused) {
+      bound.finish();
+      return refused;
+    }
+    if (response.body && isJsonType(response.headers.get("content-type"))) {
+      const buffered = await bufferJson(response, response.body, request, bound.signal, options);
+      bound.finish();
+      return { ok: true, response: buffered };
+    }
+    // Streamed: only the headers were timed; the caller's signal ends the body until the body ends.
+    bound.stopTimer();
+    const limit = streamLimit(request, response, options);
+    return { ok: true, response: releaseOnEnd(response, bound.signal, bound.detach, limit) };
+  } catch (error) {
+    bound.finish();
+    return failedAttempt(error, caller, bound.timedOut());
+  }
+}
+
+/** One attempt's signal: aborted by the caller's, or by the per-attempt timeout. */
+interface AttemptBound {
+  readonly signal: AbortSignal;
+  /** Whether the timeout (not the caller) aborted it. */
+  timedOut(): boolean;
+  /** Stops the timeout; the caller's abort still reaches the attempt. */
+  stopTimer(): void;
+  /** Unhooks the caller's signal. */
+  detach(): void;
+  /** The attempt is over: both. */
+  finish(): void;
+}
+
+function boundAttempt(caller: AbortSignal | undefined, options: AttemptOptions): AttemptBound {
   const controller = new AbortController();
   const onCallerAbort = () => controller.abort(abortReason(caller as AbortSignal));
   caller?.addEventListener("abort", onCallerAbort, { once: true });
   let timedOut = false;
-  const cancelTimer =
+  const stopTimer =
     options.timeoutMs < MAX_TIMER_MS
       ? options.clock.setTimer(() => {
           timedOut = true;
@@ -63,72 +103,91 @@ export async function runAttempt(
           );
         }, options.timeoutMs)
       : () => {};
-  const finish = () => {
-    cancelTimer();
-    caller?.removeEventListener("abort", onCallerAbort);
+  const detach = () => caller?.removeEventListener("abort", onCallerAbort);
+  return {
+    signal: controller.signal,
+    timedOut: () => timedOut,
+    stopTimer,
+    detach,
+    finish() {
+      stopTimer();
+      detach();
+    },
   };
-  try {
-    const response = await raceSignal(
-      fetchWithRedirects(inner, request, controller.signal, options),
-      controller.signal,
-    );
-    const { status } = response;
-    const kind = statusFailureKind(status);
-    if (kind) {
-      response.body?.cancel().catch(() => {});
-      finish();
-      return {
-        ok: false,
-        failure: { kind, delivery: statusDelivery(status), status },
-        retryAfter: response.headers.get("retry-after"),
-      };
-    }
-    if (response.body && isJsonType(response.headers.get("content-type"))) {
-      const tooLarge = (size: number) =>
-        transportError(
-          ErrorCode.RESPONSE_TOO_LARGE,
-          `JSON answer of ${size} bytes or more, over maxResponseBytes (${options.maxResponseBytes}); not read further`,
-          { method: request.method, url: request.url, secrets: options.secrets },
-          { status },
-        );
-      const declared = Number(response.headers.get("content-length") ?? Number.NaN);
-      if (declared > options.maxResponseBytes) {
-        response.body.cancel().catch(() => {});
-        throw tooLarge(declared);
-      }
-      const bytes = await readAll(response.body, controller.signal, {
-        maxBytes: options.maxResponseBytes,
-        tooLarge,
-      });
-      finish();
-      const clean = redactJsonError(bytes, options.secrets);
-      return { ok: true, response: new BufferedResponse(response, clean, clean === bytes) };
-    }
-    // Streamed: only the headers were timed; the caller's signal ends the body until the body ends.
-    cancelTimer();
-    return {
-      ok: true,
-      response: releaseOnEnd(
-        response,
-        controller.signal,
-        () => caller?.removeEventListener("abort", onCallerAbort),
-        streamLimit(request, response, options),
-      ),
-    };
-  } catch (error) {
-    finish();
-    if (caller?.aborted) throw abortReason(caller);
-    if (isPlanExeError(error) || isFinalError(error)) throw error;
-    if (timedOut)
-      return {
-        ok: false,
-        failure: { kind: "timeout", delivery: "maybe", error },
-        retryAfter: null,
-      };
-    const failure = classifyNetworkError(error);
-    if (failure) return { ok: false, failure, retryAfter: null };
-    throw error;
+}
+
+/** A 502/503/504 or 429 as a transient failure, its body cancelled unread; `undefined` for any other status. */
+function statusFailure(response: Response): AttemptOutcome | undefined {
+  const { status } = response;
+  const kind = statusFailureKind(status);
+  if (!kind) return undefined;
+  response.body?.cancel().catch(() => {});
+  return {
+    ok: false,
+    failure: { kind, delivery: statusDelivery(status), status },
+    retryAfter: response.headers.get("retry-after"),
+  };
+}
+
+/**
+ * A JSON answer read whole within the attempt (at most `maxResponseBytes`, refused
+ * at once when its `Content-Length` says more), secrets redacted from an error text,
+ * handed back as a new `Response`.
+ */
+async function bufferJson(
+  response: Response,
+  body: ReadableStream<Uint8Array>,
+  request: ReplayableRequest,
+  signal: AbortSignal,
+  options: AttemptOptions,
+): Promise<Response> {
+  const tooLarge = tooLargeError("JSON answer", request, response.status, options);
+  const declared = Number(response.headers.get("content-length") ?? Number.NaN);
+  if (declared > options.maxResponseBytes) {
+    body.cancel().catch(() => {});
+    throw tooLarge(declared);
   }
+  const bytes = await readAll(body, signal, { maxBytes: options.maxResponseBytes, tooLarge });
+  const clean = redactJsonError(bytes, options.secrets);
+  return new BufferedResponse(response, clean, clean === bytes);
+}
+
+/**
+ * What a thrown attempt comes to: the caller's abort and errors that end the request
+ * are rethrown; the attempt's timeout and a network failure are transient failures.
+ */
+function failedAttempt(
+  error: unknown,
+  caller: AbortSignal | undefined,
+  timedOut: boolean,
+): AttemptOutcome {
+  if (caller?.aborted) throw abortReason(caller);
+  if (isPlanExeError(error) || isFinalError(error)) throw error;
+  if (timedOut)
+    return {
+      ok: false,
+      failure: { kind: "timeout", delivery: "maybe", error },
+      retryAfter: null,
+    };
+  const failure = classifyNetworkError(error);
+  if (failure) return { ok: false, failure, retryAfter: null };
+  throw error;
+}
+
+/** The `RESPONSE_TOO_LARGE` error for `what` (an answer, an event), given the size counted. */
+function tooLargeError(
+  what: string,
+  request: ReplayableRequest,
+  status: number,
+  options: AttemptOptions,
+): (size: number) => Error {
+  return (size) =>
+    transportError(
+      ErrorCode.RESPONSE_TOO_LARGE,
+      `${what} of ${size} bytes or more, over maxResponseBytes (${options.maxResponseBytes}); not read further`,
+      { method: request.method, url: request.url, secrets: options.secrets },
+      { status },
+    );
 }
 
 /**
@@ -145,16 +204,10 @@ function streamLimit(
   const eventStream = mimeEssence(response.headers.get("content-type")) === "text/event-stream";
   const rpc = request.method === "POST" && request.rpc !== undefined;
   if (!rpc && !eventStream) return undefined;
-  const what = rpc ? "answer" : "event";
+  const what = `${eventStream ? "event-stream " : ""}${rpc ? "answer" : "event"}`;
   return {
     maxBytes: options.maxResponseBytes,
     perEvent: !rpc,
-    tooLarge: (size) =>
-      transportError(
-        ErrorCode.RESPONSE_TOO_LARGE,
-        `${eventStream ? "event-stream " : ""}${what} of ${size} bytes or more, over maxResponseBytes (${options.maxResponseBytes}); not read further`,
-        { method: request.method, url: request.url, secrets: options.secrets },
-        { status: response.status },
-      ),
+    tooLarge: tooLargeError(what, request, response.status, options),
   };
 }
