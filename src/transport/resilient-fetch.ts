@@ -122,8 +122,10 @@ export function resilientFetchFrom(
   config: ResolvedConfig,
   options: Omit<ResilientFetchOptions, keyof ConfigOptions>,
 ): ResilientFetch {
+  // Checked before an episode is leased: a constructor that throws must hold nothing.
+  const maxResponseBytes = checkedMaxResponseBytes(options.maxResponseBytes);
   const episodeFor = episodeResolver(config);
-  const send = sendThroughPolicy(config, options, episodeFor.forUrl);
+  const send = sendThroughPolicy(config, { ...options, maxResponseBytes }, episodeFor.forUrl);
   const handle = options.sessionRecovery === false ? send : createSessionKeeper(send);
   const resilientFetch = fetchThrough(handle, options);
   Object.defineProperty(resilientFetch, "episode", { get: episodeFor.first, enumerable: true });
@@ -131,19 +133,24 @@ export function resilientFetchFrom(
   return resilientFetch as ResilientFetch;
 }
 
+/** `maxResponseBytes` as given, or the 16 MiB default; anything but a positive number is a `TypeError`. */
+function checkedMaxResponseBytes(given: number | undefined): number {
+  const bytes = given ?? DEFAULT_MAX_RESPONSE_BYTES;
+  if (!(bytes > 0))
+    throw new TypeError(
+      `maxResponseBytes must be a positive number of bytes (got ${String(given)}); leave it out for the 16 MiB default`,
+    );
+  return bytes;
+}
+
 /** One request through the retry policy, with this fetch's limits, secrets and tool annotations. */
 function sendThroughPolicy(
   config: ResolvedConfig,
-  options: Omit<ResilientFetchOptions, keyof ConfigOptions>,
+  options: Omit<ResilientFetchOptions, keyof ConfigOptions> & { maxResponseBytes: number },
   episodeFor: (url: string) => EpisodeControl | undefined,
 ): Send {
   const inner = fetchOf(config);
   const { clock, retry } = config;
-  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-  if (!(maxResponseBytes > 0))
-    throw new TypeError(
-      `maxResponseBytes must be a positive number of bytes (got ${String(options.maxResponseBytes)}); leave it out for the 16 MiB default`,
-    );
   const annotations = createToolAnnotationsRegistry();
   const secrets = (options.secrets ?? []).filter((s): s is string => typeof s === "string");
   // Errors the SDK builds anywhere in the process are redacted of them too.
@@ -158,7 +165,7 @@ function sendThroughPolicy(
       resendable: options.resendable,
       secrets,
       maxRedirects: options.maxRedirects ?? 5,
-      maxResponseBytes,
+      maxResponseBytes: options.maxResponseBytes,
       followCrossOriginRedirects: options.followCrossOriginRedirects ?? false,
       onRetry: options.onRetry,
       logger: config.logger,

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { PlanExeClient } from "../../src/client.js";
 import { watchPlan } from "../../src/sse/watch-plan.js";
 import { createPlanExeDouble } from "../../src/testing/index.js";
+import { sharedEpisodeCount } from "../../src/transport/episode/registry.js";
 import { createResilientFetch } from "../../src/transport/resilient-fetch.js";
 
 const KEY = "pex_test_0123456789abcdef";
@@ -88,4 +89,14 @@ describe("one lease per origin: what is probed does not depend on what was built
       expect(episodes.fetch).not.toBe(episodes.client);
     });
   }
+});
+
+describe("a resilient fetch that cannot be made", () => {
+  it("holds no shared episode: the bad option is refused before the origin's episode is leased", () => {
+    const held = sharedEpisodeCount();
+    expect(() =>
+      createResilientFetch({ probeUrl: "https://lease.test/healthcheck", maxResponseBytes: 0 }),
+    ).toThrow(TypeError);
+    expect(sharedEpisodeCount()).toBe(held);
+  });
 });
