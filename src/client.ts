@@ -136,6 +136,17 @@ export class PlanExeClient {
     const lease = clientEpisode(baseUrl, resolved);
     const episode = lease?.episode;
     const config: ResolvedConfig = { ...resolved, episode: episode ?? false };
+    const resilient = fetchOrRelease(lease, () =>
+      resilientFetchFrom(config, {
+        ...(options.logger && { logger: options.logger }),
+        ...(options.onRetry && { onRetry: options.onRetry }),
+        secrets: [apiKey],
+        resendable: planexeResendable,
+        ...(options.maxResponseBytes !== undefined && {
+          maxResponseBytes: options.maxResponseBytes,
+        }),
+      }),
+    );
     if (options.signal?.aborted) this.#scope.close(options.signal.reason);
     const onAbort = () => void this.close();
     options.signal?.addEventListener("abort", onAbort, { once: true });
@@ -144,13 +155,6 @@ export class PlanExeClient {
       options.signal?.removeEventListener("abort", onAbort);
       lease?.release();
     };
-    const resilient = resilientFetchFrom(config, {
-      ...(options.logger && { logger: options.logger }),
-      ...(options.onRetry && { onRetry: options.onRetry }),
-      secrets: [apiKey],
-      resendable: planexeResendable,
-      ...(options.maxResponseBytes !== undefined && { maxResponseBytes: options.maxResponseBytes }),
-    });
     this.#fetch = resilient;
     this.#watchDeps = {
       baseUrl,
@@ -465,4 +469,14 @@ function clientEpisode(baseUrl: URL, config: ResolvedConfig): EpisodeLease | und
   if (config.episode === false) return undefined;
   if (config.episode) return { episode: controlOf(config.episode), release() {} };
   return leaseOriginEpisode(baseUrl.origin, config);
+}
+
+/** The client's fetch, made after its episode was leased: an option it refuses releases the lease (a constructor that throws holds nothing). */
+function fetchOrRelease<T>(lease: EpisodeLease | undefined, make: () => T): T {
+  try {
+    return make();
+  } catch (error) {
+    lease?.release();
+    throw error;
+  }
 }

@@ -100,3 +100,13 @@ describe("a resilient fetch that cannot be made", () => {
     expect(sharedEpisodeCount()).toBe(held);
   });
 });
+
+describe("a client that cannot be made", () => {
+  it("holds no shared episode: an option refused after the lease releases it", () => {
+    const held = sharedEpisodeCount();
+    expect(
+      () => new PlanExeClient({ baseUrl: "https://lease.test/", maxResponseBytes: -1 }),
+    ).toThrow(TypeError);
+    expect(sharedEpisodeCount()).toBe(held);
+  });
+});
