@@ -3,6 +3,19 @@ import { describe, expect, it } from "vitest";
 import { CallScope } from "../../src/tools/call-scope.js";
 import { rejection, setup } from "./helpers.js";
 
+/** close(): the pending call rejects with an `AbortError`, and nothing is sent any more (a minute on). */
+async function expectClosedQuietly(
+  { double, clock, client }: Pick<ReturnType<typeof setup>, "double" | "clock" | "client">,
+  failed: Promise<Error>,
+): Promise<void> {
+  await client.close();
+  expect((await failed).name).toBe("AbortError");
+  // Counted, not timed: a probe may have gone out at the very ms of close(), before it.
+  const sentByClose = double.requests.count();
+  await clock.advance(60_000);
+  expect(double.requests.count()).toBe(sentByClose);
+}
+
 describe("PlanExeClient.close()", () => {
   it("while the first call is still connecting through an outage: the call rejects and the connect stops retrying", async () => {
     const { double, clock, client } = setup();
@@ -12,12 +25,7 @@ describe("PlanExeClient.close()", () => {
     await clock.advance(5_000);
     expect(double.requests.count({ rpcMethod: "initialize" })).toBeGreaterThan(0);
 
-    await client.close();
-    expect((await failed).name).toBe("AbortError");
-    // Counted, not timed: a probe may have gone out at the very ms of close(), before it.
-    const sentByClose = double.requests.count();
-    await clock.advance(60_000);
-    expect(double.requests.count()).toBe(sentByClose);
+    await expectClosedQuietly({ double, clock, client }, failed);
   });
 
   it("ends a connected call's wait through an outage (a call without a signal of its own)", async () => {
@@ -29,12 +37,7 @@ describe("PlanExeClient.close()", () => {
     const sentAfterDown = double.requests.count({ rpcMethod: "tools/call" });
     expect(sentAfterDown).toBeGreaterThan(1);
 
-    await client.close();
-    expect((await failed).name).toBe("AbortError");
-    // Counted, not timed: a probe may have gone out at the very ms of close(), before it.
-    const sentByClose = double.requests.count();
-    await clock.advance(60_000);
-    expect(double.requests.count()).toBe(sentByClose);
+    await expectClosedQuietly({ double, clock, client }, failed);
   });
 
   it("detaches from the host's signal, which may outlive many clients", async () => {
