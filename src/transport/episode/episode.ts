@@ -1,12 +1,12 @@
-import { redactUrl } from "../../errors/redact.js";
-import { abortReason, type Clock, sleep, systemClock, timeoutSignal } from "../../time/clock.js";
-import { type Deferred, deferred } from "../../time/deferred.js";
-import { raceSignal } from "../../time/signals.js";
+import { type Clock, systemClock } from "../../time/clock.js";
 import type { FetchFunction } from "../http/fetch-function.js";
-import { isOnOrigin } from "../http/origin.js";
-import { type Logger, log } from "../logger.js";
+import type { Logger } from "../logger.js";
 import type { RetryOptions } from "../policy/retry-options.js";
-import { isServerAnswer } from "../policy/statuses.js";
+import { createEpisodeLog, type EpisodeLog } from "./episode-log.js";
+import { createHold, type Hold } from "./hold.js";
+import { createOutage, type Outage, type OutageState } from "./outage.js";
+import { createProbeTarget, type ProbeTarget } from "./probe-target.js";
+import { createProber, type Prober } from "./prober.js";
 import { createRateGates, type RateGates } from "./rate-gates.js";
 
 /** Options of {@link createOutageEpisode}. */
@@ -43,8 +43,7 @@ export interface OutageEpisodeOptions {
 /** What an episode probes when given no `probeUrl`, on the origin it speaks for. */
 export const DEFAULT_HEALTHCHECK_PATH = "/healthcheck";
 
-/** `up`: requests go straight out. `down`: they wait for a probe to see the server answer. */
-export type OutageState = "up" | "down";
+export type { OutageState } from "./outage.js";
 
 /**
  * What the calls and streams talking to one server learn together about it. Once
@@ -122,205 +121,72 @@ export function createOutageEpisode(options: OutageEpisodeOptions = {}): OutageE
 /** {@link createOutageEpisode}, with the side the SDK's loops report to. */
 export function createEpisodeControl(options: OutageEpisodeOptions = {}): EpisodeControl {
   const clock = options.clock ?? systemClock;
-  const random = options.random ?? options.retry?.random ?? Math.random;
-  const interval = options.probeIntervalMs ?? 1_000;
-  const probeTimeout = options.probeTimeoutMs ?? 5_000;
-  const firstMax = options.firstProbeMaxDelayMs ?? options.retry?.minDelayMs ?? 250;
+  const intervalMs = options.probeIntervalMs ?? 1_000;
   const healthcheckPath = options.healthcheckPath ?? DEFAULT_HEALTHCHECK_PATH;
-  const inner: FetchFunction = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  let probeUrl = options.probeUrl === undefined ? undefined : new URL(String(options.probeUrl));
-  let origin = probeUrl?.origin;
+  const target = createProbeTarget(options.probeUrl, healthcheckPath);
+  const log = createEpisodeLog(target, intervalMs, options.logger);
+  const prober = createProber({
+    clock,
+    random: options.random ?? options.retry?.random ?? Math.random,
+    fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    target,
+    intervalMs,
+    timeoutMs: options.probeTimeoutMs ?? 5_000,
+    firstMaxDelayMs: options.firstProbeMaxDelayMs ?? options.retry?.minDelayMs ?? 250,
+    onProbe: (probes, outcome) => log.probe(probes, outcome),
+    onAnswer: () => outage.up(),
+  });
+  const outage = createOutage({ clock, prober, log, onStateChange: options.onStateChange });
+  const hold = createHold(outage, prober, clock);
+  const episode = facade({ target, log, prober, outage, hold, rateGates: createRateGates(clock) });
+  controls.add(episode);
+  return episode;
+}
 
-  let state: OutageState = "up";
-  let recovery: Deferred<void> | undefined;
-  let downSince = 0;
-  let probes = 0;
-  let waiters = 0;
-  let nextProbeAt: number | undefined;
-  let cancelProbe: (() => void) | undefined;
-  let probing = false;
-  let closed = false;
-  let heldUntil = 0;
-  const rateGates = createRateGates(clock);
-  let lastUpAt = Number.NEGATIVE_INFINITY;
-  let flaps = 0;
-  // Counted per logger, so two users handing in the same `console` get each line once.
-  const loggers = new Map<Logger, number>();
-  if (options.logger) loggers.set(options.logger, 1);
-  let probesAtDown = 0;
-  const tell = (event: Parameters<typeof log>[1]) => {
-    for (const logger of loggers.keys()) log(logger, event);
-  };
-
-  // A server that fails again right after a probe said "up" (a health check that
-  // passes while the API does not) must not get every waiter back at probe speed:
-  // each such flap doubles the first probe's delay, up to 8 intervals.
-  const firstProbeDelay = () => {
-    if (flaps === 0) return Math.floor(random() * firstMax);
-    const step = Math.min(firstMax * 2 ** flaps, interval * 8);
-    return Math.floor(step / 2 + (random() * step) / 2);
-  };
-
-  const setState = (next: OutageState) => {
-    if (state === next) return;
-    state = next;
-    const downForMs = clock.now() - downSince;
-    if (next === "down") {
-      probesAtDown = probes;
-      tell({
-        kind: "down",
-        origin: origin ?? "the server",
-        since: downSince,
-        probeUrl: probeUrl && redactUrl(probeUrl),
-        everyMs: interval,
-      });
-    } else if (!closed)
-      tell({
-        kind: "back",
-        origin: origin ?? "the server",
-        downForMs,
-        probes: probes - probesAtDown,
-      });
-    options.onStateChange?.(next, { probes, downForMs });
-  };
-
-  const markUp = () => {
-    cancelProbe?.();
-    cancelProbe = undefined;
-    nextProbeAt = undefined;
-    if (state === "down") {
-      lastUpAt = clock.now();
-      setState("up");
-      recovery?.resolve();
-      recovery = undefined;
-    }
-  };
-
-  const schedule = (delay: number) => {
-    if (closed || cancelProbe || probing || state !== "down") return;
-    nextProbeAt = clock.now() + delay;
-    cancelProbe = clock.setTimer(() => {
-      cancelProbe = undefined;
-      // Nobody waiting: stop; the next waiter starts the probing again.
-      if (waiters === 0) nextProbeAt = undefined;
-      else void probe();
-    }, delay);
-  };
-
-  const probe = async () => {
-    if (!probeUrl) return;
-    probing = true;
-    probes++;
-    const started = clock.now();
-    const timeout = timeoutSignal(probeTimeout, { clock });
-    let answered = false;
-    let outcome = "got no answer";
-    try {
-      const response = await raceSignal(
-        inner(probeUrl.toString(), {
-          method: "GET",
-          redirect: "manual",
-          headers: { accept: "application/json" },
-          signal: timeout.signal,
-        }),
-        timeout.signal,
-      );
-      response.body?.cancel().catch(() => {});
-      // Anything but an edge's outage answer means the server itself is answering.
-      answered = isServerAnswer(response.status);
-      outcome = `answered HTTP ${response.status}`;
-    } catch (error) {
-      answered = false;
-      outcome = `got no answer (${error instanceof Error ? error.name : "error"})`;
-    } finally {
-      timeout.dispose();
-      probing = false;
-    }
-    if (state !== "down" || closed) return;
-    tell({ kind: "probe", origin: origin ?? "the server", probe: probes - probesAtDown, outcome });
-    if (answered) markUp();
-    else schedule(Math.max(0, started + interval - clock.now()));
-  };
-
-  const episode: EpisodeControl = {
+/** The one object an episode's users read and the SDK's loops report to, over its parts. */
+function facade(parts: {
+  target: ProbeTarget;
+  log: EpisodeLog;
+  prober: Prober;
+  outage: Outage;
+  hold: Hold;
+  rateGates: RateGates;
+}): EpisodeControl {
+  const { target, prober, outage, hold, rateGates } = parts;
+  return {
     get state() {
-      return state;
+      return outage.state;
     },
     get probes() {
-      return probes;
+      return prober.probes;
     },
     get origin() {
-      return origin;
+      return target.origin;
     },
     get downSince() {
-      return state === "down" ? downSince : undefined;
+      return outage.downSince;
     },
     get nextProbeAt() {
-      return nextProbeAt;
+      return prober.nextProbeAt;
     },
     get rateLimitedUntil() {
-      return Math.max(heldUntil, rateGates.latestUntil);
+      return Math.max(hold.until, rateGates.latestUntil);
     },
     get heldUntil() {
-      return heldUntil;
+      return hold.until;
     },
     rateGates,
-    addLogger(logger) {
-      loggers.set(logger, (loggers.get(logger) ?? 0) + 1);
-      let removed = false;
-      return () => {
-        if (removed) return;
-        removed = true;
-        const left = (loggers.get(logger) ?? 1) - 1;
-        if (left > 0) loggers.set(logger, left);
-        else loggers.delete(logger);
-      };
-    },
-    covers(url) {
-      return origin === undefined || isOnOrigin(url, origin);
-    },
+    addLogger: (logger) => parts.log.add(logger),
+    covers: (url) => target.covers(url),
     reportDown(url) {
-      const target = new URL(String(url));
-      if (origin === undefined) origin = target.origin;
-      else if (target.origin !== origin) return;
-      probeUrl ??= new URL(healthcheckPath, origin);
-      if (closed || state === "down") return;
-      downSince = clock.now();
-      flaps = downSince - lastUpAt < interval * 2 ? flaps + 1 : 0;
-      recovery = deferred();
-      setState("down");
-      schedule(firstProbeDelay());
+      if (target.claim(url)) outage.down();
     },
-    reportUp() {
-      markUp();
-    },
-    holdUntil(until) {
-      heldUntil = Math.max(heldUntil, until);
-    },
-    async waitForRecovery(signal) {
-      for (;;) {
-        if (signal?.aborted) throw abortReason(signal);
-        if (state === "down" && recovery && !closed) {
-          waiters++;
-          if (!cancelProbe && !probing) schedule(firstProbeDelay());
-          try {
-            await (signal ? raceSignal(recovery.promise, signal) : recovery.promise);
-          } finally {
-            waiters--;
-          }
-          continue;
-        }
-        const gate = heldUntil - clock.now();
-        if (gate <= 0) return;
-        await sleep(gate, { clock, signal });
-      }
-    },
+    reportUp: () => outage.up(),
+    holdUntil: (until) => hold.extend(until),
+    waitForRecovery: (signal) => hold.waitForRecovery(signal),
     close() {
-      closed = true;
-      markUp();
+      outage.close();
       rateGates.close();
     },
   };
-  controls.add(episode);
-  return episode;
 }
