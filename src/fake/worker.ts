@@ -55,7 +55,17 @@ function createSlots(count: number) {
     slot.planId = slot.run = slot.cancel = undefined;
   };
   return {
-    all: slots,
+    /** Fills the free slots in order with what `claim` gives until it gives nothing; `started` is told of each. */
+    fill(claim: () => PlanRecord | undefined, started: (slot: Slot) => void) {
+      for (const slot of slots) {
+        if (slot.planId !== undefined) continue;
+        const claimed = claim();
+        if (!claimed) return;
+        slot.planId = claimed.plan_id;
+        slot.run = claimed.run;
+        started(slot);
+      }
+    },
     busy: () => slots.filter((slot) => slot.planId !== undefined),
     find: (planId: string) => slots.find((s) => s.planId === planId),
     free,
@@ -240,15 +250,11 @@ function createRunner(
       // One look at the queue for every free slot: listing copies every plan, and a
       // worker with hundreds of slots would otherwise copy them hundreds of times.
       let queue: ReturnType<typeof openQueue> | undefined;
-      for (const slot of slots.all) {
-        if (slot.planId !== undefined) continue;
+      const claim = () => {
         queue ??= openQueue(store, workerId, clock);
-        const claimed = queue.claim();
-        if (!claimed) return;
-        slot.planId = claimed.plan_id;
-        slot.run = claimed.run;
-        runStep(slot);
-      }
+        return queue.claim();
+      };
+      slots.fill(claim, runStep);
     },
     /** Fails every running plan as a worker restart; `interrupted` is told each one it failed. */
     interruptAll(interrupted: (planId: string) => void) {
