@@ -40,6 +40,25 @@ export function spawnChild(
   });
   const pid = child.pid;
   if (pid === undefined) throw new Error(`Could not start ${program}`);
+  const stderr = readStderr(child, options.onStderr);
+  const life = watchExit(child);
+  const ready = readyPort(child, config.id, life.exited, stderr);
+  return {
+    id: config.id,
+    pid,
+    process: child,
+    ready,
+    exited: life.exited,
+    get alive() {
+      return life.alive;
+    },
+    terminate: (graceMs) => terminate(child, life, graceMs, clock),
+    stderrTail: stderr.tail,
+  };
+}
+
+/** Splits the child's stderr into lines for `onStderr`, keeping the last 40 for error messages. */
+function readStderr(child: ChildProcess, onStderr: ((line: string) => void) | undefined) {
   const tail: string[] = [];
   let pending = "";
   child.stderr?.setEncoding("utf8");
@@ -50,9 +69,14 @@ export function spawnChild(
     for (const line of lines) {
       tail.push(line);
       if (tail.length > 40) tail.shift();
-      options.onStderr?.(line);
+      onStderr?.(line);
     }
   });
+  return { tail: () => tail.join("\n") };
+}
+
+/** Whether the child still runs, and how it ended. */
+function watchExit(child: ChildProcess): { readonly alive: boolean; exited: Promise<ChildExit> } {
   let alive = true;
   const exited = new Promise<ChildExit>((resolve) => {
     child.once("exit", (code, signal) => {
@@ -60,6 +84,21 @@ export function spawnChild(
       resolve({ code, signal });
     });
   });
+  return {
+    get alive() {
+      return alive;
+    },
+    exited,
+  };
+}
+
+/** The port the child's `ready` message names; rejects with its stderr when it exits first. */
+function readyPort(
+  child: ChildProcess,
+  id: string,
+  exited: Promise<ChildExit>,
+  stderr: { tail(): string },
+): Promise<number | undefined> {
   const ready = new Promise<number | undefined>((resolve, reject) => {
     child.on("message", (message: ChildMessage) => {
       if (message.type === "ready") resolve(message.port);
@@ -67,39 +106,36 @@ export function spawnChild(
     exited.then(({ code, signal }) =>
       reject(
         new Error(
-          `${config.id} exited before it was ready (code ${code}, signal ${signal}): ${tail.join("\n")}`,
+          `${id} exited before it was ready (code ${code}, signal ${signal}): ${stderr.tail()}`,
         ),
       ),
     );
   });
   ready.catch(() => {});
-  return {
-    id: config.id,
-    pid,
-    process: child,
-    ready,
-    exited,
-    get alive() {
-      return alive;
-    },
-    async terminate(graceMs) {
-      if (!alive) return { killed: false };
-      child.kill("SIGTERM");
-      const controller = new AbortController();
-      const timedOut = sleep(graceMs, { clock, signal: controller.signal }).then(
-        () => true,
-        () => false,
-      );
-      const first = await Promise.race([exited.then(() => false), timedOut]);
-      controller.abort();
-      if (first && alive) {
-        child.kill("SIGKILL");
-        await exited;
-        return { killed: true };
-      }
-      await exited;
-      return { killed: false };
-    },
-    stderrTail: () => tail.join("\n"),
-  };
+  return ready;
+}
+
+/** SIGTERM, then SIGKILL when the child is still alive after `graceMs`. */
+async function terminate(
+  child: ChildProcess,
+  life: { readonly alive: boolean; exited: Promise<ChildExit> },
+  graceMs: number,
+  clock: Clock,
+): Promise<{ killed: boolean }> {
+  if (!life.alive) return { killed: false };
+  child.kill("SIGTERM");
+  const controller = new AbortController();
+  const timedOut = sleep(graceMs, { clock, signal: controller.signal }).then(
+    () => true,
+    () => false,
+  );
+  const first = await Promise.race([life.exited.then(() => false), timedOut]);
+  controller.abort();
+  if (first && life.alive) {
+    child.kill("SIGKILL");
+    await life.exited;
+    return { killed: true };
+  }
+  await life.exited;
+  return { killed: false };
 }

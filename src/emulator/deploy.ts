@@ -1,5 +1,6 @@
 import type { DeployKind } from "../fake/index.js";
 import { type Clock, sleep } from "../time/clock.js";
+import { EmulatorError } from "./emulator-error.js";
 import type { ReplicaPool } from "./replica-pool.js";
 
 /** How to deploy: like Railway with one replica (`restart`) or with replicas (`rolling`). */
@@ -36,8 +37,56 @@ export interface DeployReport {
   started: Array<{ id: string; pid: number; port: number }>;
 }
 
+/**
+ * The emulator's deploys: one at a time, each replacing the replicas with `count`
+ * of the next generation; `busy` while one runs.
+ */
+export function createDeployer(
+  pool: ReplicaPool,
+  defaults: { count: number; graceMs: number; clock: Clock },
+) {
+  let generation = 0;
+  let deploying: Promise<DeployReport> | undefined;
+  const deploy = (deployOptions: DeployOptions): Promise<DeployReport> => {
+    if (deploying) {
+      return Promise.reject(
+        new EmulatorError("DEPLOY_IN_PROGRESS", "A deploy is already running; wait for it to end."),
+      );
+    }
+    const mode = deployOptions.mode;
+    if (mode !== "restart" && mode !== "rolling") {
+      return Promise.reject(
+        new TypeError(`deploy: \`mode\` must be "restart" or "rolling", got ${String(mode)}.`),
+      );
+    }
+    generation += 1;
+    deploying = runDeploy(pool, {
+      mode,
+      windowMs: deployOptions.windowMs ?? (mode === "restart" ? 30_000 : 0),
+      graceMs: deployOptions.graceMs ?? defaults.graceMs,
+      healthTimeoutMs: deployOptions.healthTimeoutMs ?? 30_000,
+      count: defaults.count,
+      generation,
+      clock: defaults.clock,
+    })
+      .catch((cause: unknown) => {
+        throw new EmulatorError("DEPLOY_FAILED", `The ${mode} deploy failed`, { cause });
+      })
+      .finally(() => {
+        deploying = undefined;
+      });
+    return deploying;
+  };
+  return {
+    deploy,
+    get busy() {
+      return deploying !== undefined;
+    },
+  };
+}
+
 /** Runs one deploy on `pool`; `count` new replicas of generation `generation` replace the current ones. */
-export async function runDeploy(
+async function runDeploy(
   pool: ReplicaPool,
   options: Required<Pick<DeployOptions, "mode" | "windowMs" | "graceMs" | "healthTimeoutMs">> & {
     count: number;

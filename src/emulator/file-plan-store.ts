@@ -1,19 +1,8 @@
-import {
-  closeSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  type Stats,
-  statSync,
-  unlinkSync,
-  writeFileSync,
-  writeSync,
-} from "node:fs";
+import { mkdirSync, readFileSync, renameSync, type Stats, statSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { PlanExeState, PlanStore } from "../fake/store.js";
 import type { PlanRecord } from "../fake/types.js";
-
+import { createFileLock, type FileLock } from "./file-lock.js";
 /** Options of {@link createFilePlanStore}. */
 export interface FilePlanStoreOptions {
   /** A lock older than this is taken to belong to a killed process and is broken. @default 2000 */
@@ -43,152 +32,130 @@ export function createFilePlanStore(
   file: string,
   options: FilePlanStoreOptions = {},
 ): PlanStore & { exportState(): PlanExeState } {
-  const staleLockMs = options.staleLockMs ?? 2000;
-  const lockFile = `${file}.lock`;
+  const lock = createFileLock(`${file}.lock`, options.staleLockMs ?? 2000);
+  mkdirSync(dirname(file), { recursive: true });
+  const state = createStateFile(file);
+  const transact = options.coalesceWrites
+    ? coalescingTransactions(lock, state)
+    : lockedTransactions(lock, state);
+  const copy = (plan: PlanRecord): PlanRecord => structuredClone(plan);
+
+  return {
+    get(planId) {
+      state.reload();
+      const plan = state.plans.get(planId);
+      return plan ? copy(plan) : undefined;
+    },
+    list() {
+      state.reload();
+      return [...state.plans.values()].map(copy);
+    },
+    insert(plan) {
+      transact(() => {
+        state.plans.set(plan.plan_id, copy(plan));
+        return { result: undefined, changed: true };
+      });
+    },
+    update(planId, change) {
+      return transact(() => {
+        const current = state.plans.get(planId);
+        if (!current) return { result: undefined, changed: false };
+        const next = change(copy(current));
+        if (!next) return { result: copy(current), changed: false };
+        state.plans.set(planId, copy(next));
+        return { result: copy(next), changed: true };
+      });
+    },
+    exportState() {
+      state.reload();
+      return { version: 1, plans: [...state.plans.values()].map(copy) };
+    },
+  };
+}
+
+/**
+ * The plans as last read from or written to `file`. `reload()` reads the file
+ * again only when another process has replaced it; `write()` replaces it atomically.
+ */
+function createStateFile(file: string) {
   let plans = new Map<string, PlanRecord>();
   let seen = "";
   let tmpCounter = 0;
-  mkdirSync(dirname(file), { recursive: true });
-
   const statKey = (stats: Stats) => `${stats.ino}:${stats.size}:${stats.mtimeMs}`;
+  return {
+    get plans() {
+      return plans;
+    },
+    reload(): void {
+      let stats: Stats;
+      try {
+        stats = statSync(file);
+      } catch {
+        return;
+      }
+      const key = statKey(stats);
+      if (key === seen) return;
+      const state = JSON.parse(readFileSync(file, "utf8")) as PlanExeState;
+      plans = new Map(state.plans.map((plan) => [plan.plan_id, plan]));
+      seen = key;
+    },
+    write(): void {
+      const state: PlanExeState = { version: 1, plans: [...plans.values()] };
+      const tmp = `${file}.${process.pid}.${tmpCounter++}.tmp`;
+      writeFileSync(tmp, JSON.stringify(state));
+      renameSync(tmp, file);
+      seen = statKey(statSync(file));
+    },
+  };
+}
 
-  function reload(): void {
-    let stats: Stats;
+type StateFile = ReturnType<typeof createStateFile>;
+
+/** Runs a change under the lock on fresh state; the change says whether it changed anything (to write). */
+type Transact = <T>(fn: () => { result: T; changed: boolean }) => T;
+
+/** One lock, read and write per change. */
+function lockedTransactions(lock: FileLock, state: StateFile): Transact {
+  return (fn) => {
+    lock.acquire();
     try {
-      stats = statSync(file);
-    } catch {
-      return;
+      state.reload();
+      const { result, changed } = fn();
+      if (changed) state.write();
+      return result;
+    } finally {
+      lock.release();
     }
-    const key = statKey(stats);
-    if (key === seen) return;
-    const state = JSON.parse(readFileSync(file, "utf8")) as PlanExeState;
-    plans = new Map(state.plans.map((plan) => [plan.plan_id, plan]));
-    seen = key;
-  }
+  };
+}
 
-  function write(): void {
-    const state: PlanExeState = { version: 1, plans: [...plans.values()] };
-    const tmp = `${file}.${process.pid}.${tmpCounter++}.tmp`;
-    writeFileSync(tmp, JSON.stringify(state));
-    renameSync(tmp, file);
-    seen = statKey(statSync(file));
-  }
-
+/** `coalesceWrites`: the first change of a turn takes the lock; the turn's changes are written at `setImmediate`. */
+function coalescingTransactions(lock: FileLock, state: StateFile): Transact {
   let holding = false;
   let dirty = false;
   const flush = () => {
     try {
-      if (dirty) write();
+      if (dirty) state.write();
     } finally {
       holding = false;
       dirty = false;
-      release();
+      lock.release();
     }
   };
-
   // A process that exits right after its last changes (the worker failing its running
   // plans on SIGTERM) writes them before it goes.
-  if (options.coalesceWrites)
-    process.once("exit", () => {
-      if (holding) flush();
-    });
-
-  /** Runs `fn` under the lock on fresh state; `fn` returns whether it changed anything (to write). */
-  function transact<T>(fn: () => { result: T; changed: boolean }): T {
-    if (!options.coalesceWrites) {
-      return withLock(() => {
-        const { result, changed } = fn();
-        if (changed) write();
-        return result;
-      });
-    }
+  process.once("exit", () => {
+    if (holding) flush();
+  });
+  return (fn) => {
     if (!holding) {
-      acquire();
-      reload();
+      lock.acquire();
+      state.reload();
       holding = true;
       setImmediate(flush);
     }
     const { result, changed } = fn();
     if (changed) dirty = true;
     return result;
-  }
-
-  function withLock<T>(fn: () => T): T {
-    acquire();
-    try {
-      reload();
-      return fn();
-    } finally {
-      release();
-    }
-  }
-
-  function acquire(): void {
-    const started = Date.now();
-    for (;;) {
-      try {
-        const fd = openSync(lockFile, "wx");
-        writeSync(fd, String(process.pid));
-        closeSync(fd);
-        break;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-        breakIfStale();
-        if (Date.now() - started > staleLockMs * 5)
-          throw new Error(`State lock ${lockFile} is stuck`);
-        // Locks are held for one small read and write: wait a millisecond, synchronously.
-        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
-      }
-    }
-  }
-
-  function release(): void {
-    try {
-      unlinkSync(lockFile);
-    } catch {
-      // Broken as stale by another process: nothing left to release.
-    }
-  }
-
-  function breakIfStale(): void {
-    try {
-      if (Date.now() - statSync(lockFile).mtimeMs > staleLockMs) unlinkSync(lockFile);
-    } catch {
-      // Released meanwhile.
-    }
-  }
-
-  const copy = (plan: PlanRecord): PlanRecord => structuredClone(plan);
-
-  return {
-    get(planId) {
-      reload();
-      const plan = plans.get(planId);
-      return plan ? copy(plan) : undefined;
-    },
-    list() {
-      reload();
-      return [...plans.values()].map(copy);
-    },
-    insert(plan) {
-      transact(() => {
-        plans.set(plan.plan_id, copy(plan));
-        return { result: undefined, changed: true };
-      });
-    },
-    update(planId, change) {
-      return transact(() => {
-        const current = plans.get(planId);
-        if (!current) return { result: undefined, changed: false };
-        const next = change(copy(current));
-        if (!next) return { result: copy(current), changed: false };
-        plans.set(planId, copy(next));
-        return { result: copy(next), changed: true };
-      });
-    },
-    exportState() {
-      reload();
-      return { version: 1, plans: [...plans.values()].map(copy) };
-    },
   };
 }

@@ -45,160 +45,212 @@ export interface ReplicaPoolOptions {
  * they stop. A replica that dies on its own is replaced (Railway's ON_FAILURE).
  */
 export function createReplicaPool(options: ReplicaPoolOptions) {
-  const { spawn, healthIntervalMs, clock } = options;
-  const replicas: Replica[] = [];
-  const listeners = new Set<() => void>();
-  const stopping = new AbortController();
+  const { healthIntervalMs, clock } = options;
+  const changes = createChanges();
+  const probe = (replica: Replica) => probeReplica(replica, healthIntervalMs, clock, changes);
+  const set = createReplicaSet(options.spawn, changes, probe);
+  const stopChecks = repeat(clock, healthIntervalMs, () => {
+    for (const replica of set.list) void probe(replica);
+  });
   let next = 0;
-  let counter = 0;
-  let restarts = 0;
-  let cancelTimer: () => void = () => {};
 
+  return {
+    /** Starts `count` replicas of `generation` (they get traffic once healthy). */
+    startGroup(count: number, generation: number): Replica[] {
+      return Array.from({ length: count }, () => set.start(generation));
+    },
+    /** Resolves when every replica in `group` is healthy; rejects when one exits or `timeoutMs` passes. */
+    waitHealthy: (group: Replica[], timeoutMs: number) =>
+      waitHealthy(changes, group, timeoutMs, clock),
+    /** The replicas that are not stopping. */
+    current(): Replica[] {
+      return set.list.filter(
+        (replica) => replica.status !== "draining" && replica.status !== "exited",
+      );
+    },
+    /** Takes replicas out of rotation at once (no new request reaches them). */
+    drainTraffic(group: Replica[]): void {
+      for (const replica of group)
+        if (replica.status !== "exited") changes.setStatus(replica, "draining");
+    },
+    /** SIGTERM, SIGKILL after `graceMs`; open client connections through it are cut when it exits. */
+    retire: set.retire,
+    /** The next healthy replica, round-robin. */
+    pick(): Upstream | undefined {
+      const healthy = set.list.filter((replica) => replica.status === "healthy");
+      if (healthy.length === 0) return undefined;
+      next = (next + 1) % healthy.length;
+      return healthy[next];
+    },
+    info: (): ReplicaInfo[] => set.list.map(infoOf),
+    /** Every process id the pool has running. */
+    pids: (): number[] => set.list.map((replica) => replica.handle.pid),
+    /** Stops health checks and replacements, then terminates every replica. */
+    async stop(graceMs: number): Promise<void> {
+      set.stopReplacing();
+      stopChecks();
+      await Promise.all([...set.list].map((replica) => set.retire(replica, graceMs)));
+    },
+  };
+}
+
+/** Replicas' status changes, and who waits for them. */
+function createChanges() {
+  const listeners = new Set<() => void>();
   const changed = () => {
     for (const listener of [...listeners]) listener();
   };
-  const setStatus = (replica: Replica, status: ReplicaStatus) => {
-    if (replica.status === status) return;
-    replica.status = status;
-    changed();
+  return {
+    changed,
+    setStatus(replica: Replica, status: ReplicaStatus) {
+      if (replica.status === status) return;
+      replica.status = status;
+      changed();
+    },
+    /** Calls `listener` after every change until the returned function is called. */
+    listen(listener: () => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
   };
+}
 
-  const checked = (status: ReplicaStatus) =>
-    status === "starting" || status === "healthy" || status === "unhealthy";
+type Changes = ReturnType<typeof createChanges>;
 
-  async function probe(replica: Replica): Promise<void> {
-    if (!checked(replica.status) || replica.port === 0 || replica.probing) return;
-    replica.probing = true;
-    const ok = await checkHealth(replica.port, Math.max(1000, healthIntervalMs), clock);
-    replica.probing = false;
-    if (!checked(replica.status)) return;
-    replica.failures = ok ? 0 : replica.failures + 1;
-    if (ok) setStatus(replica, "healthy");
-    else if (replica.status !== "healthy" || replica.failures >= UNHEALTHY_AFTER)
-      setStatus(replica, "unhealthy");
-  }
-
+/** Runs `fn` every `ms` on the clock until the returned function is called. */
+function repeat(clock: Clock, ms: number, fn: () => void): () => void {
+  let cancelTimer: () => void = () => {};
   const tick = () => {
-    for (const replica of replicas) void probe(replica);
-    cancelTimer = clock.setTimer(tick, healthIntervalMs);
+    fn();
+    cancelTimer = clock.setTimer(tick, ms);
   };
-  cancelTimer = clock.setTimer(tick, healthIntervalMs);
+  cancelTimer = clock.setTimer(tick, ms);
+  return () => cancelTimer();
+}
 
-  function cut(replica: Replica): void {
-    for (const res of replica.connections) res.destroy();
-    replica.connections.clear();
-  }
+const checked = (status: ReplicaStatus) =>
+  status === "starting" || status === "healthy" || status === "unhealthy";
+
+/** One health check of `replica` (none while one runs, or before it listens); healthy, or unhealthy after enough failures. */
+async function probeReplica(
+  replica: Replica,
+  healthIntervalMs: number,
+  clock: Clock,
+  changes: Changes,
+): Promise<void> {
+  if (!checked(replica.status) || replica.port === 0 || replica.probing) return;
+  replica.probing = true;
+  const ok = await checkHealth(replica.port, Math.max(1000, healthIntervalMs), clock);
+  replica.probing = false;
+  if (!checked(replica.status)) return;
+  replica.failures = ok ? 0 : replica.failures + 1;
+  if (ok) changes.setStatus(replica, "healthy");
+  else if (replica.status !== "healthy" || replica.failures >= UNHEALTHY_AFTER)
+    changes.setStatus(replica, "unhealthy");
+}
+
+/**
+ * The replica processes: starts them (ids count up), replaces one that exits on
+ * its own (up to Railway's retry limit) until `stopReplacing()`, retires them.
+ */
+function createReplicaSet(
+  spawn: (id: string) => ChildHandle,
+  changes: Changes,
+  probe: (replica: Replica) => Promise<void>,
+) {
+  const list: Replica[] = [];
+  const stopping = new AbortController();
+  let counter = 0;
+  let restarts = 0;
 
   function start(generation: number): Replica {
     const id = `replica-${++counter}`;
-    const handle = spawn(id);
-    const replica: Replica = {
-      id,
-      handle,
-      generation,
-      port: 0,
-      status: "starting",
-      probing: false,
-      failures: 0,
-      connections: new Set<ServerResponse>(),
-    };
-    replicas.push(replica);
-    handle.ready.then(
+    const replica = newReplica(id, spawn(id), generation);
+    list.push(replica);
+    replica.handle.ready.then(
       (port) => {
         replica.port = port ?? 0;
         void probe(replica);
       },
       () => {},
     );
-    handle.exited.then(() => {
+    replica.handle.exited.then(() => {
       const unexpected = replica.status !== "draining";
-      setStatus(replica, "exited");
+      changes.setStatus(replica, "exited");
       cut(replica);
-      const index = replicas.indexOf(replica);
-      if (index >= 0) replicas.splice(index, 1);
+      const index = list.indexOf(replica);
+      if (index >= 0) list.splice(index, 1);
       // Railway's restartPolicyType ON_FAILURE with restartPolicyMaxRetries = 10.
       if (unexpected && !stopping.signal.aborted && restarts++ < 10) start(generation);
     });
-    changed();
+    changes.changed();
     return replica;
   }
 
-  /** Resolves when every replica in `group` is healthy; rejects when one exits or `timeoutMs` passes. */
-  function waitHealthy(group: Replica[], timeoutMs: number): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      const timer = new AbortController();
-      const done = (error?: Error) => {
-        listeners.delete(check);
-        timer.abort();
-        if (error) reject(error);
-        else resolve();
-      };
-      const check = () => {
-        const dead = group.find((replica) => replica.status === "exited");
-        if (dead)
-          done(new Error(`${dead.id} exited before it was healthy: ${dead.handle.stderrTail()}`));
-        else if (group.every((replica) => replica.status === "healthy")) done();
-      };
-      listeners.add(check);
-      sleep(timeoutMs, { clock, signal: timer.signal }).then(
-        () => done(new Error(`Replicas not healthy after ${timeoutMs} ms`)),
-        () => {},
-      );
-      check();
-    });
-  }
-
   async function retire(replica: Replica, graceMs: number) {
-    if (replica.status !== "exited") setStatus(replica, "draining");
+    if (replica.status !== "exited") changes.setStatus(replica, "draining");
     const { killed } = await replica.handle.terminate(graceMs);
     return { id: replica.id, pid: replica.handle.pid, killed };
   }
 
+  return { list, start, retire, stopReplacing: () => stopping.abort() };
+}
+
+function newReplica(id: string, handle: ChildHandle, generation: number): Replica {
   return {
-    /** Starts `count` replicas of `generation` (they get traffic once healthy). */
-    startGroup(count: number, generation: number): Replica[] {
-      return Array.from({ length: count }, () => start(generation));
-    },
-    waitHealthy,
-    /** The replicas that are not stopping. */
-    current(): Replica[] {
-      return replicas.filter(
-        (replica) => replica.status !== "draining" && replica.status !== "exited",
-      );
-    },
-    /** Takes replicas out of rotation at once (no new request reaches them). */
-    drainTraffic(group: Replica[]): void {
-      for (const replica of group) if (replica.status !== "exited") setStatus(replica, "draining");
-    },
-    /** SIGTERM, SIGKILL after `graceMs`; open client connections through it are cut when it exits. */
-    retire,
-    /** The next healthy replica, round-robin. */
-    pick(): Upstream | undefined {
-      const healthy = replicas.filter((replica) => replica.status === "healthy");
-      if (healthy.length === 0) return undefined;
-      next = (next + 1) % healthy.length;
-      return healthy[next];
-    },
-    info(): ReplicaInfo[] {
-      return replicas.map((replica) => ({
-        id: replica.id,
-        pid: replica.handle.pid,
-        port: replica.port === 0 ? undefined : replica.port,
-        generation: replica.generation,
-        status: replica.status,
-      }));
-    },
-    /** Every process id the pool has running. */
-    pids(): number[] {
-      return replicas.map((replica) => replica.handle.pid);
-    },
-    /** Stops health checks and replacements, then terminates every replica. */
-    async stop(graceMs: number): Promise<void> {
-      stopping.abort();
-      cancelTimer();
-      await Promise.all([...replicas].map((replica) => retire(replica, graceMs)));
-    },
+    id,
+    handle,
+    generation,
+    port: 0,
+    status: "starting",
+    probing: false,
+    failures: 0,
+    connections: new Set<ServerResponse>(),
   };
+}
+
+function cut(replica: Replica): void {
+  for (const res of replica.connections) res.destroy();
+  replica.connections.clear();
+}
+
+function infoOf(replica: Replica): ReplicaInfo {
+  return {
+    id: replica.id,
+    pid: replica.handle.pid,
+    port: replica.port === 0 ? undefined : replica.port,
+    generation: replica.generation,
+    status: replica.status,
+  };
+}
+
+function waitHealthy(
+  changes: Changes,
+  group: Replica[],
+  timeoutMs: number,
+  clock: Clock,
+): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const timer = new AbortController();
+    const done = (error?: Error) => {
+      unlisten();
+      timer.abort();
+      if (error) reject(error);
+      else resolve();
+    };
+    const check = () => {
+      const dead = group.find((replica) => replica.status === "exited");
+      if (dead)
+        done(new Error(`${dead.id} exited before it was healthy: ${dead.handle.stderrTail()}`));
+      else if (group.every((replica) => replica.status === "healthy")) done();
+    };
+    const unlisten = changes.listen(check);
+    sleep(timeoutMs, { clock, signal: timer.signal }).then(
+      () => done(new Error(`Replicas not healthy after ${timeoutMs} ms`)),
+      () => {},
+    );
+    check();
+  });
 }
 
 /** The replica pool {@link createReplicaPool} returns. */

@@ -1,15 +1,15 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { systemClock } from "../time/clock.js";
+import { type Clock, systemClock } from "../time/clock.js";
 import { type ChildHandle, spawnChild } from "./child-process.js";
 import { createControlHandler } from "./control.js";
-import { type DeployOptions, type DeployReport, runDeploy } from "./deploy.js";
+import { createDeployer, type DeployOptions, type DeployReport } from "./deploy.js";
 import { createEdge } from "./edge.js";
 import { EmulatorError } from "./emulator-error.js";
 import { checkEmulatorOptions, childConfigOf, type EmulatorOptions } from "./emulator-options.js";
 import { guardChild } from "./orphan-guard.js";
-import { createReplicaPool, type ReplicaInfo } from "./replica-pool.js";
+import { createReplicaPool, type ReplicaInfo, type ReplicaPool } from "./replica-pool.js";
 
 export type { EmulatorOptions } from "./emulator-options.js";
 
@@ -49,88 +49,22 @@ function publicHost(host: string | undefined): string {
  * await emulator.stop();
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  const count = options.replicas ?? 2;
-  if (!Number.isInteger(count) || count < 1) {
-    throw new TypeError(`startEmulator: \`replicas\` must be a whole number >= 1, got ${count}.`);
-  }
+  const count = replicaCountOf(options);
   checkEmulatorOptions(options);
   const clock = options.clock ?? systemClock;
   const graceMs = options.graceMs ?? 10_000;
-  const ownsStateDir = options.stateDir === undefined;
-  const stateDir = options.stateDir
-    ? resolve(options.stateDir)
-    : mkdtempSync(join(tmpdir(), "planexe-emulator-"));
-  const stateFile = join(stateDir, "state.json");
-  const onLog = options.onLog;
-  const base = childConfigOf(options, stateFile);
-  const spawn = (program: "replica-main" | "worker-main", id: string): ChildHandle => {
-    const handle = spawnChild(
-      program,
-      { ...base, id },
-      onLog ? { clock, onStderr: (line) => onLog(`[${id}] ${line}`) } : { clock },
-    );
-    guardChild(handle.process);
-    return handle;
-  };
+  const state = openStateDir(options.stateDir);
+  const spawn = childSpawner(options, state.file, clock);
   const pool = createReplicaPool({
     spawn: (id) => spawn("replica-main", id),
     healthIntervalMs: options.healthIntervalMs ?? 1000,
     clock,
   });
   let worker: ChildHandle | undefined;
-  let generation = 0;
-  let deploying: Promise<DeployReport> | undefined;
-
-  const deploy = (deployOptions: DeployOptions): Promise<DeployReport> => {
-    if (deploying) {
-      return Promise.reject(
-        new EmulatorError("DEPLOY_IN_PROGRESS", "A deploy is already running; wait for it to end."),
-      );
-    }
-    const mode = deployOptions.mode;
-    if (mode !== "restart" && mode !== "rolling") {
-      return Promise.reject(
-        new TypeError(`deploy: \`mode\` must be "restart" or "rolling", got ${String(mode)}.`),
-      );
-    }
-    generation += 1;
-    deploying = runDeploy(pool, {
-      mode,
-      windowMs: deployOptions.windowMs ?? (mode === "restart" ? 30_000 : 0),
-      graceMs: deployOptions.graceMs ?? graceMs,
-      healthTimeoutMs: deployOptions.healthTimeoutMs ?? 30_000,
-      count,
-      generation,
-      clock,
-    })
-      .catch((cause: unknown) => {
-        throw new EmulatorError("DEPLOY_FAILED", `The ${mode} deploy failed`, { cause });
-      })
-      .finally(() => {
-        deploying = undefined;
-      });
-    return deploying;
-  };
-
-  const edge = await createEdge({
-    host: options.host ?? "127.0.0.1",
-    port: options.port ?? 8001,
-    pick: () => pool.pick(),
-    intercept: createControlHandler({
-      deploy,
-      status: () => ({ replicas: pool.info(), workerPid: worker?.pid, deploying: !!deploying }),
-    }),
-  }).catch(async (cause: unknown) => {
-    await pool.stop(0);
-    if (ownsStateDir) rmSync(stateDir, { recursive: true, force: true });
-    const inUse = (cause as NodeJS.ErrnoException).code === "EADDRINUSE";
-    throw new EmulatorError(
-      "START_FAILED",
-      inUse
-        ? `Port ${options.port ?? 8001} is in use; pick another port (--port) or stop what listens there`
-        : "The emulator's edge could not listen",
-      { cause },
-    );
+  const deployer = createDeployer(pool, { count, graceMs, clock });
+  const edge = await listenEdge(options, pool, state, {
+    deploy: deployer.deploy,
+    status: () => ({ replicas: pool.info(), workerPid: worker?.pid, deploying: deployer.busy }),
   });
 
   let stopped: Promise<void> | undefined;
@@ -139,7 +73,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       const grace = stopOptions.graceMs ?? graceMs;
       await edge.close();
       await Promise.all([pool.stop(grace), worker?.terminate(grace)]);
-      if (ownsStateDir) rmSync(stateDir, { recursive: true, force: true });
+      state.release();
     })();
     return stopped;
   };
@@ -155,13 +89,74 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   return {
     url: `http://${publicHost(options.host)}:${edge.port}`,
     port: edge.port,
-    stateFile,
+    stateFile: state.file,
     get replicas() {
       return pool.info();
     },
     workerPid: worker.pid,
     pids: () => [...pool.pids(), ...(worker ? [worker.pid] : [])],
-    deploy,
+    deploy: deployer.deploy,
     stop,
   };
+}
+
+function replicaCountOf(options: EmulatorOptions): number {
+  const count = options.replicas ?? 2;
+  if (!Number.isInteger(count) || count < 1) {
+    throw new TypeError(`startEmulator: \`replicas\` must be a whole number >= 1, got ${count}.`);
+  }
+  return count;
+}
+
+/** The state directory: the one given (kept), or a fresh temporary one that `release()` removes. */
+function openStateDir(given: string | undefined): { file: string; release(): void } {
+  const owned = given === undefined;
+  const dir = given ? resolve(given) : mkdtempSync(join(tmpdir(), "planexe-emulator-"));
+  return {
+    file: join(dir, "state.json"),
+    release() {
+      if (owned) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Starts replica and worker processes with the emulator's config, their stderr to `onLog`, each guarded against orphaning. */
+function childSpawner(options: EmulatorOptions, stateFile: string, clock: Clock) {
+  const base = childConfigOf(options, stateFile);
+  const onLog = options.onLog;
+  return (program: "replica-main" | "worker-main", id: string): ChildHandle => {
+    const handle = spawnChild(
+      program,
+      { ...base, id },
+      onLog ? { clock, onStderr: (line) => onLog(`[${id}] ${line}`) } : { clock },
+    );
+    guardChild(handle.process);
+    return handle;
+  };
+}
+
+/** The edge on `options.port`; when it cannot listen, the replicas and the state directory go too. */
+function listenEdge(
+  options: EmulatorOptions,
+  pool: ReplicaPool,
+  state: { release(): void },
+  control: Parameters<typeof createControlHandler>[0],
+) {
+  return createEdge({
+    host: options.host ?? "127.0.0.1",
+    port: options.port ?? 8001,
+    pick: () => pool.pick(),
+    intercept: createControlHandler(control),
+  }).catch(async (cause: unknown) => {
+    await pool.stop(0);
+    state.release();
+    const inUse = (cause as NodeJS.ErrnoException).code === "EADDRINUSE";
+    throw new EmulatorError(
+      "START_FAILED",
+      inUse
+        ? `Port ${options.port ?? 8001} is in use; pick another port (--port) or stop what listens there`
+        : "The emulator's edge could not listen",
+      { cause },
+    );
+  });
 }

@@ -102,91 +102,35 @@ export interface DeployScheduler extends DeployControls {
 
 const DEFAULT_ROLLING_WINDOW_MS = 30_000;
 
+/** What a window does to the replicas (and the worker) when it opens and when it closes. */
+interface WindowHooks {
+  open(record: WindowRecord): void;
+  close(record: WindowRecord): void;
+}
+
 export function createDeployScheduler(
   clock: Clock,
   pool: ReplicaPool,
   worker: WorkerControl | undefined,
 ): DeployScheduler {
-  const timeline: WindowRecord[] = [];
-  const cancels = new Set<() => void>();
-  const settlers = new Map<WindowRecord, () => void>();
-  let active: { record: WindowRecord; closeNow: () => void } | undefined;
-
-  const at = (ms: number, fn: () => void) => {
-    const cancel = clock.setTimer(() => {
-      cancels.delete(cancel);
-      fn();
-    }, ms - clock.now());
-    cancels.add(cancel);
-  };
+  const timers = createTimers(clock);
+  const book = createWindowBook();
 
   const schedule = (
     kind: DeployKind,
     start: number | undefined,
     windowMs: number,
-    open: (record: WindowRecord) => void,
-    close: (record: WindowRecord) => void,
+    hooks: WindowHooks,
   ): DeployWindow => {
     const now = clock.now();
     const begin = start ?? now;
-    if (!Number.isFinite(windowMs) || windowMs <= 0)
-      throw new TypeError(
-        `deploy.${kind}: windowMs must be a positive number of ms, got ${windowMs}`,
-      );
-    if (!Number.isFinite(begin) || begin < now)
-      throw new TypeError(
-        `deploy.${kind}: at (${begin}) is before the clock's now (${now}); omit it to start now`,
-      );
-    const end = begin + windowMs;
-    const clash = timeline.find(
-      (w) => (w.state === "scheduled" || w.state === "active") && begin < w.endsAt && w.at < end,
-    );
-    if (clash)
-      throw new TypeError(
-        `deploy.${kind}: overlaps the ${clash.kind} window [${clash.at}, ${clash.endsAt}); deploy windows may not overlap`,
-      );
-    let markStarted = () => {};
-    let markFinished = () => {};
-    const record: WindowRecord = {
-      kind,
-      at: begin,
-      endsAt: end,
-      state: "scheduled",
-      incomingReplica: undefined,
-      started: new Promise<void>((resolve) => {
-        markStarted = resolve;
-      }),
-      finished: new Promise<void>((resolve) => {
-        markFinished = resolve;
-      }),
-    };
-    settlers.set(record, () => {
-      markStarted();
-      markFinished();
-    });
-    timeline.push(record);
-    let closed = false;
-    const closeNow = () => {
-      if (closed) return;
-      closed = true;
-      close(record);
-      record.state = "done";
-      if (active?.record === record) active = undefined;
-      settlers.delete(record);
-      markFinished();
-    };
-    const openNow = () => {
-      // Back-to-back windows: the previous one's end timer may sort after this start.
-      if (active && active.record.endsAt <= clock.now()) active.closeNow();
-      record.state = "active";
-      active = { record, closeNow };
-      open(record);
-      markStarted();
-      at(end, closeNow);
-    };
+    checkWindow(kind, begin, windowMs, now, book.timeline);
+    const entry = newWindow(kind, begin, begin + windowMs);
+    book.add(entry);
+    const openNow = windowLife(entry, hooks, book, timers, clock);
     if (begin === now) openNow();
-    else at(begin, openNow);
-    return record;
+    else timers.at(begin, openNow);
+    return entry.record;
   };
 
   return {
@@ -194,51 +138,191 @@ export function createDeployScheduler(
       const restartWorker = options.restartWorker ?? false;
       if (restartWorker && !worker)
         throw new TypeError("deploy.restart: restartWorker needs a world with a plan worker");
-      return schedule(
-        "restart",
-        options.at,
-        options.windowMs,
-        () => {
-          pool.stopAll();
-          if (restartWorker) worker?.shutdown(options.workerGraceMs);
-        },
-        (record) => {
-          record.incomingReplica = pool.startFresh().id;
-          if (restartWorker) worker?.start();
-        },
-      );
+      const restarted = restartWorker ? worker : undefined;
+      const hooks = restartHooks(pool, restarted, options.workerGraceMs);
+      return schedule("restart", options.at, options.windowMs, hooks);
     },
     rolling(options = {}) {
-      const drain = options.drain ?? true;
-      let incoming: ReturnType<ReplicaPool["spawn"]> | undefined;
-      return schedule(
-        "rolling",
-        options.at,
-        options.windowMs ?? DEFAULT_ROLLING_WINDOW_MS,
-        (record) => {
-          incoming = pool.beginRolling(drain).incoming;
-          record.incomingReplica = incoming.id;
-        },
-        () => {
-          if (incoming) pool.endRolling(incoming);
-        },
-      );
+      const windowMs = options.windowMs ?? DEFAULT_ROLLING_WINDOW_MS;
+      return schedule("rolling", options.at, windowMs, rollingHooks(pool, options.drain ?? true));
     },
     get active() {
-      return active?.record;
+      return book.active?.record;
     },
     get timeline() {
-      return timeline;
+      return book.timeline;
     },
     close() {
+      timers.cancelAll();
+      book.cancelAll();
+    },
+  };
+}
+
+/** Timers at clock times, all cancelled by `cancelAll()`. */
+function createTimers(clock: Clock) {
+  const cancels = new Set<() => void>();
+  return {
+    at(ms: number, fn: () => void) {
+      const cancel = clock.setTimer(() => {
+        cancels.delete(cancel);
+        fn();
+      }, ms - clock.now());
+      cancels.add(cancel);
+    },
+    cancelAll() {
       for (const cancel of cancels) cancel();
       cancels.clear();
+    },
+  };
+}
+
+/** Throws the `TypeError` a window with these times deserves, if any. */
+function checkWindow(
+  kind: DeployKind,
+  begin: number,
+  windowMs: number,
+  now: number,
+  timeline: readonly WindowRecord[],
+): void {
+  if (!Number.isFinite(windowMs) || windowMs <= 0)
+    throw new TypeError(
+      `deploy.${kind}: windowMs must be a positive number of ms, got ${windowMs}`,
+    );
+  if (!Number.isFinite(begin) || begin < now)
+    throw new TypeError(
+      `deploy.${kind}: at (${begin}) is before the clock's now (${now}); omit it to start now`,
+    );
+  const end = begin + windowMs;
+  const clash = timeline.find(
+    (w) => (w.state === "scheduled" || w.state === "active") && begin < w.endsAt && w.at < end,
+  );
+  if (clash)
+    throw new TypeError(
+      `deploy.${kind}: overlaps the ${clash.kind} window [${clash.at}, ${clash.endsAt}); deploy windows may not overlap`,
+    );
+}
+
+/** A window's record and what settles its `started` and `finished` promises. */
+interface WindowEntry {
+  record: WindowRecord;
+  markStarted(): void;
+  markFinished(): void;
+}
+
+function newWindow(kind: DeployKind, at: number, endsAt: number): WindowEntry {
+  let markStarted = () => {};
+  let markFinished = () => {};
+  const record: WindowRecord = {
+    kind,
+    at,
+    endsAt,
+    state: "scheduled",
+    incomingReplica: undefined,
+    started: new Promise<void>((resolve) => {
+      markStarted = resolve;
+    }),
+    finished: new Promise<void>((resolve) => {
+      markFinished = resolve;
+    }),
+  };
+  return { record, markStarted, markFinished };
+}
+
+/** Every window scripted, those whose promises are not settled yet, and the one open now. */
+function createWindowBook() {
+  const timeline: WindowRecord[] = [];
+  const settlers = new Map<WindowRecord, () => void>();
+  let active: { record: WindowRecord; closeNow: () => void } | undefined;
+  return {
+    timeline,
+    get active() {
+      return active;
+    },
+    add({ record, markStarted, markFinished }: WindowEntry) {
+      settlers.set(record, () => {
+        markStarted();
+        markFinished();
+      });
+      timeline.push(record);
+    },
+    opened(record: WindowRecord, closeNow: () => void) {
+      active = { record, closeNow };
+    },
+    closed(record: WindowRecord) {
+      if (active?.record === record) active = undefined;
+      settlers.delete(record);
+    },
+    /** The double closed: windows not done are `cancelled`, their promises settled. */
+    cancelAll() {
       for (const [record, settle] of settlers) {
         record.state = "cancelled";
         settle();
       }
       settlers.clear();
       active = undefined;
+    },
+  };
+}
+
+/** Opens and (once) closes the window `entry`: state, the book's active window, the hooks, the promises. Returns the opener. */
+function windowLife(
+  entry: WindowEntry,
+  hooks: WindowHooks,
+  book: ReturnType<typeof createWindowBook>,
+  timers: ReturnType<typeof createTimers>,
+  clock: Clock,
+): () => void {
+  const { record } = entry;
+  let closed = false;
+  const closeNow = () => {
+    if (closed) return;
+    closed = true;
+    hooks.close(record);
+    record.state = "done";
+    book.closed(record);
+    entry.markFinished();
+  };
+  return () => {
+    // Back-to-back windows: the previous one's end timer may sort after this start.
+    const previous = book.active;
+    if (previous && previous.record.endsAt <= clock.now()) previous.closeNow();
+    record.state = "active";
+    book.opened(record, closeNow);
+    hooks.open(record);
+    entry.markStarted();
+    timers.at(record.endsAt, closeNow);
+  };
+}
+
+/** A restart: every replica stops (and `worker`, if given, drains) at the start; a fresh replica (and worker) at the end. */
+function restartHooks(
+  pool: ReplicaPool,
+  worker: WorkerControl | undefined,
+  workerGraceMs: number | undefined,
+): WindowHooks {
+  return {
+    open() {
+      pool.stopAll();
+      worker?.shutdown(workerGraceMs);
+    },
+    close(record) {
+      record.incomingReplica = pool.startFresh().id;
+      worker?.start();
+    },
+  };
+}
+
+/** A rolling deploy: the new replica joins at the start; the old one leaves at the end. */
+function rollingHooks(pool: ReplicaPool, drain: boolean): WindowHooks {
+  let incoming: ReturnType<ReplicaPool["spawn"]> | undefined;
+  return {
+    open(record) {
+      incoming = pool.beginRolling(drain).incoming;
+      record.incomingReplica = incoming.id;
+    },
+    close() {
+      if (incoming) pool.endRolling(incoming);
     },
   };
 }

@@ -1,10 +1,15 @@
-import { DOUBLE_API_KEY, type Emulator, startEmulator } from "../../emulator/index.js";
+import {
+  DOUBLE_API_KEY,
+  type Emulator,
+  type EmulatorOptions,
+  startEmulator,
+} from "../../emulator/index.js";
 import { durationFlag } from "../args/duration.js";
 import { intOption } from "../args/numbers.js";
-import { parse } from "../args/parse.js";
+import { type Parsed, parse } from "../args/parse.js";
 import type { Command } from "../command.js";
 import { CliError, ExitCode, usageError } from "../exit-codes.js";
-import type { CliEnv } from "../output.js";
+import type { CliEnv, Output } from "../output.js";
 import { runDeployCommand } from "./emulator-deploy.js";
 
 const NAME = "planexe-client emulator";
@@ -48,6 +53,15 @@ const OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
+/** The emulator's options from the flags, with every default the banner names filled in. */
+type StartOptions = EmulatorOptions & {
+  replicas: number;
+  planSeconds: number;
+  auth: boolean;
+  rateLimit: boolean;
+  proposal: boolean;
+};
+
 async function runEmulator(args: string[], env: CliEnv): Promise<number> {
   const { values, positionals } = parse(NAME, args, OPTIONS);
   if (values.help) {
@@ -55,47 +69,61 @@ async function runEmulator(args: string[], env: CliEnv): Promise<number> {
     return ExitCode.OK;
   }
   if (positionals.length > 0) throw usageError(NAME, `unknown subcommand "${positionals[0]}"`);
+  const options = startOptionsOf(values);
+  const emulator = await start(options);
+  printBanner(env.output, emulator, options);
+  await untilAborted(env.signal);
+  env.output.err("stopping the emulator…\n");
+  await emulator.stop({ graceMs: 2000 });
+  return ExitCode.OK;
+}
+
+function startOptionsOf(values: Parsed<typeof OPTIONS>["values"]): StartOptions {
   const port = intOption(NAME, "port", values.port, 8001, 0, 65_535);
   const replicas = intOption(NAME, "replicas", values.replicas, 2, 1, 16);
   const planText = values["plan-seconds"];
   const planSeconds = durationFlag(NAME, "plan-seconds", planText, 60_000) / 1000;
   const apiKeys = values["api-key"];
-  const auth = values["no-auth"] !== true;
-  const rateLimit = values["no-rate-limit"] !== true;
-  const proposal = values.proposal === true;
   const corsOrigins = values["cors-origin"];
-  let emulator: Emulator;
+  return {
+    port,
+    replicas,
+    planSeconds,
+    ...(apiKeys && apiKeys.length > 0 && { apiKeys }),
+    auth: values["no-auth"] !== true,
+    ...(corsOrigins && corsOrigins.length > 0 && { corsOrigins }),
+    rateLimit: values["no-rate-limit"] !== true,
+    proposal: values.proposal === true,
+    ...(values["state-dir"] && { stateDir: values["state-dir"] }),
+  };
+}
+
+async function start(options: StartOptions): Promise<Emulator> {
   try {
-    emulator = await startEmulator({
-      port,
-      replicas,
-      planSeconds,
-      ...(apiKeys && apiKeys.length > 0 && { apiKeys }),
-      auth,
-      ...(corsOrigins && corsOrigins.length > 0 && { corsOrigins }),
-      rateLimit,
-      proposal,
-      ...(values["state-dir"] && { stateDir: values["state-dir"] }),
-    });
+    return await startEmulator(options);
   } catch (error) {
     throw new CliError(`${NAME}: could not start: ${(error as Error).message}`, ExitCode.ERROR, {
       cause: error,
     });
   }
-  const out = env.output;
+}
+
+/** Where it listens, how it behaves, and how to try and deploy it. */
+function printBanner(out: Output, emulator: Emulator, options: StartOptions): void {
+  const { auth, apiKeys, rateLimit, proposal } = options;
   out.out(`PlanExe emulator listening on ${emulator.url}\n`);
   const keyNote = auth
-    ? apiKeys && apiKeys.length > 0
+    ? apiKeys
       ? "API key required (the one(s) you gave)"
       : `API key required: ${DOUBLE_API_KEY}`
     : "auth off";
   out.out(
-    `  ${replicas} replica(s), plans take ${planSeconds}s, ${keyNote}, ${rateLimit ? "rate limited (60 / 60 s)" : "no rate limit"}, ${proposal ? "the proposal's stream (event ids, 429, drain)" : "today's stream"}\n`,
+    `  ${options.replicas} replica(s), plans take ${options.planSeconds}s, ${keyNote}, ${rateLimit ? "rate limited (60 / 60 s)" : "no rate limit"}, ${proposal ? "the proposal's stream (event ids, 429, drain)" : "today's stream"}\n`,
   );
   // The default key is a public test key; a key the user gave is never printed.
   const keyEnv = !auth
     ? ""
-    : apiKeys?.length
+    : apiKeys
       ? "PLANEXE_API_KEY=<your key> "
       : `PLANEXE_API_KEY=${DOUBLE_API_KEY} `;
   out.out(`  try:    ${keyEnv}watch-plan --url ${emulator.url} <plan-id>\n`);
@@ -103,13 +131,14 @@ async function runEmulator(args: string[], env: CliEnv): Promise<number> {
     `  deploy: planexe-client emulator deploy --port ${emulator.port} --mode restart --window 30s\n`,
   );
   out.out("Ctrl-C to stop.\n");
-  await new Promise<void>((resolve) => {
-    if (env.signal.aborted) resolve();
-    env.signal.addEventListener("abort", () => resolve(), { once: true });
+}
+
+/** Ctrl-C (the CLI's signal). */
+function untilAborted(signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (signal.aborted) resolve();
+    signal.addEventListener("abort", () => resolve(), { once: true });
   });
-  out.err("stopping the emulator…\n");
-  await emulator.stop({ graceMs: 2000 });
-  return ExitCode.OK;
 }
 
 export const emulatorCommand: Command = {

@@ -5,13 +5,14 @@ import {
   type Emulator,
   startEmulator,
 } from "../../emulator/index.js";
+import type { PlanWatchEvent } from "../../sse/index.js";
 import { type Clock, sleep, systemClock } from "../../time/clock.js";
 import { formatDuration } from "../args/duration.js";
-import { parsePlanRef } from "../args/plan-ref.js";
+import { type PlanRef, parsePlanRef } from "../args/plan-ref.js";
 import type { Output } from "../output.js";
 import { pickRenderer, type Renderer } from "../render/index.js";
 import { runWatchSession } from "../watch/session.js";
-import { countCalls } from "./counting-client.js";
+import { type CallStats, countCalls } from "./counting-client.js";
 import { createWatchStats } from "./stats.js";
 import { type DemoSummary, summarize } from "./summary.js";
 
@@ -50,17 +51,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const clock = options.clock ?? systemClock;
   const { signal } = options;
   const renderer = pickRenderer(options.output, options.json, () => clock.now());
-  // PlanExe as deployed (auth on, its rate limit, today's stream: no event ids, streams
-  // cut by a deploy): what a user of the real server meets, not what we propose.
-  const emulator = await startEmulator({
-    port: 0,
-    replicas: 2,
-    planSeconds: options.planSeconds,
-    graceMs: 3_000,
-    healthIntervalMs: 250,
-    // The stream reads the plan every second, so the bar moves smoothly.
-    pollIntervalMs: 1_000,
-  });
+  const emulator = await startDemoEmulator(options.planSeconds);
   const { client, calls } = countCalls(
     new PlanExeClient({ baseUrl: emulator.url, apiKey: DOUBLE_API_KEY, signal }),
   );
@@ -70,41 +61,83 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     );
     const created = await client.createPlan("Demo: open a small bakery in Lisbon", { signal });
     renderer.note("plan created; watching it (watch-plan's renderer)");
-    const ref = parsePlanRef(created.plan_id, emulator.url);
-    if (!ref) throw new Error("the emulator returned an invalid plan id");
-    const stats = createWatchStats(() => clock.now());
-    let planState: string | undefined;
-    const watching = new AbortController();
-    const stopWatching = AbortSignal.any([signal, watching.signal]);
-    const deploys: string[] = [];
-    const deploying = runDeploys(emulator, options, renderer, deploys, clock.now(), stopWatching);
-    const polling = poll(client, created.plan_id, options.pollMs, clock, stopWatching);
-    const exitCode = await runWatchSession({
-      command: "demo",
-      ref,
-      client,
-      apiKey: DOUBLE_API_KEY,
-      renderer: {
-        ...renderer,
-        finish(result) {
-          planState = result.state;
-          renderer.finish(result);
-        },
-      },
-      signal,
-      tickMs: options.output.isTTY && !options.json ? 1000 : 0,
-      onEvent: stats.onEvent,
-      clock,
-    });
-    await deploying;
-    watching.abort();
-    await polling;
-    await calls.settled();
-    return summarize(stats.stats, calls, exitCode, planState, deploys);
+    const demo = { emulator, client, calls, renderer, options, clock };
+    return await watchThroughDeploys(demo, created.plan_id);
   } finally {
     await client.close().catch(() => {});
     await emulator.stop({ graceMs: 1_000 });
   }
+}
+
+/** What the demo's steps share once the emulator runs. */
+interface Demo {
+  emulator: Emulator;
+  client: PlanExeClient;
+  calls: CallStats;
+  renderer: Renderer;
+  options: DemoOptions;
+  clock: Clock;
+}
+
+function startDemoEmulator(planSeconds: number): Promise<Emulator> {
+  // PlanExe as deployed (auth on, its rate limit, today's stream: no event ids, streams
+  // cut by a deploy): what a user of the real server meets, not what we propose.
+  return startEmulator({
+    port: 0,
+    replicas: 2,
+    planSeconds,
+    graceMs: 3_000,
+    healthIntervalMs: 250,
+    // The stream reads the plan every second, so the bar moves smoothly.
+    pollIntervalMs: 1_000,
+  });
+}
+
+/** Watches the plan while the deploys run and the side poller asks its status; then sums up. */
+async function watchThroughDeploys(demo: Demo, planId: string): Promise<DemoSummary> {
+  const { emulator, client, calls, renderer, options, clock } = demo;
+  const ref = parsePlanRef(planId, emulator.url);
+  if (!ref) throw new Error("the emulator returned an invalid plan id");
+  const stats = createWatchStats(() => clock.now());
+  const watching = new AbortController();
+  const stopWatching = AbortSignal.any([options.signal, watching.signal]);
+  const deploys: string[] = [];
+  const deploying = runDeploys(emulator, options, renderer, deploys, clock.now(), stopWatching);
+  const polling = poll(client, planId, options.pollMs, clock, stopWatching);
+  const { exitCode, planState } = await watch(demo, ref, stats.onEvent);
+  await deploying;
+  watching.abort();
+  await polling;
+  await calls.settled();
+  return summarize(stats.stats, calls, exitCode, planState, deploys);
+}
+
+/** watch-plan's session on the demo's renderer; also the state the plan ended in. */
+async function watch(
+  demo: Demo,
+  ref: PlanRef,
+  onEvent: (event: PlanWatchEvent) => void,
+): Promise<{ exitCode: number; planState: string | undefined }> {
+  const { client, renderer, options, clock } = demo;
+  let planState: string | undefined;
+  const exitCode = await runWatchSession({
+    command: "demo",
+    ref,
+    client,
+    apiKey: DOUBLE_API_KEY,
+    renderer: {
+      ...renderer,
+      finish(result) {
+        planState = result.state;
+        renderer.finish(result);
+      },
+    },
+    signal: options.signal,
+    tickMs: options.output.isTTY && !options.json ? 1000 : 0,
+    onEvent,
+    clock,
+  });
+  return { exitCode, planState };
 }
 
 async function runDeploys(
