@@ -3,8 +3,6 @@ import { type Clock, sleep } from "../time/clock.js";
 import { EmulatorError } from "./emulator-error.js";
 import type { ReplicaPool } from "./replica-pool.js";
 
-/** How to deploy: like Railway with one replica (`restart`) or with replicas (`rolling`). */
-
 /** Options of `emulator.deploy()`. */
 export interface DeployOptions {
   /**

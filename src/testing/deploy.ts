@@ -2,8 +2,6 @@ import type { DeployKind } from "../fake/index.js";
 import type { Clock } from "../time/clock.js";
 import type { ReplicaPool } from "./replica-pool.js";
 
-/** `restart`: Railway with one replica. `rolling`: Railway with two, a rolling deploy. */
-
 /** Where a window is in its life. `cancelled`: the double closed before it finished. */
 export type DeployWindowState = "scheduled" | "active" | "done" | "cancelled";
 
