@@ -84,21 +84,12 @@ interface CountedFailure {
 
 /** Starts counting one operation's failures (see {@link RetryTracker}). */
 export function trackRetries(options: RetryTrackerOptions): RetryTracker {
-  const { clock, policy, episode, url, rateKey } = options;
+  const { clock, policy } = options;
+  const shared = sharedEpisode(options);
   let attempt = 0;
   let startedAt = options.measureFrom === "first-failure" ? undefined : clock.now();
   let emptyStreak = 0;
   let retryHintMs: number | undefined;
-  const shared = () => (url !== undefined && episode?.covers(url) ? episode : undefined);
-  /** The episode as the decision sees it: while it is down, and for a call's 429 (its key's gate). */
-  const episodeView = (refused: boolean): DecisionInput["episode"] => {
-    const on = shared();
-    if (!on || (on.state !== "down" && !(rateKey && refused))) return undefined;
-    if (!rateKey) return on;
-    const gate = on.rateGates.active ? on.rateGates.until(rateKey()) : 0;
-    return { nextProbeAt: on.nextProbeAt, rateLimitedUntil: Math.max(on.heldUntil, gate) };
-  };
-
   return {
     get attempt() {
       return attempt;
@@ -115,26 +106,18 @@ export function trackRetries(options: RetryTrackerOptions): RetryTracker {
       startedAt ??= clock.now();
       emptyStreak = failure.kind === "empty-stream" ? emptyStreak + 1 : 0;
       // The server looks down to every call and stream of the process, whatever this one does next.
-      if (url !== undefined && isOutage(failure.kind, emptyStreak)) shared()?.reportDown(url);
+      if (isOutage(failure.kind, emptyStreak)) shared.reportOutage();
       const refused = isRefusal(failure.kind, emptyStreak);
       const input = { operation: options.operation, failure, attempt, emptyStreak, retryHintMs };
       return {
         refused,
         decide(resendable = true) {
           const now = clock.now();
-          const decision = decide({
-            ...input,
-            resendable,
-            elapsedMs: now - (startedAt ?? now),
-            episode: episodeView(refused),
-            now,
-            policy,
-          });
-          if (decision.action === "retry" && decision.holdUntil !== undefined) {
-            const on = shared();
-            if (rateKey && refused) on?.rateGates.limit(rateKey(), decision.holdUntil);
-            else on?.holdUntil(decision.holdUntil);
-          }
+          const elapsedMs = now - (startedAt ?? now);
+          const episode = shared.view(refused);
+          const decision = decide({ ...input, resendable, elapsedMs, episode, now, policy });
+          if (decision.action === "retry" && decision.holdUntil !== undefined)
+            shared.hold(decision.holdUntil, refused);
           return decision;
         },
       };
@@ -146,6 +129,31 @@ export function trackRetries(options: RetryTrackerOptions): RetryTracker {
       attempt = 0;
       emptyStreak = 0;
       if (options.measureFrom === "first-failure") startedAt = undefined;
+    },
+  };
+}
+
+/** The operation's side of the shared episode: what it reports, what the decision sees, the holds it hands back. */
+function sharedEpisode({ episode, url, rateKey }: RetryTrackerOptions) {
+  const covering = () => (url !== undefined && episode?.covers(url) ? episode : undefined);
+  return {
+    /** The server looks down: one probe for every call and stream of the process. */
+    reportOutage() {
+      if (url !== undefined) covering()?.reportDown(url);
+    },
+    /** The episode as the decision sees it: while it is down, and for a call's 429 (its key's gate). */
+    view(refused: boolean): DecisionInput["episode"] {
+      const on = covering();
+      if (!on || (on.state !== "down" && !(rateKey && refused))) return undefined;
+      if (!rateKey) return on;
+      const gate = on.rateGates.active ? on.rateGates.until(rateKey()) : 0;
+      return { nextProbeAt: on.nextProbeAt, rateLimitedUntil: Math.max(on.heldUntil, gate) };
+    },
+    /** A decision's hold: a call's 429 holds its key's calls, an outage's `Retry-After` the whole origin. */
+    hold(until: number, refused: boolean) {
+      const on = covering();
+      if (rateKey && refused) on?.rateGates.limit(rateKey(), until);
+      else on?.holdUntil(until);
     },
   };
 }
