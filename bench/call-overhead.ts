@@ -17,7 +17,7 @@
  *   tsx bench/call-overhead.ts [--calls 40000] [--warmup 300]
  */
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
-import { startEmulator } from "../src/emulator/index.js";
+import { DOUBLE_API_KEY, startEmulator } from "../src/emulator/index.js";
 import { createResilientFetch, PlanExeClient } from "../src/index.js";
 import { readFlags } from "./lib/args.js";
 import { machineInfo, printTable, writeResult } from "./lib/report.js";
@@ -28,16 +28,28 @@ const TARGET_RATIO = 1.05;
 async function main(): Promise<void> {
   const machine = machineInfo();
   const flags = readFlags({ calls: 40_000, warmup: 300 });
-  const emulator = await startEmulator({ port: 0, replicas: 1, planSeconds: 3600 });
-  const planexe = new PlanExeClient({ baseUrl: emulator.url });
+  // No rate limit: PlanExe's 60 calls a minute would make this a bench of 429 waits, not of overhead.
+  const emulator = await startEmulator({
+    port: 0,
+    replicas: 1,
+    planSeconds: 3600,
+    rateLimit: false,
+  });
+  // Every client sends the key, as PlanExe (and the emulator, by default) requires.
+  const apiKey = DOUBLE_API_KEY;
+  const requestInit = { headers: { "X-API-Key": apiKey } };
+  const planexe = new PlanExeClient({ baseUrl: emulator.url, apiKey });
   const plain = new Client({ name: "bench-plain-mcp", version: "1.0.0" });
   // The plain client with only the SDK's transport layer added: splits the overhead between transport and typed helpers.
   const resilient = new Client({ name: "bench-resilient-mcp", version: "1.0.0" });
   try {
-    await plain.connect(new StreamableHTTPClientTransport(new URL("/mcp", emulator.url)));
+    await plain.connect(
+      new StreamableHTTPClientTransport(new URL("/mcp", emulator.url), { requestInit }),
+    );
     await resilient.connect(
       new StreamableHTTPClientTransport(new URL("/mcp", emulator.url), {
         fetch: createResilientFetch(),
+        requestInit,
       }),
     );
     const { plan_id: planId } = await planexe.createPlan("Benchmark: call overhead");

@@ -53,6 +53,8 @@ function emulatorFor(): Promise<Emulator> {
     planSeconds: 900,
     healthIntervalMs: 250,
     graceMs: 2000,
+    // PlanExe with auth off: the bridges under test are started without a key; this measures deploys, not auth.
+    auth: false,
   });
 }
 
