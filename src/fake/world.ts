@@ -1,17 +1,17 @@
 import { randomUUID } from "node:crypto";
 import type { PlanSnapshot } from "../protocol/index.js";
 import { type Clock, systemClock } from "../time/clock.js";
-import { type Artifact, buildArtifact } from "./artifacts.js";
 import { type AuthResult, apiKeyOf, checkApiKey, DOUBLE_API_KEY } from "./auth.js";
+import { createDownloads, type DownloadResult } from "./downloads.js";
 import { applyDrift, type ContractDrift } from "./drift.js";
 import { failPlan as failRecord } from "./plans.js";
 import { createRateLimiter, type RateBucket, type RateLimitOptions } from "./rate-limit.js";
 import { type FailAtStep, scriptedFailure } from "./scripted-failure.js";
 import { PLAN_STEPS } from "./steps.js";
 import { createMemoryPlanStore, type PlanExeState, type PlanStore } from "./store.js";
-import { verifyDownloadToken } from "./tokens.js";
+import { createToolCalls } from "./tool-calls.js";
 import { type ExtraToolSpec, extraTool } from "./tools/extra.js";
-import { PLANEXE_TOOLS, runTool, type ToolDefinition, type ToolSettings } from "./tools/index.js";
+import { PLANEXE_TOOLS, type ToolDefinition, type ToolSettings } from "./tools/index.js";
 import type {
   Caller,
   FeedbackRecord,
@@ -74,9 +74,6 @@ export interface PlanExeWorldOptions {
   /** List the tools differently from PlanExe (to test drift checks). @default undefined (as PlanExe) */
   drift?: ContractDrift;
 }
-
-/** A download, as the `/download/:id/:file` route answers it. */
-type DownloadResult = { status: 200; artifact: Artifact } | { status: 401 | 404; detail: string };
 
 /** The PlanExe domain: "Postgres + worker". One world serves many app replicas. */
 export interface PlanExeWorld {
@@ -156,24 +153,55 @@ export function createPlanExeWorld(options: PlanExeWorldOptions = {}): PlanExeWo
   const store = options.store ?? createMemoryPlanStore();
   const baseUrl = (options.baseUrl ?? "http://localhost:8001").replace(/\/+$/, "");
   const newId = options.newId ?? (() => randomUUID());
-  const apiKeys = new Set(options.apiKeys ?? [DOUBLE_API_KEY]);
   const authRequired = options.auth ?? true;
-  const rateLimit =
-    options.rateLimit === undefined || options.rateLimit === true
-      ? {}
-      : options.rateLimit || undefined;
-  const limiter = createRateLimiter(clock, rateLimit);
-  const feedback: FeedbackRecord[] = [];
-  const scripted = new Map<string, { error: ToolErrorBody | { text: string }; times: number }>();
-  const settings: ToolSettings = {
+  const settings = toolSettingsOf(options);
+  const extraTools = new Map(
+    (options.extraTools ?? []).map((spec) => [spec.name, extraTool(spec)]),
+  );
+  const worker = workerOf(options, clock, store);
+  const calls = createToolCalls({ clock, store, settings, newId, extraTools, baseUrl, worker });
+  const downloads = createDownloads({ clock, store, settings, authRequired });
+
+  const world: PlanExeWorld = {
+    clock,
+    store,
+    worker,
+    tools: applyDrift([...PLANEXE_TOOLS, ...extraTools.values()], options.drift),
+    feedback: calls.feedback,
+    authRequired,
+    baseUrl,
+    ...frontDoor(options, clock, authRequired),
+    callTool: calls.callTool,
+    failNextCall: calls.failNextCall,
+    ...planRows(clock, store, worker),
+    setInsufficientCredits(on) {
+      settings.insufficientCredits = on;
+    },
+    setContentAvailable(available) {
+      settings.contentAvailable = available;
+    },
+    downloadTokenValid: downloads.tokenValid,
+    download: downloads.answer,
+    close: () => worker.halt(),
+  };
+  if (options.startWorker !== false) worker.start();
+  return world;
+}
+
+/** The settings the tools and downloads read; the world's two switches change them at run time. */
+function toolSettingsOf(options: PlanExeWorldOptions): ToolSettings {
+  return {
     dedupWindowMs: options.dedupWindowMs ?? 600_000,
     pipelineVersion: options.pipelineVersion ?? 1,
     downloadSecret: options.downloadSecret ?? "planexe-fake-download-secret",
     insufficientCredits: options.insufficientCredits ?? false,
     contentAvailable: true,
   };
-  const extras = new Map((options.extraTools ?? []).map((spec) => [spec.name, extraTool(spec)]));
-  const worker = createWorkerService({
+}
+
+/** The worker service, its step time being the plan's length over PlanExe's 20 steps. */
+function workerOf(options: PlanExeWorldOptions, clock: Clock, store: PlanStore) {
+  return createWorkerService({
     clock,
     store,
     stepMs: ((options.planSeconds ?? 60) * 1000) / PLAN_STEPS.length,
@@ -181,99 +209,72 @@ export function createPlanExeWorld(options: PlanExeWorldOptions = {}): PlanExeWo
     concurrency: options.workers ?? 1,
     scriptedFailure: scriptedFailure(options.failAtStep),
   });
+}
 
-  const world: PlanExeWorld = {
-    clock,
-    store,
-    worker,
-    tools: applyDrift([...PLANEXE_TOOLS, ...extras.values()], options.drift),
-    feedback,
-    authRequired,
-    baseUrl,
+/** What the front door checks with the world: the API key, and PlanExe's rate limit. */
+function frontDoor(
+  options: PlanExeWorldOptions,
+  clock: Clock,
+  authRequired: boolean,
+): Pick<PlanExeWorld, "authenticate" | "takeRateLimit" | "rateLimitRetryAfterSeconds"> {
+  const apiKeys = new Set(options.apiKeys ?? [DOUBLE_API_KEY]);
+  const rateLimit =
+    options.rateLimit === undefined || options.rateLimit === true
+      ? {}
+      : options.rateLimit || undefined;
+  const limiter = createRateLimiter(clock, rateLimit);
+  return {
     authenticate: (request) => checkApiKey(apiKeyOf(request), apiKeys, authRequired),
-    callTool(name, args, caller = {}) {
-      const script = scripted.get(name);
-      if (script && script.times > 0) {
-        script.times -= 1;
-        if (script.times === 0) scripted.delete(name);
-        if ("text" in script.error) {
-          const { text } = script.error;
-          return { ok: false, text, error: { code: "INTERNAL_ERROR", message: text } };
-        }
-        return { ok: false, error: { ...script.error } };
-      }
-      return runTool(name, args, {
-        clock,
-        store,
-        settings,
-        feedback,
-        newId,
-        caller: { userId: caller.userId ?? "anonymous", baseUrl: caller.baseUrl ?? baseUrl },
-        queued: () => worker.kick(),
-        stopped: (planId) => worker.release(planId),
-        extraTools: extras,
-      });
-    },
+    takeRateLimit: (clientKey, bucket) => limiter.take(clientKey, bucket),
+    rateLimitRetryAfterSeconds: rateLimit?.retryAfterSeconds,
+  };
+}
+
+/** The plans as a test reads and scripts them: a row, its stream snapshot, a failure, the whole state. */
+function planRows(
+  clock: Clock,
+  store: PlanStore,
+  worker: { release(planId: string): void },
+): Pick<PlanExeWorld, "snapshot" | "getPlan" | "failPlan" | "exportState" | "importState"> {
+  return {
     snapshot(planId) {
       const plan = store.get(planId);
       return plan ? snapshotOf(plan, clock.now()) : undefined;
     },
     getPlan: (planId) => store.get(planId),
     failPlan(planId, failure = {}) {
-      let failed = false;
-      store.update(planId, (plan) => {
-        if (plan.state !== "pending" && plan.state !== "processing") return undefined;
-        failed = true;
-        return failRecord(
-          plan,
-          {
-            failure_reason: failure.failure_reason ?? "generation_error",
-            message: failure.message ?? "Plan generation failed.",
-            recoverable: failure.recoverable ?? true,
-            ...(failure.failed_step ? { failed_step: failure.failed_step } : {}),
-          },
-          clock.now(),
-        );
-      });
+      const failed = failIfRunning(clock, store, planId, failure);
       if (failed) worker.release(planId);
       return failed;
-    },
-    setInsufficientCredits(on) {
-      settings.insufficientCredits = on;
-    },
-    failNextCall(tool, error, failOptions = {}) {
-      scripted.set(tool, { error, times: failOptions.times ?? 1 });
-    },
-    setContentAvailable(available) {
-      settings.contentAvailable = available;
-    },
-    takeRateLimit: (clientKey, bucket) => limiter.take(clientKey, bucket),
-    rateLimitRetryAfterSeconds: rateLimit?.retryAfterSeconds,
-    downloadTokenValid: (planId, fileName, token) =>
-      token !== null &&
-      verifyDownloadToken(settings.downloadSecret, planId, fileName, token, clock.now()),
-    download(planId, fileName, token, keyAccepted = false) {
-      const tokenOk = world.downloadTokenValid(planId, fileName, token);
-      if (!tokenOk && !keyAccepted && authRequired)
-        return {
-          status: 401,
-          detail: "Missing API key. Create an API key at https://home.planexe.org/",
-        };
-      const kind =
-        fileName === "report.html" ? "report" : fileName === "run.zip" ? "zip" : undefined;
-      const plan = store.get(planId);
-      if (!kind || !plan) return { status: 404, detail: "Not Found" };
-      const exists = kind === "report" ? plan.state === "completed" : plan.files.length > 0;
-      if (!exists || !settings.contentAvailable)
-        return { status: 404, detail: kind === "report" ? "Report not found" : "Zip not found" };
-      return { status: 200, artifact: buildArtifact(plan, kind) };
     },
     exportState: () => ({ version: 1, plans: store.list() }),
     importState(state) {
       for (const plan of state.plans) store.insert(plan);
     },
-    close: () => worker.halt(),
   };
-  if (options.startWorker !== false) worker.start();
-  return world;
+}
+
+/** Fails the plan if it is pending or processing, as the pipeline would; true when it did. */
+function failIfRunning(
+  clock: Clock,
+  store: PlanStore,
+  planId: string,
+  failure: Partial<PlanFailure>,
+): boolean {
+  let failed = false;
+  store.update(planId, (plan) => {
+    if (plan.state !== "pending" && plan.state !== "processing") return undefined;
+    failed = true;
+    return failRecord(
+      plan,
+      {
+        failure_reason: failure.failure_reason ?? "generation_error",
+        message: failure.message ?? "Plan generation failed.",
+        recoverable: failure.recoverable ?? true,
+        ...(failure.failed_step ? { failed_step: failure.failed_step } : {}),
+      },
+      clock.now(),
+    );
+  });
+  return failed;
 }

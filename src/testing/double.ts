@@ -75,16 +75,7 @@ export function createPlanExeDouble<C extends Clock = ManualClock>(
     proposal = false,
     ...worldOptions
   } = options;
-  if (givenWorld) {
-    if (Object.keys(worldOptions).length > 0)
-      throw new TypeError(
-        `createPlanExeDouble: pass either \`world\` or world options (${Object.keys(worldOptions).join(", ")}), not both`,
-      );
-    if (givenClock !== givenWorld.clock)
-      throw new TypeError(
-        "createPlanExeDouble: pass the world's clock with it: createPlanExeDouble({ world, clock: world.clock })",
-      );
-  }
+  if (givenWorld) checkGivenWorld(givenWorld, givenClock, worldOptions);
   const origin = originOf(baseUrl);
   const clock = (givenClock ?? createManualClock()) as C;
   const world = givenWorld ?? createPlanExeWorld({ ...worldOptions, clock, baseUrl: origin });
@@ -100,7 +91,32 @@ export function createPlanExeDouble<C extends Clock = ManualClock>(
       start: () => world.worker.start(),
     },
   });
+  return doubleOver(edge, world, clock, { closesWorld: !givenWorld });
+}
 
+/** A given world comes alone, with its own clock: world options would be silently ignored. */
+function checkGivenWorld(
+  world: PlanExeWorld,
+  clock: Clock | undefined,
+  worldOptions: object,
+): void {
+  if (Object.keys(worldOptions).length > 0)
+    throw new TypeError(
+      `createPlanExeDouble: pass either \`world\` or world options (${Object.keys(worldOptions).join(", ")}), not both`,
+    );
+  if (clock !== world.clock)
+    throw new TypeError(
+      "createPlanExeDouble: pass the world's clock with it: createPlanExeDouble({ world, clock: world.clock })",
+    );
+}
+
+/** The edge's controls with the world and clock beside them; `closesWorld` when the double made the world. */
+function doubleOver<C extends Clock>(
+  edge: EdgeDouble<PlanExeApp>,
+  world: PlanExeWorld,
+  clock: C,
+  { closesWorld }: { closesWorld: boolean },
+): PlanExeDouble<C> {
   return {
     baseUrl: edge.baseUrl,
     handlers: edge.handlers,
@@ -120,7 +136,7 @@ export function createPlanExeDouble<C extends Clock = ManualClock>(
     },
     close() {
       edge.close();
-      if (!givenWorld) world.close();
+      if (closesWorld) world.close();
     },
   };
 }

@@ -45,24 +45,13 @@ const turn: () => Promise<void> =
  */
 export function createManualClock(options: ManualClockOptions = {}): ManualClock {
   let now = options.start ?? Date.parse("2026-01-01T00:00:00Z");
-  const settleTurns = options.settleTurns ?? 25;
-  let seq = 0;
-  const timers: Timer[] = [];
+  const settle = settler(options.settleTurns ?? 25);
+  const timers = createTimerQueue();
 
-  const settle = async () => {
-    for (let i = 0; i < settleTurns; i++) await turn();
-    if (settleTurns === 0) return;
-    // Work on libuv's thread pool (WebCrypto digests, zlib, fs) finishes on no
-    // particular turn: one real timer tick lets it land before virtual time moves.
-    await new Promise((resolve) => setTimeout(resolve, 1));
-    for (let i = 0; i < settleTurns; i++) await turn();
-  };
-
+  /** Fires the earliest timer due by `until`, time jumping to it; false when none is due. */
   const fireDue = (until: number): boolean => {
-    timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
-    const next = timers[0];
-    if (!next || next.at > until) return false;
-    timers.shift();
+    const next = timers.takeDue(until);
+    if (!next) return false;
     now = Math.max(now, next.at);
     next.fn();
     return true;
@@ -70,16 +59,9 @@ export function createManualClock(options: ManualClockOptions = {}): ManualClock
 
   const clock: ManualClock = {
     now: () => now,
-    setTimer(fn, ms) {
-      const timer: Timer = { at: now + Math.max(0, ms), seq: seq++, fn };
-      timers.push(timer);
-      return () => {
-        const index = timers.indexOf(timer);
-        if (index >= 0) timers.splice(index, 1);
-      };
-    },
+    setTimer: (fn, ms) => timers.add(now + Math.max(0, ms), fn),
     get pendingTimers() {
-      return timers.length;
+      return timers.size;
     },
     settle,
     async advance(ms) {
@@ -89,37 +71,85 @@ export function createManualClock(options: ManualClockOptions = {}): ManualClock
       now = Math.max(now, until);
       await settle();
     },
-    async runUntil(promise, runOptions = {}) {
-      const maxMs = runOptions.maxMs ?? 3_600_000;
-      const limit = now + maxMs;
-      let settled = false;
-      const observed = promise.then(
-        (value) => {
-          settled = true;
-          return value;
-        },
-        (error: unknown) => {
-          settled = true;
-          throw error;
-        },
-      );
-      observed.catch(() => {});
-      await settle();
-      while (!settled) {
-        if (!fireDue(limit)) {
-          if (timers.length === 0) {
-            // Nothing scheduled: only real I/O can still settle the promise.
-            for (let i = 0; i < 200 && !settled; i++) await new Promise((r) => setTimeout(r, 5));
-            if (!settled)
-              throw new Error("runUntil: the promise is still pending and no timer is scheduled");
-            break;
-          }
-          throw new Error(`runUntil: still pending after ${maxMs} ms of virtual time`);
-        }
-        await settle();
-      }
-      return observed;
-    },
+    runUntil: (promise, runOptions = {}) => runClockUntil(clock, fireDue, promise, runOptions),
   };
   return clock;
+}
+
+/** `settle`: event-loop turns for in-process I/O, one real timer tick, then the turns again. */
+function settler(settleTurns: number): () => Promise<void> {
+  return async () => {
+    for (let i = 0; i < settleTurns; i++) await turn();
+    if (settleTurns === 0) return;
+    // Work on libuv's thread pool (WebCrypto digests, zlib, fs) finishes on no
+    // particular turn: one real timer tick lets it land before virtual time moves.
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    for (let i = 0; i < settleTurns; i++) await turn();
+  };
+}
+
+/** The scheduled timers; the earliest is due first, and of two at one time the one set first. */
+function createTimerQueue() {
+  let seq = 0;
+  const timers: Timer[] = [];
+  return {
+    get size() {
+      return timers.length;
+    },
+    /** Schedules `fn` at `at`; the returned function cancels it. */
+    add(at: number, fn: () => void): () => void {
+      const timer: Timer = { at, seq: seq++, fn };
+      timers.push(timer);
+      return () => {
+        const index = timers.indexOf(timer);
+        if (index >= 0) timers.splice(index, 1);
+      };
+    },
+    /** Takes the earliest timer off the queue if it is due by `until`. */
+    takeDue(until: number): Timer | undefined {
+      timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
+      const next = timers[0];
+      if (!next || next.at > until) return undefined;
+      timers.shift();
+      return next;
+    },
+  };
+}
+
+/** `runUntil`: settle, fire the next timer, again, until `promise` settles or time runs out. */
+async function runClockUntil<T>(
+  clock: ManualClock,
+  fireDue: (until: number) => boolean,
+  promise: Promise<T>,
+  runOptions: { maxMs?: number },
+): Promise<T> {
+  const maxMs = runOptions.maxMs ?? 3_600_000;
+  const limit = clock.now() + maxMs;
+  let settled = false;
+  const observed = promise.then(
+    (value) => {
+      settled = true;
+      return value;
+    },
+    (error: unknown) => {
+      settled = true;
+      throw error;
+    },
+  );
+  observed.catch(() => {});
+  await clock.settle();
+  while (!settled) {
+    if (!fireDue(limit)) {
+      if (clock.pendingTimers === 0) {
+        // Nothing scheduled: only real I/O can still settle the promise.
+        for (let i = 0; i < 200 && !settled; i++) await new Promise((r) => setTimeout(r, 5));
+        if (!settled)
+          throw new Error("runUntil: the promise is still pending and no timer is scheduled");
+        break;
+      }
+      throw new Error(`runUntil: still pending after ${maxMs} ms of virtual time`);
+    }
+    await clock.settle();
+  }
+  return observed;
 }

@@ -69,10 +69,16 @@ function defaultClientKey(request: Request): string {
   return `ip:${request.headers.get(EDGE_CLIENT_HEADER)?.trim() || "unknown"}`;
 }
 
-/** The body of a POST that PlanExe's middleware reads (auth rules, 413), read once. */
-async function bodyOf(request: Request): Promise<Uint8Array | undefined> {
-  if (request.method !== "POST") return undefined;
-  return new Uint8Array(await request.arrayBuffer());
+/** What one replica's middleware and routes read, fixed when the replica is made. */
+interface Replica {
+  world: PlanExeWorld;
+  streams: ReplicaStreams;
+  corsOrigins: readonly string[];
+  clientKey: (request: Request) => string;
+  maxBodyBytes: number;
+  /** Tools that answer without an API key. */
+  freeTools: ReadonlySet<string>;
+  baseUrl: string | undefined;
 }
 
 /**
@@ -88,9 +94,38 @@ async function bodyOf(request: Request): Promise<Uint8Array | undefined> {
  * const response = await app.fetch(new Request("http://localhost:8001/healthcheck"));
  */
 export function createPlanExeApp(world: PlanExeWorld, options: PlanExeAppOptions = {}): PlanExeApp {
-  const clientKey = options.clientKey ?? defaultClientKey;
-  const corsOrigins = options.corsOrigins ?? (world.authRequired ? PLANEXE_CORS_ORIGINS : ["*"]);
-  const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
+  const streams = createReplicaStreams(world, options);
+  const replica: Replica = {
+    world,
+    streams,
+    corsOrigins: options.corsOrigins ?? (world.authRequired ? PLANEXE_CORS_ORIGINS : ["*"]),
+    clientKey: options.clientKey ?? defaultClientKey,
+    maxBodyBytes: options.maxBodyBytes ?? MAX_BODY_BYTES,
+    freeTools: new Set(world.tools.filter((tool) => tool.free).map((tool) => tool.name)),
+    baseUrl: options.baseUrl,
+  };
+  let closed = false;
+
+  return {
+    async fetch(request) {
+      const response = closed ? detail(503, "Service unavailable") : await route(replica, request);
+      return withCorsHeaders(request, response, replica.corsOrigins);
+    },
+    drain: () => streams.end(),
+    close() {
+      closed = true;
+      streams.end();
+    },
+    get openStreams() {
+      return streams.progress.openStreams;
+    },
+  };
+}
+
+type ReplicaStreams = ReturnType<typeof createReplicaStreams>;
+
+/** The replica's long-lived streams: progress streams and idle `GET /mcp` streams, ended together. */
+function createReplicaStreams(world: PlanExeWorld, options: PlanExeAppOptions) {
   const progress: PlanProgressStreamHandler = createProgressStreamHandler({
     trustProxy: { header: EDGE_CLIENT_HEADER },
     ...options.stream,
@@ -99,97 +134,120 @@ export function createPlanExeApp(world: PlanExeWorld, options: PlanExeAppOptions
     getSnapshot: async (planId) => world.snapshot(planId),
   });
   const idle = createIdleStreams();
-  const freeTools = new Set(world.tools.filter((tool) => tool.free).map((tool) => tool.name));
-  let closed = false;
-
-  const callerOf = (request: Request): Caller => {
-    const auth = world.authenticate(request);
-    return {
-      userId: auth.ok ? auth.userId : "anonymous",
-      baseUrl: (options.baseUrl ?? new URL(request.url).origin).replace(/\/+$/, ""),
-    };
-  };
-
-  /** PlanExe's `enforce_api_key` auth step: undefined when the request may go on. */
-  const refuseKey = async (request: Request, path: string, body: Uint8Array | undefined) => {
-    if (request.method === "OPTIONS") return undefined;
-    if (!path.startsWith("/mcp") && !path.startsWith("/download")) return undefined;
-    const hasKey = apiKeyOf(request) !== undefined;
-    const isPublic = isPublicRequest(path, request.method, body, freeTools);
-    if (isPublic && !hasKey) return undefined;
-    if (!isPublic && path.startsWith("/download")) {
-      const file = /^\/download\/([^/]+)\/([^/]+)$/.exec(path);
-      const token = new URL(request.url).searchParams.get("token");
-      if (
-        file &&
-        world.downloadTokenValid(decodeURIComponent(file[1] as string), file[2] as string, token)
-      )
-        return undefined;
-    }
-    const auth = world.authenticate(request);
-    if (auth.ok) return undefined;
-    if (path === "/mcp" || path === "/mcp/") return jsonRpcAuthError(body, auth.message);
-    return detail(auth.reason === "missing" ? 401 : 403, auth.message);
-  };
-
-  const route = async (request: Request): Promise<Response> => {
-    const url = new URL(request.url);
-    const path = url.pathname;
-    const method = request.method;
-    const body = MCP_PATHS.has(path) ? await bodyOf(request) : undefined;
-
-    const refused = await refuseKey(request, path, body);
-    if (refused) return refused;
-    if (body !== undefined && (path === "/mcp" || path === "/mcp/" || path === "/mcp/tools/call")) {
-      const declared = Number(request.headers.get("content-length") ?? body.length);
-      if (declared > maxBodyBytes) return detail(413, "Request body too large");
-    }
-    if (MCP_PATHS.has(path) && !world.takeRateLimit(clientKey(request), "mcp"))
-      return rateLimited("Rate limit exceeded", world.rateLimitRetryAfterSeconds);
-    if (path.startsWith("/download") && !world.takeRateLimit(clientKey(request), "download"))
-      return rateLimited("Download rate limit exceeded", world.rateLimitRetryAfterSeconds);
-
-    if (isPreflight(request)) return preflightResponse(request, corsOrigins);
-    if (path === "/mcp" || path === "/mcp/") {
-      if (method === "GET") return idle.open(request);
-      if (method === "POST")
-        return handleMcp(world, request, body as Uint8Array, callerOf(request));
-      return detail(405, "Method Not Allowed");
-    }
-    if (path === "/mcp/tools" && method === "GET") return listTools(world);
-    if (path === "/mcp/tools/call" && method === "POST")
-      return callTool(world, body as Uint8Array, callerOf(request));
-    if (path === "/healthcheck" && method === "GET") return healthcheck(world);
-    if (path.startsWith("/sse/plan/")) return progress(request);
-    const file = /^\/download\/([^/]+)\/([^/]+)$/.exec(path);
-    if (file && method === "GET") {
-      return download(
-        world,
-        decodeURIComponent(file[1] as string),
-        file[2] as string,
-        url.searchParams.get("token"),
-        apiKeyOf(request) !== undefined,
-      );
-    }
-    return detail(404, "Not Found");
-  };
-
   return {
-    async fetch(request) {
-      const response = closed ? detail(503, "Service unavailable") : await route(request);
-      return withCorsHeaders(request, response, corsOrigins);
-    },
-    drain: () => {
+    progress,
+    idle,
+    /** SIGTERM or close: progress streams drain (today's PlanExe: cut), idle ones are cut. */
+    end() {
       progress.drain();
       idle.cutAll();
     },
-    close() {
-      closed = true;
-      progress.drain();
-      idle.cutAll();
-    },
-    get openStreams() {
-      return progress.openStreams;
-    },
+  };
+}
+
+/** A request through PlanExe's middleware, in its order, then to its route. */
+async function route(replica: Replica, request: Request): Promise<Response> {
+  const url = new URL(request.url);
+  const path = url.pathname;
+  const body = MCP_PATHS.has(path) ? await bodyOf(request) : undefined;
+  const refused =
+    (await refuseKey(replica, request, path, body)) ??
+    refuseOverLimits(replica, request, path, body);
+  if (refused) return refused;
+  return answer(replica, request, url, body);
+}
+
+/** The body of a POST that PlanExe's middleware reads (auth rules, 413), read once. */
+async function bodyOf(request: Request): Promise<Uint8Array | undefined> {
+  if (request.method !== "POST") return undefined;
+  return new Uint8Array(await request.arrayBuffer());
+}
+
+/** PlanExe's `enforce_api_key` auth step: undefined when the request may go on. */
+async function refuseKey(
+  { world, freeTools }: Replica,
+  request: Request,
+  path: string,
+  body: Uint8Array | undefined,
+): Promise<Response | undefined> {
+  if (request.method === "OPTIONS") return undefined;
+  if (!path.startsWith("/mcp") && !path.startsWith("/download")) return undefined;
+  const hasKey = apiKeyOf(request) !== undefined;
+  const isPublic = isPublicRequest(path, request.method, body, freeTools);
+  if (isPublic && !hasKey) return undefined;
+  if (!isPublic && path.startsWith("/download")) {
+    const file = /^\/download\/([^/]+)\/([^/]+)$/.exec(path);
+    const token = new URL(request.url).searchParams.get("token");
+    if (
+      file &&
+      world.downloadTokenValid(decodeURIComponent(file[1] as string), file[2] as string, token)
+    )
+      return undefined;
+  }
+  const auth = world.authenticate(request);
+  if (auth.ok) return undefined;
+  if (path === "/mcp" || path === "/mcp/") return jsonRpcAuthError(body, auth.message);
+  return detail(auth.reason === "missing" ? 401 : 403, auth.message);
+}
+
+/** PlanExe's middleware after auth: body size (413), then the rate and download rate limits (429). */
+function refuseOverLimits(
+  { world, clientKey, maxBodyBytes }: Replica,
+  request: Request,
+  path: string,
+  body: Uint8Array | undefined,
+): Response | undefined {
+  if (body !== undefined && (path === "/mcp" || path === "/mcp/" || path === "/mcp/tools/call")) {
+    const declared = Number(request.headers.get("content-length") ?? body.length);
+    if (declared > maxBodyBytes) return detail(413, "Request body too large");
+  }
+  if (MCP_PATHS.has(path) && !world.takeRateLimit(clientKey(request), "mcp"))
+    return rateLimited("Rate limit exceeded", world.rateLimitRetryAfterSeconds);
+  if (path.startsWith("/download") && !world.takeRateLimit(clientKey(request), "download"))
+    return rateLimited("Download rate limit exceeded", world.rateLimitRetryAfterSeconds);
+  return undefined;
+}
+
+/** The answer of the route a request that passed the middleware reaches. */
+function answer(
+  replica: Replica,
+  request: Request,
+  url: URL,
+  body: Uint8Array | undefined,
+): Response | Promise<Response> {
+  const { world } = replica;
+  const path = url.pathname;
+  const method = request.method;
+  if (isPreflight(request)) return preflightResponse(request, replica.corsOrigins);
+  if (path === "/mcp" || path === "/mcp/") {
+    if (method === "GET") return replica.streams.idle.open(request);
+    if (method === "POST")
+      return handleMcp(world, request, body as Uint8Array, callerOf(replica, request));
+    return detail(405, "Method Not Allowed");
+  }
+  if (path === "/mcp/tools" && method === "GET") return listTools(world);
+  if (path === "/mcp/tools/call" && method === "POST")
+    return callTool(world, body as Uint8Array, callerOf(replica, request));
+  if (path === "/healthcheck" && method === "GET") return healthcheck(world);
+  if (path.startsWith("/sse/plan/")) return replica.streams.progress(request);
+  const file = /^\/download\/([^/]+)\/([^/]+)$/.exec(path);
+  if (file && method === "GET") {
+    return download(
+      world,
+      decodeURIComponent(file[1] as string),
+      file[2] as string,
+      url.searchParams.get("token"),
+      apiKeyOf(request) !== undefined,
+    );
+  }
+  return detail(404, "Not Found");
+}
+
+/** Who a tool call runs as: the key's user (else anonymous), and the origin its URLs point to. */
+function callerOf({ world, baseUrl }: Replica, request: Request): Caller {
+  const auth = world.authenticate(request);
+  return {
+    userId: auth.ok ? auth.userId : "anonymous",
+    baseUrl: (baseUrl ?? new URL(request.url).origin).replace(/\/+$/, ""),
   };
 }
