@@ -9,6 +9,7 @@ import type { PlanExeWorld } from "../world.js";
 import { isPreflight, preflightResponse, withCorsHeaders } from "./cors.js";
 import { createIdleStreams } from "./idle-stream.js";
 import { handleMcp, jsonRpcAuthError } from "./mcp-route.js";
+import { downloadPath, isMcpEndpoint, MCP_PATHS } from "./paths.js";
 import { isPublicRequest } from "./public-requests.js";
 import { detail, rateLimited } from "./responses.js";
 import { callTool, download, healthcheck, listTools } from "./rest-routes.js";
@@ -59,7 +60,6 @@ const PLANEXE_CORS_ORIGINS = ["https://mcp.planexe.org", "https://home.planexe.o
 /** PlanExe's `MAX_BODY_BYTES` default: 1 MiB. */
 const MAX_BODY_BYTES = 1_048_576;
 /** The paths PlanExe's 60 / 60 s limit covers (every method). */
-const MCP_PATHS = new Set(["/mcp", "/mcp/", "/mcp/tools/call"]);
 /** The header the edge in front of a replica sets to the client's address (the emulator's edge, Railway's). */
 const EDGE_CLIENT_HEADER = "x-real-ip";
 
@@ -176,17 +176,13 @@ async function refuseKey(
   const isPublic = isPublicRequest(path, request.method, body, freeTools);
   if (isPublic && !hasKey) return undefined;
   if (!isPublic && path.startsWith("/download")) {
-    const file = /^\/download\/([^/]+)\/([^/]+)$/.exec(path);
+    const file = downloadPath(path);
     const token = new URL(request.url).searchParams.get("token");
-    if (
-      file &&
-      world.downloadTokenValid(decodeURIComponent(file[1] as string), file[2] as string, token)
-    )
-      return undefined;
+    if (file && world.downloadTokenValid(file.planId, file.file, token)) return undefined;
   }
   const auth = world.authenticate(request);
   if (auth.ok) return undefined;
-  if (path === "/mcp" || path === "/mcp/") return jsonRpcAuthError(body, auth.message);
+  if (isMcpEndpoint(path)) return jsonRpcAuthError(body, auth.message);
   return detail(auth.reason === "missing" ? 401 : 403, auth.message);
 }
 
@@ -197,7 +193,7 @@ function refuseOverLimits(
   path: string,
   body: Uint8Array | undefined,
 ): Response | undefined {
-  if (body !== undefined && (path === "/mcp" || path === "/mcp/" || path === "/mcp/tools/call")) {
+  if (body !== undefined && MCP_PATHS.has(path)) {
     const declared = Number(request.headers.get("content-length") ?? body.length);
     if (declared > maxBodyBytes) return detail(413, "Request body too large");
   }
@@ -219,7 +215,7 @@ function answer(
   const path = url.pathname;
   const method = request.method;
   if (isPreflight(request)) return preflightResponse(request, replica.corsOrigins);
-  if (path === "/mcp" || path === "/mcp/") {
+  if (isMcpEndpoint(path)) {
     if (method === "GET") return replica.streams.idle.open(request);
     if (method === "POST")
       return handleMcp(world, request, body as Uint8Array, callerOf(replica, request));
@@ -230,15 +226,10 @@ function answer(
     return callTool(world, body as Uint8Array, callerOf(replica, request));
   if (path === "/healthcheck" && method === "GET") return healthcheck(world);
   if (path.startsWith("/sse/plan/")) return replica.streams.progress(request);
-  const file = /^\/download\/([^/]+)\/([^/]+)$/.exec(path);
+  const file = downloadPath(path);
   if (file && method === "GET") {
-    return download(
-      world,
-      decodeURIComponent(file[1] as string),
-      file[2] as string,
-      url.searchParams.get("token"),
-      apiKeyOf(request) !== undefined,
-    );
+    const token = url.searchParams.get("token");
+    return download(world, file.planId, file.file, token, apiKeyOf(request) !== undefined);
   }
   return detail(404, "Not Found");
 }

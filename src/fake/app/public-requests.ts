@@ -1,4 +1,5 @@
 import { jsonBody } from "./json-body.js";
+import { isMcpEndpoint } from "./paths.js";
 
 /**
  * Which requests PlanExe lets through without an API key (`middleware.py`,
@@ -43,7 +44,7 @@ export function isPublicRequest(
   body: Uint8Array | undefined,
   freeTools: ReadonlySet<string>,
 ): boolean {
-  const mcp = path === "/mcp" || path === "/mcp/";
+  const mcp = isMcpEndpoint(path);
   if (mcp && (method === "GET" || method === "HEAD")) return true;
   if (path === "/mcp/tools" && method === "GET") return true;
   if (path === "/mcp/tools/call" && method === "POST") {
