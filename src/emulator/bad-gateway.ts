@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import { railway502Headers, railway502Html } from "../testing/railway-502.js";
+import { railway502Headers, railway502Html } from "../fake/railway-502.js";
 
 /**
  * Answers Railway's 502 page (the msw double's, byte for byte) for the edge request

@@ -1,7 +1,7 @@
+import { railwayBadGateway } from "../fake/railway-502.js";
 import type { Clock } from "../time/clock.js";
 import type { DeployControls } from "./deploy.js";
 import type { AnswerQueue, FaultQueue } from "./faults.js";
-import { railwayBadGateway } from "./railway-502.js";
 import type { ReplicaPool } from "./replica-pool.js";
 import type { MutableLoggedRequest, RequestLog } from "./request-log.js";
 

@@ -10,6 +10,7 @@ export type {
   PlanExeWorldOptions,
 } from "../fake/index.js";
 export { createPlanExeWorld, DOUBLE_API_KEY } from "../fake/index.js";
+export { railwayBadGateway } from "../fake/railway-502.js";
 export type { EdgeDouble, ReplicaView } from "./assemble.js";
 export type {
   DeployControls,
@@ -26,5 +27,4 @@ export {
 export type { AnswerNextOptions, FailNextOptions, RequestMatch } from "./faults.js";
 export { createManualClock, type ManualClock, type ManualClockOptions } from "./manual-clock.js";
 export type { MswLifeCycle } from "./msw-attach.js";
-export { railwayBadGateway } from "./railway-502.js";
 export type { FaultKind, LoggedRequest, RequestLog, RequestQuery } from "./request-log.js";
