@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { PlanExeWorld } from "../../src/fake/index.js";
+import { MODEL_PROFILES } from "../../src/fake/types.js";
 import { dropNulls } from "../../src/tools/parse-output.js";
+import { ModelProfileInputSchema } from "../../src/tools/schemas/common.js";
 import { TOOLS, ToolErrorPayloadSchema, type ToolName } from "../../src/tools/schemas/index.js";
 import { createPlan, setup } from "./helpers.js";
 
@@ -98,6 +100,12 @@ describe("the double's outputs validate against the contract schemas (src/tools/
       send_feedback: [false, true, false, false],
     });
     expect(Object.keys(flags).sort()).toEqual(Object.keys(TOOLS).sort());
+  });
+
+  it("takes the same model profiles as the SDK's schemas (each side spells them, so the double stays independent)", () => {
+    expect([...ModelProfileInputSchema.unwrap().options].sort()).toEqual(
+      [...MODEL_PROFILES].sort(),
+    );
   });
 
   it("accepts what the SDK's input schemas produce, with their defaults applied", () => {
