@@ -1,4 +1,5 @@
 import type { PlanSnapshot } from "../protocol/index.js";
+import { PLANEXE_STREAM } from "../protocol/planexe-stream.js";
 import { type Clock, systemClock } from "../time/clock.js";
 import { durationMs } from "../time/duration.js";
 import {
@@ -86,16 +87,12 @@ export interface ResolvedStreamOptions {
   onError: (error: unknown, request: Request) => void;
 }
 
-/** The defaults of {@link PlanProgressStreamOptions} (PlanExe's own values), shared with the emulator's replicas. */
-export const PROGRESS_STREAM_DEFAULTS = {
-  retryMs: 5000,
-  pollIntervalMs: 3000,
-  heartbeatMs: 20_000,
-  timeoutMs: 3_600_000,
-  maxStreamsPerClient: 5,
-  maxStreams: 200,
-  drainRetryMs: 250,
-} as const;
+/**
+ * The defaults of {@link PlanProgressStreamOptions}, shared with the emulator's replicas:
+ * PlanExe's own values, and the `retry:` a draining replica sends (ours: PlanExe does
+ * not drain its streams).
+ */
+export const PROGRESS_STREAM_DEFAULTS = { ...PLANEXE_STREAM, drainRetryMs: 250 } as const;
 
 const DURATIONS = [
   "retryMs",

@@ -1,5 +1,5 @@
 import { createParser, type EventSourceMessage } from "eventsource-parser";
-import { PROGRESS_STREAM_DEFAULTS as PLANEXE_STREAM } from "../../../server/options.js";
+import { PLANEXE_STREAM } from "../../../protocol/planexe-stream.js";
 import { WATCH_PLAN_DEFAULTS } from "../../../sse/watch-plan.js";
 import { timeoutSignal } from "../../../time/clock.js";
 import { type Difference, differs } from "./difference.js";
