@@ -4,8 +4,14 @@ import { availableParallelism, cpus, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** Where every benchmark writes its JSON: `bench/results/<name>.json`. */
-export const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "results");
+/**
+ * Where every benchmark writes its JSON (`<name>.json`): `bench/results`, or the folder
+ * `$PLANEXE_BENCH_RESULTS` names (the smoke test's temporary one, so it leaves the
+ * recorded results alone).
+ */
+export const RESULTS_DIR =
+  process.env.PLANEXE_BENCH_RESULTS ??
+  join(dirname(fileURLToPath(import.meta.url)), "..", "results");
 
 /** The machine a result was measured on. */
 export interface MachineInfo {
