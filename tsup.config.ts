@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { defineConfig } from "tsup";
+import { defineConfig, type Options } from "tsup";
 
 // The entries are written out in each build, not shared through a constant: knip reads
 // them from this file's text. What the package exports (the first four) is built as
@@ -11,6 +11,15 @@ import { defineConfig } from "tsup";
 // `VERSION` (src/version.ts): package.json's version inlined, never the package.json itself.
 const { version } = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8"));
 const define = { __PLANEXE_CLIENT_VERSION__: JSON.stringify(version) };
+
+// Every build: Node 22 and up; planexe-client/testing hands its handlers to the user's
+// own msw, so a second copy is never bundled.
+const node: Options = {
+  platform: "node",
+  target: "node22",
+  external: ["msw"],
+  define,
+};
 
 export default defineConfig([
   {
@@ -39,13 +48,9 @@ export default defineConfig([
       },
     },
     clean: true,
-    platform: "node",
-    target: "node22",
     splitting: true,
     treeshake: true,
-    // planexe-client/testing hands its handlers to the user's own msw: never bundle a second copy.
-    external: ["msw"],
-    define,
+    ...node,
   },
   {
     // The CJS build: the library only (the bins and the emulator's children run as ESM).
@@ -58,23 +63,17 @@ export default defineConfig([
     format: ["cjs"],
     dts: true,
     clean: false,
-    platform: "node",
-    target: "node22",
     splitting: true,
     treeshake: true,
-    external: ["msw"],
-    define,
+    ...node,
   },
   {
     // `npm run demo` in a clone of the repository; not in the package ("files").
     entry: { "cli/demo": "src/cli/demo.ts" },
     format: ["esm"],
-    platform: "node",
-    target: "node22",
-    define,
     clean: false,
     splitting: false,
     dts: false,
-    external: ["msw"],
+    ...node,
   },
 ]);

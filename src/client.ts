@@ -53,8 +53,8 @@ import {
 } from "./tools/schemas/send-feedback.js";
 import { listServerTools, type ServerToolList } from "./tools/server-tools.js";
 import { type ResolvedConfig, resolveConfig } from "./transport/config.js";
-import { controlOf, type OutageEpisode } from "./transport/episode/episode.js";
-import { type EpisodeLease, leaseOriginEpisode } from "./transport/episode/registry.js";
+import type { OutageEpisode } from "./transport/episode/episode.js";
+import { type EpisodeLease, episodeFor } from "./transport/episode/registry.js";
 import { scopeCredentials } from "./transport/http/origin.js";
 import { log } from "./transport/logger.js";
 import { resilientFetchFrom } from "./transport/resilient-fetch.js";
@@ -133,12 +133,11 @@ export class PlanExeClient {
       probeUrl: new URL(options.healthcheckPath ?? "healthcheck", baseUrl),
       healthcheckPath: undefined,
     });
-    const lease = clientEpisode(baseUrl, resolved);
+    const lease = episodeFor(baseUrl.origin, resolved);
     const episode = lease?.episode;
     const config: ResolvedConfig = { ...resolved, episode: episode ?? false };
     const resilient = fetchOrRelease(lease, () =>
       resilientFetchFrom(config, {
-        ...(options.logger && { logger: options.logger }),
         ...(options.onRetry && { onRetry: options.onRetry }),
         secrets: [apiKey],
         resendable: planexeResendable,
@@ -462,13 +461,6 @@ export class PlanExeClient {
     const { args, signal } = this.#args(name, positional, options);
     return invokeTool(this.#context, name, args, signal);
   }
-}
-
-/** The episode a client's calls and watches share: none, the caller's, or its origin's (held until `close()`). */
-function clientEpisode(baseUrl: URL, config: ResolvedConfig): EpisodeLease | undefined {
-  if (config.episode === false) return undefined;
-  if (config.episode) return { episode: controlOf(config.episode), release() {} };
-  return leaseOriginEpisode(baseUrl.origin, config);
 }
 
 /** The client's fetch, made after its episode was leased: an option it refuses releases the lease (a constructor that throws holds nothing). */

@@ -38,7 +38,7 @@ export type {
   WatchPlanOptions,
 } from "./sse/index.js";
 export { watchPlan } from "./sse/index.js";
-// The resilient fetch under any MCP SDK Client, and the outage episode calls and streams share.
+// Time: the clock every wait is scheduled on (inject one to test).
 export { type Clock, systemClock } from "./time/clock.js";
 // The options and answers of the client's methods.
 export type { DownloadedArtifact, SavedArtifact } from "./tools/download.js";
@@ -66,6 +66,7 @@ export type {
   PlanStopOutput,
   SendFeedbackOutput,
 } from "./tools/schemas/index.js";
+// The resilient fetch under any MCP SDK Client, and the outage episode calls and streams share.
 export {
   createOutageEpisode,
   createResilientFetch,

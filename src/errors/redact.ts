@@ -176,7 +176,9 @@ function textRedactor(options: RedactOptions): (text: string) => string {
 
 /** `text` with every spelling of `given` and of every remembered secret shown as `***`. */
 function hideSecrets(text: string, given: readonly string[]): string {
-  const secrets = [...new Set([...given, ...knownSecrets()])];
+  const known = knownSecrets();
+  if (given.length === 0 && known.length === 0) return text;
+  const secrets = [...new Set([...given, ...known])];
   // Longest first, so a secret that contains another is replaced whole.
   let out = text;
   for (const secret of secrets.sort((a, b) => b.length - a.length))

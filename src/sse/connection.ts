@@ -108,11 +108,9 @@ async function openResponse(
     return { kind: "open", response };
   } catch (error) {
     if (options.signal.aborted) return { kind: "aborted" };
-    const outcome =
-      attempt.why === "attempt-timeout"
-        ? retry("ATTEMPT_TIMEOUT", "No response before the attempt timeout", false, error)
-        : retry("NETWORK_ERROR", networkMessage(error, options.url), false, error);
-    return outcome;
+    return attempt.why === "attempt-timeout"
+      ? retry("ATTEMPT_TIMEOUT", "No response before the attempt timeout", false, error)
+      : retry("NETWORK_ERROR", networkMessage(error, options.url), false, error);
   } finally {
     attempt.cancelTimer();
   }

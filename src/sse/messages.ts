@@ -106,7 +106,7 @@ type Interpretation =
  * `suspect` is false when the reads the message came from hold no secret's mark
  * (see `createSecretSpotter`); otherwise its text is checked and its data scrubbed.
  */
-function interpretMessage(message: EventSourceMessage, suspect = true): Interpretation {
+function interpretMessage(message: EventSourceMessage, suspect: boolean): Interpretation {
   const type = eventType(message.event);
   if (type === undefined)
     return warning(

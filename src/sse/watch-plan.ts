@@ -2,12 +2,8 @@ import { ProtocolError } from "../errors/index.js";
 import { abortReason, type Clock } from "../time/clock.js";
 import { durationMs } from "../time/duration.js";
 import { fetchOf, type ResolvedConfig, resolveConfig } from "../transport/config.js";
-import {
-  controlOf,
-  type EpisodeControl,
-  type OutageEpisode,
-} from "../transport/episode/episode.js";
-import { leaseOriginEpisode } from "../transport/episode/registry.js";
+import type { OutageEpisode } from "../transport/episode/episode.js";
+import { episodeFor } from "../transport/episode/registry.js";
 import type { FetchFunction } from "../transport/http/fetch-function.js";
 import type { RetryOptions } from "../transport/policy/retry-options.js";
 import { createPlanWatch, type PlanWatch } from "./event-queue.js";
@@ -108,7 +104,7 @@ export function watchPlanFrom(
   options: Pick<WatchPlanOptions, "signal" | "lastEventId">,
 ): PlanWatch {
   const { transport, onWarning } = config;
-  const lease = streamEpisode(url, transport);
+  const lease = episodeFor(new URL(url).origin, transport);
   const controller = new AbortController();
   const user = options.signal;
   const onUserAbort = () => controller.abort(abortReason(user as AbortSignal));
@@ -138,7 +134,7 @@ export function watchPlanFrom(
     lastEventId: options.lastEventId,
     signal: controller.signal,
     userSignal: user,
-    episode: lease.episode,
+    episode: lease?.episode,
     sink,
     onWarning,
   })
@@ -148,7 +144,7 @@ export function watchPlanFrom(
     }))
     .then((end) => {
       user?.removeEventListener("abort", onUserAbort);
-      lease.release();
+      lease?.release();
       controller.abort(); // release anything still held (a timer, a body)
       sink.end(end);
     });
@@ -161,14 +157,4 @@ function positive(name: string, value: number | undefined): number | undefined {
     throw new TypeError(`watchPlan: ${name} must be a positive number, got ${String(value)}`);
   }
   return value;
-}
-
-/** The episode a stream waits on: none, the caller's, or the process-wide one of its origin (held while it runs). */
-function streamEpisode(
-  url: string,
-  config: ResolvedConfig,
-): { episode: EpisodeControl | undefined; release(): void } {
-  if (config.episode === false) return { episode: undefined, release() {} };
-  if (config.episode) return { episode: controlOf(config.episode), release() {} };
-  return leaseOriginEpisode(new URL(url).origin, config);
 }

@@ -25,14 +25,13 @@ const HOST_GUARD = /Invalid (Host|Origin) header/;
  * (`errors/redact.ts`).
  */
 export function callError(
-  original: unknown,
+  error: unknown,
   tool: string,
   secrets: readonly (string | undefined)[] = [],
 ): PlanExeError {
-  if (isPlanExeError(original)) return original;
+  if (isPlanExeError(error)) return error;
   // The typed error redacts its `cause` (the original, whatever echoed the key) of every remembered secret.
   for (const secret of secrets) rememberSecret(secret);
-  const error = original;
   if (error instanceof RpcError) return fromMcpError(error, tool, secrets);
   if (error instanceof HttpStatusError) return fromHttpError(error, tool, secrets);
   if (error instanceof ContentTypeError) {

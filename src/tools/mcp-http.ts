@@ -17,9 +17,9 @@
  */
 import type { CallToolResult, Tool } from "@modelcontextprotocol/server";
 import { createParser } from "eventsource-parser";
-import { anySignal, raceSignal } from "../time/signals.js";
+import { allowManyListeners, anySignal, raceSignal } from "../time/signals.js";
 import type { FetchFunction } from "../transport/http/fetch-function.js";
-import { mimeEssence } from "../transport/policy/classify.js";
+import { isJsonType, mimeEssence } from "../transport/policy/classify.js";
 
 /** The version offered in `initialize`: `LATEST_PROTOCOL_VERSION` of `@modelcontextprotocol/core` 2.4.0 (its legacy handshake's offer). */
 const OFFERED_VERSION = "2025-11-25";
@@ -85,7 +85,10 @@ export class McpHttpClient {
   private protocolVersion: string | undefined;
   private instructions: string | undefined;
 
-  constructor(private readonly options: McpHttpOptions) {}
+  constructor(private readonly options: McpHttpOptions) {
+    // Each request in flight links its own signal to this one: no Node warning past 10 at once.
+    allowManyListeners(this.stop.signal);
+  }
 
   /** `initialize` (the version negotiated, the session id and instructions kept), then `notifications/initialized`. */
   async connect(): Promise<void> {
@@ -195,7 +198,7 @@ export class McpHttpClient {
 async function readAnswer(response: Response, id: number): Promise<Message> {
   const type = mimeEssence(response.headers.get("content-type"));
   if (type === "text/event-stream") return fromEventStream(response, id);
-  if (type !== "application/json") {
+  if (!isJsonType(type)) {
     await response.body?.cancel().catch(() => {});
     throw new ContentTypeError(`Unexpected content type: ${type || "none"}`);
   }

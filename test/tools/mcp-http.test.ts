@@ -36,6 +36,13 @@ function eventStream(...events: unknown[]): Response {
   return new Response(text, { headers: { "content-type": "text/event-stream" } });
 }
 
+/** A server's log notification, which a client passes over. */
+const logMessage = (data: string) => ({
+  jsonrpc: "2.0",
+  method: "notifications/message",
+  params: { level: "info", data },
+});
+
 describe("PlanExeClient's MCP over Streamable HTTP", () => {
   it("reads a JSON answer (PlanExe's form)", async () => {
     const { double, client, run } = recorded();
@@ -50,18 +57,10 @@ describe("PlanExeClient's MCP over Streamable HTTP", () => {
       tool: "example_prompts",
       respond: ({ id }) =>
         eventStream(
-          {
-            jsonrpc: "2.0",
-            method: "notifications/message",
-            params: { level: "info", data: "hi" },
-          },
+          logMessage("hi"),
           { jsonrpc: "2.0", id: 900, method: "ping" },
           { jsonrpc: "2.0", id, result: PROMPTS },
-          {
-            jsonrpc: "2.0",
-            method: "notifications/message",
-            params: { level: "info", data: "late" },
-          },
+          logMessage("late"),
         ),
     });
     const answer = await run(client.examplePrompts());

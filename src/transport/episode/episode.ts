@@ -47,7 +47,7 @@ export type { OutageState } from "./outage.js";
 
 /**
  * What the calls and streams talking to one server learn together about it. Once
- * one of them sees the server down (a network failure, 502/503/504), the others
+ * one of them sees the server down (no answer or a 502/504), the others
  * stop retrying one by one: they wait while a single jittered probe
  * (`GET /healthcheck`) runs every `probeIntervalMs`; when it answers, all resume
  * together. A 429 opens a shared gate instead (no probe): nobody sends before the

@@ -1,6 +1,6 @@
 import { systemClock } from "../../time/clock.js";
 import type { ResolvedConfig } from "../config.js";
-import { createEpisodeControl, type EpisodeControl } from "./episode.js";
+import { controlOf, createEpisodeControl, type EpisodeControl } from "./episode.js";
 
 /** One user's hold on a shared episode; `release()` once, when that user is done. */
 export interface EpisodeLease {
@@ -78,4 +78,15 @@ export function leaseOriginEpisode(origin: string, config: ResolvedConfig): Epis
 /** How many shared episodes are held now (for tests of the release path). */
 export function sharedEpisodeCount(): number {
   return entries.size;
+}
+
+/**
+ * The episode a user of `origin` shares, as its configuration says: none with
+ * `episode: false`, the one it was given (its owner closes it), or the origin's
+ * leased one (released when the user is done).
+ */
+export function episodeFor(origin: string, config: ResolvedConfig): EpisodeLease | undefined {
+  if (config.episode === false) return undefined;
+  if (config.episode) return { episode: controlOf(config.episode), release() {} };
+  return leaseOriginEpisode(origin, config);
 }
