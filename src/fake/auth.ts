@@ -68,7 +68,7 @@ function headerValue(headers: Headers, name: string): string | null {
 }
 
 /** PlanExe's messages for a refused key (also the JSON-RPC −32001 error's message). */
-const MESSAGES = {
+export const KEY_MESSAGES = {
   missing: "Missing API key. Create an API key at https://home.planexe.org/",
   invalid: "Invalid API key. Verify your key or create an account at https://home.planexe.org/",
   invalidLocal:
@@ -87,14 +87,14 @@ export function checkApiKey(
 ): AuthResult {
   if (!key) {
     return required
-      ? { ok: false, reason: "missing", message: MESSAGES.missing }
+      ? { ok: false, reason: "missing", message: KEY_MESSAGES.missing }
       : { ok: true, userId: "anonymous", key: undefined };
   }
   if (!apiKeys.has(key))
     return {
       ok: false,
       reason: "invalid",
-      message: required ? MESSAGES.invalid : MESSAGES.invalidLocal,
+      message: required ? KEY_MESSAGES.invalid : KEY_MESSAGES.invalidLocal,
     };
   return { ok: true, userId: userIdForKey(key), key };
 }

@@ -2,6 +2,7 @@
 // `/download/:id/:file` answers for it (401, 404 or the bytes).
 import type { Clock } from "../time/clock.js";
 import { type Artifact, buildArtifact } from "./artifacts.js";
+import { KEY_MESSAGES } from "./auth.js";
 import type { PlanStore } from "./store.js";
 import { verifyDownloadToken } from "./tokens.js";
 import type { ToolSettings } from "./tools/index.js";
@@ -33,18 +34,20 @@ export function createDownloads({ clock, store, settings, authRequired }: Downlo
       keyAccepted = false,
     ): DownloadResult {
       const tokenOk = tokenValid(planId, fileName, token);
+      // PlanExe's middleware: a valid token or a key.
       if (!tokenOk && !keyAccepted && authRequired)
-        return {
-          status: 401,
-          detail: "Missing API key. Create an API key at https://home.planexe.org/",
-        };
+        return { status: 401, detail: KEY_MESSAGES.missing };
+      // Then its route (`route_registration.py`), in its order and with its words.
       const kind =
         fileName === "report.html" ? "report" : fileName === "run.zip" ? "zip" : undefined;
+      if (!kind) return { status: 404, detail: "Report not found" };
+      // A token that is sent must be valid, even beside an accepted key.
+      if (token !== null && !tokenOk)
+        return { status: 401, detail: "Invalid or expired download token" };
       const plan = store.get(planId);
-      if (!kind || !plan) return { status: 404, detail: "Not Found" };
+      if (!plan) return { status: 404, detail: "Plan not found" };
       const exists = kind === "report" ? plan.state === "completed" : plan.files.length > 0;
-      if (!exists || !settings.contentAvailable)
-        return { status: 404, detail: kind === "report" ? "Report not found" : "Zip not found" };
+      if (!exists || !settings.contentAvailable) return { status: 404, detail: "Report not found" };
       return { status: 200, artifact: buildArtifact(plan, kind) };
     },
   };

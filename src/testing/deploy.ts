@@ -1,5 +1,6 @@
 import type { DeployKind } from "../fake/index.js";
 import type { Clock } from "../time/clock.js";
+import { deferred } from "../time/deferred.js";
 import type { ReplicaPool } from "./replica-pool.js";
 
 /** Where a window is in its life. `cancelled`: the double closed before it finished. */
@@ -209,22 +210,18 @@ interface WindowEntry {
 }
 
 function newWindow(kind: DeployKind, at: number, endsAt: number): WindowEntry {
-  let markStarted = () => {};
-  let markFinished = () => {};
+  const started = deferred();
+  const finished = deferred();
   const record: WindowRecord = {
     kind,
     at,
     endsAt,
     state: "scheduled",
     incomingReplica: undefined,
-    started: new Promise<void>((resolve) => {
-      markStarted = resolve;
-    }),
-    finished: new Promise<void>((resolve) => {
-      markFinished = resolve;
-    }),
+    started: started.promise,
+    finished: finished.promise,
   };
-  return { record, markStarted, markFinished };
+  return { record, markStarted: () => started.resolve(), markFinished: () => finished.resolve() };
 }
 
 /** Every window scripted, those whose promises are not settled yet, and the one open now. */

@@ -65,8 +65,14 @@ describe("plan_file_info and downloads", () => {
     expect(await expired.json()).toEqual({
       detail: "Missing API key. Create an API key at https://home.planexe.org/",
     });
-    // A valid API key works without a token.
-    expect((await fetch(url, { headers: AUTH })).status).toBe(200);
+    // A valid API key works without a token; a token that is sent must still be valid
+    // (PlanExe's route checks it again, key or not).
+    const bare = new URL(url);
+    bare.searchParams.delete("token");
+    expect((await fetch(bare, { headers: AUTH })).status).toBe(200);
+    const keyAndExpired = await fetch(url, { headers: AUTH });
+    expect(keyAndExpired.status).toBe(401);
+    expect(await keyAndExpired.json()).toEqual({ detail: "Invalid or expired download token" });
 
     const forged = new URL(url);
     forged.searchParams.set("token", "9999999999.abcd");
@@ -85,9 +91,11 @@ describe("plan_file_info and downloads", () => {
     expect((await fetch("http://planexe.test/download/nope/report.html", withKey)).status).toBe(
       404,
     );
-    expect(
-      (await fetch(`http://planexe.test/download/${planId}/secrets.txt`, withKey)).status,
-    ).toBe(404);
+    const unknownPlan = await fetch("http://planexe.test/download/nope/report.html", withKey);
+    expect(await unknownPlan.json()).toEqual({ detail: "Plan not found" });
+    const unknownFile = await fetch(`http://planexe.test/download/${planId}/secrets.txt`, withKey);
+    expect(unknownFile.status).toBe(404);
+    expect(await unknownFile.json()).toEqual({ detail: "Report not found" });
   });
 
   it("every answer shape but PLAN_NOT_FOUND has isError false: processing, stopped, a failed plan's report, content_unavailable", async () => {

@@ -24,7 +24,7 @@ export interface PlanExeAppOptions {
    */
   clientKey?: (request: Request) => string;
   /** Numbers of this replica's progress stream (`getSnapshot` and `clock` come from the world). */
-  stream?: Omit<PlanProgressStreamOptions, "getSnapshot" | "clock" | "emulateToday">;
+  stream?: Omit<PlanProgressStreamOptions, "getSnapshot" | "clock">;
   /**
    * The origins whose browser pages may call this replica (PlanExe's
    * `PLANEXE_MCP_CORS_ORIGINS`); `"*"` allows any. A request from another origin gets
@@ -59,7 +59,6 @@ export interface PlanExeApp {
 const PLANEXE_CORS_ORIGINS = ["https://mcp.planexe.org", "https://home.planexe.org"];
 /** PlanExe's `MAX_BODY_BYTES` default: 1 MiB. */
 const MAX_BODY_BYTES = 1_048_576;
-/** The paths PlanExe's 60 / 60 s limit covers (every method). */
 /** The header the edge in front of a replica sets to the client's address (the emulator's edge, Railway's). */
 const EDGE_CLIENT_HEADER = "x-real-ip";
 
@@ -193,7 +192,8 @@ function refuseOverLimits(
   path: string,
   body: Uint8Array | undefined,
 ): Response | undefined {
-  if (body !== undefined && MCP_PATHS.has(path)) {
+  // A body is read only on the MCP paths (see `route`).
+  if (body !== undefined) {
     const declared = Number(request.headers.get("content-length") ?? body.length);
     if (declared > maxBodyBytes) return detail(413, "Request body too large");
   }
