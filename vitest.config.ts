@@ -9,6 +9,11 @@ const isolated = [
   "test/sse/**/*.test.ts",
   "test/transport/**/*.test.ts",
   "test/testing/**/*.test.ts",
+  // msw's setupServer, outside those folders.
+  "test/cli/download-missing.test.ts",
+  "test/tools/sdk-recipe.test.ts",
+  // Remembers up to 256 random keys process-wide.
+  "test/hostile/secrets.property.test.ts",
 ];
 
 export default defineConfig({

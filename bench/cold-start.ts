@@ -19,7 +19,7 @@
  * then `npm pack`s the tree into a temporary folder.
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -42,12 +42,6 @@ interface Trial {
   direct: FirstAnswer[];
   installed: Installed;
 }
-
-/** Each server's bin in its npx install (`node_modules/.bin/<name>`). */
-const BIN: Record<ServerName, string> = {
-  "planexe-client": "planexe-client",
-  "mcp-remote": "mcp-remote",
-};
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const log = (line: string) =>
@@ -109,7 +103,7 @@ async function trial(
   try {
     const empty = await run(cache, home);
     const warm = await run(cache, home);
-    const bin = join(npxModules(cache), ".bin", BIN[server]);
+    const bin = join(npxModules(cache), ".bin", server); // each package's bin is named after it;
     const direct: FirstAnswer[] = [];
     for (let i = 0; i < directRuns; i++) direct.push(await run(cache, home, bin));
     return { server, empty, warm, direct, installed: installedByNpx(cache) };
@@ -144,7 +138,6 @@ async function main(): Promise<void> {
     }
     // Shared by every run: an empty folder, so npx never finds a package installed nearby.
     const cwd = mkdtempSync(join(work, "cwd-"));
-    mkdirSync(cwd, { recursive: true });
     const machine = machineInfo();
     const trials: Trial[] = [];
     for (let t = 0; t < flags.trials; t++) {

@@ -39,7 +39,7 @@ export function runMain(main: (args: string[], env: CliEnv) => Promise<number>):
  * command, the MCP SDK, zod) is kept on disk (in the OS temp dir, or NODE_COMPILE_CACHE;
  * NODE_DISABLE_COMPILE_CACHE=1 turns it off), so the next start of a bin skips
  * compiling them, as `tsc` does: an MCP host starts `planexe-client mcp` anew for
- * every session. Node 20 has no such cache; nothing happens there.
+ * every session. Node 22.0 has no such cache; nothing happens there.
  */
 function enableCompileCache(): void {
   (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { MAIN, requireBuild, runCli } from "./helpers.js";
 
-// Node 22.1+ has a compile cache; Node 20 has not, and the bins run there without one.
+// Node 22.1+ has a compile cache (the bins turn it on); on Node 22.0 they start without one.
 const hasCompileCache =
   typeof (nodeModule as { enableCompileCache?: unknown }).enableCompileCache === "function";
 
@@ -21,7 +21,12 @@ describe("a bin's start", () => {
       requireBuild();
       dir = mkdtempSync(join(tmpdir(), "planexe-compile-cache-"));
       // Not NODE_COMPILE_CACHE (that alone turns the cache on): the bin's own default, under TMPDIR.
-      const env = { TMPDIR: dir };
+      // An outer NODE_COMPILE_CACHE or NODE_DISABLE_COMPILE_CACHE would decide instead: cleared.
+      const env = {
+        TMPDIR: dir,
+        NODE_COMPILE_CACHE: undefined,
+        NODE_DISABLE_COMPILE_CACHE: undefined,
+      };
       const first = await runCli(MAIN, ["mcp", "--help"], env);
       expect(first.code).toBe(0);
       expect(first.stdout).toContain("Usage: planexe-client mcp");

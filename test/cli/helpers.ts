@@ -36,7 +36,7 @@ export interface CliRun {
 export function startCli(
   bin: string,
   args: string[],
-  env: Record<string, string> = {},
+  env: Record<string, string | undefined> = {},
   {
     killAfterMs = 90_000,
     input = "",
@@ -89,7 +89,7 @@ export function startCli(
 export async function runCli(
   bin: string,
   args: string[],
-  env: Record<string, string> = {},
+  env: Record<string, string | undefined> = {},
   input = "",
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const run = startCli(bin, args, env, { input });

@@ -72,7 +72,7 @@ describe("watchPlan shares the client's outage episode", () => {
     const clock = createManualClock();
     const start = clock.now();
     const server = restartingServer(clock, start + 120_000);
-    // Counted from here: the registry is process-wide, and test files share worker processes.
+    // Counted from here: the registry is process-wide, and earlier tests of this file may hold episodes.
     const held = sharedEpisodeCount();
     const watches = Array.from({ length: 200 }, (_, i) =>
       watchPlan(URL_.replace(/.$/, String(i % 10)), { clock, fetch: server.fetch }),

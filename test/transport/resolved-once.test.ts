@@ -32,6 +32,6 @@ describe("options are resolved once, and a clock is given one way", () => {
     expect(config.retry.deadlineMs).toBe(5_000);
     // @ts-expect-error -- a ResolvedConfig is made by resolveConfig only
     const forged: typeof config = { ...{ clock: config.clock, retry: config.retry } };
-    expect(forged).toBeDefined();
+    void forged; // the three lines above are checked by tsc (npm run typecheck), not at run time
   });
 });
